@@ -1,0 +1,81 @@
+package dev.appcare.model.topics;
+
+import dev.appcare.avro.BoardingPassIssued;
+import dev.appcare.avro.DeadLetter;
+import dev.appcare.avro.DeliveryStatus;
+import dev.appcare.avro.FlightStatusEvent;
+import dev.appcare.avro.PassengerSegment;
+import dev.appcare.avro.SendLedgerEntry;
+import dev.appcare.avro.TravellerPreference;
+import dev.appcare.avro.WhatsAppRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every topic of AppCare's public contract, in one typed place. Code refers to these constants, never
+ * to topic-name strings; the README's contract table is checked against this list by a test.
+ */
+public final class Topics {
+    private static final int DEFAULT_PARTITIONS = 6;
+    private static final Optional<Duration> WEEK = Optional.of(Duration.ofDays(7));
+    private static final Optional<Duration> MONTH = Optional.of(Duration.ofDays(30));
+    private static final Optional<Duration> FOREVER = Optional.empty();
+
+    public static final TopicSpec<FlightStatusEvent> FLIGHT_STATUS = new TopicSpec<>(
+            "flight.status.v1", "flight key, e.g. KL1234/2026-11-23/AMS", FlightStatusEvent.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, WEEK,
+            "airline operations systems (AIDX feed)", "notifier");
+
+    public static final TopicSpec<BoardingPassIssued> BOARDING_PASS = new TopicSpec<>(
+            "flight.boarding-pass.v1", "traveller key, e.g. ABC123/1", BoardingPassIssued.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, WEEK,
+            "departure control system", "notifier");
+
+    public static final TopicSpec<PassengerSegment> PASSENGER_SEGMENT = new TopicSpec<>(
+            "booking.passenger-segment.v1", "traveller key|flight key, e.g. ABC123/1|KL1234/2026-11-23/AMS",
+            PassengerSegment.class, DEFAULT_PARTITIONS, CleanupPolicy.COMPACT, FOREVER,
+            "reservation system", "notifier");
+
+    public static final TopicSpec<TravellerPreference> TRAVELLER_PREFERENCE = new TopicSpec<>(
+            "traveller.preference.v1", "traveller key, e.g. ABC123/1", TravellerPreference.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.COMPACT, FOREVER,
+            "opt-in API; sender (STOP replies)", "notifier, sender, opt-in API");
+
+    public static final TopicSpec<WhatsAppRequest> WHATSAPP_REQUEST = new TopicSpec<>(
+            "notify.whatsapp-request.v1", "recipient phone in E.164, e.g. +31612345678", WhatsAppRequest.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, WEEK,
+            "notifier; opt-in API (confirmations); ops (replays)", "sender");
+
+    public static final TopicSpec<DeadLetter> WHATSAPP_REQUEST_DLQ = new TopicSpec<>(
+            "notify.whatsapp-request.dlq.v1", "recipient phone in E.164", DeadLetter.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, MONTH,
+            "sender (terminal WhatsApp errors)", "ops (redrive), people");
+
+    public static final TopicSpec<DeliveryStatus> WHATSAPP_STATUS = new TopicSpec<>(
+            "notify.whatsapp-status.v1", "messageId", DeliveryStatus.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, MONTH,
+            "sender (its decisions and WhatsApp webhooks)", "ops (audit), dashboards");
+
+    public static final TopicSpec<DeadLetter> NOTIFIER_DLQ = new TopicSpec<>(
+            "notify.notifier.dlq.v1", "the bad record's original key", DeadLetter.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, MONTH,
+            "notifier (input it cannot process)", "ops, people");
+
+    public static final TopicSpec<SendLedgerEntry> SENDER_LEDGER = new TopicSpec<>(
+            "sender.ledger.v1", "messageId", SendLedgerEntry.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.COMPACT, FOREVER,
+            "sender", "sender (on start), ops (audit)");
+
+    /** All topics, in the order of the data flow. */
+    public static final List<TopicSpec<?>> ALL = List.of(
+            FLIGHT_STATUS, BOARDING_PASS, PASSENGER_SEGMENT, TRAVELLER_PREFERENCE,
+            WHATSAPP_REQUEST, WHATSAPP_STATUS, WHATSAPP_REQUEST_DLQ, NOTIFIER_DLQ, SENDER_LEDGER);
+
+    private Topics() {
+    }
+
+    public static Optional<TopicSpec<?>> byName(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.appcare.model.topics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class TopicsTest {
+
+    @Test
+    void shouldNameEveryTopicOnceWithAVersionSuffix() {
+        assertThat(Topics.ALL).extracting(TopicSpec::name).doesNotHaveDuplicates()
+                .allSatisfy(name -> assertThat(name).matches("[a-z][a-z.-]*\\.v\\d+"));
+    }
+
+    @Test
+    void shouldCompactTheTablesAndKeepTheStreamsForAWhile() {
+        assertThat(Topics.ALL).filteredOn(t -> t.cleanup() == CleanupPolicy.COMPACT).extracting(TopicSpec::name)
+                .containsExactlyInAnyOrder("booking.passenger-segment.v1", "traveller.preference.v1", "sender.ledger.v1");
+        assertThat(Topics.PASSENGER_SEGMENT.configs()).containsEntry("cleanup.policy", "compact")
+                .containsEntry("retention.ms", "-1");
+        assertThat(Topics.FLIGHT_STATUS.configs()).containsEntry("cleanup.policy", "delete")
+                .containsEntry("retention.ms", String.valueOf(7L * 24 * 3600 * 1000));
+    }
+
+    @Test
+    void shouldDocumentEveryTopicInTheReadme() throws IOException {
+        Path readme = Path.of("../../README.md");
+        String text = Files.readString(readme);
+        assertThat(Topics.ALL).allSatisfy(t -> assertThat(text).as("README documents %s", t.name()).contains("`" + t.name() + "`"));
+    }
+}

@@ -1,0 +1,22 @@
+package dev.appcare.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code appcare} command: one subcommand per role and per operations task. Each role runs until
+ * it is stopped (Ctrl-C / SIGTERM shuts it down gracefully).
+ */
+@Command(name = "appcare", mixinStandardHelpOptions = true, version = "appcare 0.1.0",
+        description = "AppCare: flight-status and boarding-pass notifications over WhatsApp, on Kafka.",
+        subcommands = {TopicsCommand.class, SchemasCommand.class, CommandLine.HelpCommand.class})
+public final class AppCare {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new AppCare());
+    }
+}

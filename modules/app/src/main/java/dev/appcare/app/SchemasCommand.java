@@ -1,0 +1,62 @@
+package dev.appcare.app;
+
+import dev.appcare.model.registry.CompatibilityResult;
+import dev.appcare.model.registry.IncompatibleSchemaException;
+import dev.appcare.model.registry.RegistryClientConfig;
+import dev.appcare.model.registry.SchemaNotFoundException;
+import dev.appcare.model.registry.SchemaRegistryClient;
+import dev.appcare.model.registry.SchemaRegistryClients;
+import dev.appcare.model.topics.TopicSpec;
+import dev.appcare.model.topics.Topics;
+import java.util.concurrent.Callable;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code appcare schemas register [--dry-run]}: registers each topic's value schema under
+ * {@code <topic>-value} with BACKWARD compatibility, so that writers can run with
+ * {@code auto.register.schemas=false} and an incompatible change fails the deploy, not the producer.
+ */
+@Command(name = "schemas", description = "Manage AppCare's schemas in the registry.", mixinStandardHelpOptions = true,
+        subcommands = SchemasCommand.Register.class)
+final class SchemasCommand {
+
+    @Command(name = "register", mixinStandardHelpOptions = true,
+            description = "Register every topic's value schema (BACKWARD compatibility); --dry-run only checks.")
+    static final class Register implements Callable<Integer> {
+        @Mixin
+        KafkaOptions options;
+
+        @Option(names = "--dry-run", description = "Only check compatibility; register nothing.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            SchemaRegistryClient registry = SchemaRegistryClients.forConfig(RegistryClientConfig.of(options.schemaRegistryUrl));
+            int failures = 0;
+            for (TopicSpec<?> topic : Topics.ALL) {
+                Schema schema = SpecificData.get().getSchema(topic.valueType());
+                String subject = topic.valueSubject();
+                try {
+                    if (dryRun) {
+                        CompatibilityResult result = registry.testCompatibility(subject, schema);
+                        System.out.printf("  %-40s %s%n", subject, result.compatible() ? "compatible" : "INCOMPATIBLE " + result.messages());
+                        failures += result.compatible() ? 0 : 1;
+                    } else {
+                        registry.setCompatibility(subject, "BACKWARD");
+                        System.out.printf("  %-40s id %d%n", subject, registry.register(subject, schema));
+                    }
+                } catch (SchemaNotFoundException e) {
+                    System.out.printf("  %-40s new subject (would be registered)%n", subject);
+                } catch (IncompatibleSchemaException e) {
+                    System.out.printf("  %-40s REFUSED: %s%n", subject, e.getMessage());
+                    failures++;
+                }
+            }
+            return failures == 0 ? 0 : 4;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.appcare.model.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.appcare.model.topics.TopicProvisioner;
+import dev.appcare.model.topics.TopicProvisioner.Action;
+import dev.appcare.model.topics.TopicSpec;
+import dev.appcare.model.topics.Topics;
+import dev.appcare.testkit.IntegrationTest;
+import dev.appcare.testkit.RealInfrastructure;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+
+@IntegrationTest
+class TopicProvisionerIT {
+
+    @Test
+    void shouldPlanCreateAndThenFindEverythingUpToDate(RealInfrastructure infra) throws Exception {
+        // Renamed copies of the contract, so this test owns its topics on the shared broker.
+        String suffix = "-prov-" + System.nanoTime();
+        List<TopicSpec<?>> topics = Topics.ALL.stream().<TopicSpec<?>>map(t -> rename(t, t.name() + suffix)).toList();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.broker().bootstrapServers()))) {
+            TopicProvisioner provisioner = new TopicProvisioner(admin, topics, 2, (short) 0);
+
+            List<TopicProvisioner.Step> dryRun = provisioner.plan();
+            assertThat(dryRun).extracting(TopicProvisioner.Step::action).containsOnly(Action.CREATE);
+            assertThat(dryRun).allSatisfy(step -> assertThat(step.replicationFactor()).isEqualTo((short) 1));
+            assertThat(admin.listTopics().names().get()).noneMatch(name -> name.endsWith(suffix));
+
+            provisioner.apply();
+            List<TopicProvisioner.Step> again = provisioner.apply();
+
+            assertThat(again).extracting(TopicProvisioner.Step::action).containsOnly(Action.UP_TO_DATE);
+            assertThat(again).extracting(TopicProvisioner.Step::partitions).containsOnly(2);
+            var config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC,
+                    "traveller.preference.v1" + suffix))).all().get().values().iterator().next();
+            assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+        }
+    }
+
+    private static <V extends org.apache.avro.specific.SpecificRecord> TopicSpec<V> rename(TopicSpec<V> t, String name) {
+        return new TopicSpec<>(name, t.keyMeaning(), t.valueType(), t.partitions(), t.cleanup(), t.retention(),
+                t.writers(), t.readers());
+    }
+}

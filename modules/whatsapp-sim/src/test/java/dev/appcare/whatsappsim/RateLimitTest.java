@@ -1,0 +1,187 @@
+package dev.appcare.whatsappsim;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static dev.appcare.whatsappsim.SimClient.gateChange;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RateLimitTest {
+
+    private static String recipient(int i) {
+        return "3162" + String.format("%07d", i);
+    }
+
+    @Test
+    void shouldRefuseRequestsAboveTheThroughputCeilingWith130429() {
+        int rate = 50;
+        try (WhatsAppSimulator sim = WhatsAppSimulator.builder().throughputPerSecond(rate).start();
+             SimClient client = new SimClient(sim)) {
+            int burst = 3 * rate;
+            long start = System.nanoTime();
+            List<CompletableFuture<SimClient.Response>> futures = new ArrayList<>();
+            for (int i = 0; i < burst; i++) {
+                futures.add(client.sendAsync(gateChange(recipient(i)).toString()));
+            }
+            List<SimClient.Response> responses = futures.stream().map(CompletableFuture::join).toList();
+            double elapsedSeconds = (System.nanoTime() - start) / 1e9;
+
+            long ok = responses.stream().filter(r -> r.status() == 200).count();
+            List<SimClient.Response> throttled = responses.stream().filter(r -> r.errorCode() == 130429).toList();
+            assertThat(ok + throttled.size()).isEqualTo(burst);
+            // At most a full bucket (rate + 100 ms grace) plus what refilled while the burst was arriving.
+            assertThat(ok).isLessThanOrEqualTo((long) Math.ceil(rate * 1.1 + rate * elapsedSeconds) + 1);
+            assertThat(throttled).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(429);
+                assertThat(r.json().at("/error/message").asText()).isEqualTo("(#130429) Rate limit hit");
+                assertThat(r.json().at("/error/error_data/details").asText()).contains("too many messages");
+            });
+            assertThat(sim.rejectionCount(130429)).isEqualTo(throttled.size());
+        }
+    }
+
+    @Test
+    void shouldNotRefuseASenderPacedExactlyAtTheCeiling() throws Exception {
+        int rate = 50;
+        int total = 100; // two seconds' worth, evenly spaced at 20 ms
+        try (WhatsAppSimulator sim = WhatsAppSimulator.builder().throughputPerSecond(rate).start();
+             SimClient client = new SimClient(sim)) {
+            warmUpConnections(client, 20);
+            // The sender's rule: evenly spaced at `rate`/s, and never more than `rate` sends in any trailing
+            // second (so after a stall of this busy machine it does not catch up in a burst).
+            ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+            List<CompletableFuture<SimClient.Response>> futures = new ArrayList<>();
+            java.util.ArrayDeque<Long> window = new java.util.ArrayDeque<>();
+            CompletableFuture<Void> allSent = new CompletableFuture<>();
+            long start = System.nanoTime();
+            pacer.scheduleAtFixedRate(() -> {
+                long now = System.nanoTime();
+                long due = Math.min(total, (now - start) * rate / 1_000_000_000L + 1);
+                while (!window.isEmpty() && now - window.peekFirst() >= 1_000_000_000L) {
+                    window.pollFirst();
+                }
+                synchronized (futures) {
+                    while (futures.size() < due && window.size() < rate) {
+                        window.addLast(now);
+                        futures.add(client.sendAsync(gateChange(recipient(futures.size())).toString()));
+                    }
+                    if (futures.size() == total) {
+                        allSent.complete(null);
+                    }
+                }
+            }, 0, 2, TimeUnit.MILLISECONDS);
+            allSent.get(60, TimeUnit.SECONDS);
+            pacer.shutdownNow();
+            List<SimClient.Response> responses;
+            synchronized (futures) {
+                responses = futures.stream().map(CompletableFuture::join).toList();
+            }
+
+            assertThat(responses).hasSize(total).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+            assertThat(sim.rejectionCount(130429)).isZero();
+        }
+    }
+
+    /** Opens n keep-alive connections first, so the paced requests do not wait for connection set-up. */
+    private static void warmUpConnections(SimClient client, int n) {
+        List<CompletableFuture<?>> warm = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            warm.add(client.http().sendAsync(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(client.baseUrl() + "/_sim/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()));
+        }
+        warm.forEach(CompletableFuture::join);
+    }
+
+    @Test
+    void shouldNotRefuseASenderThatSendsAFullSecondsWorthPerSecond() throws Exception {
+        int rate = 40;
+        try (WhatsAppSimulator sim = WhatsAppSimulator.builder().throughputPerSecond(rate).start();
+             SimClient client = new SimClient(sim)) {
+            warmUpConnections(client, rate);
+            // A sender with a 1-second window: `rate` at once, then wait until a second after that batch began.
+            for (int batch = 0; batch < 3; batch++) {
+                long batchStart = System.nanoTime();
+                List<CompletableFuture<SimClient.Response>> futures = new ArrayList<>();
+                for (int i = 0; i < rate; i++) {
+                    futures.add(client.sendAsync(gateChange(recipient(batch * rate + i)).toString()));
+                }
+                futures.forEach(f -> assertThat(f.join().status()).isEqualTo(200));
+                long waitNanos = Duration.ofSeconds(1).toNanos() - (System.nanoTime() - batchStart);
+                if (waitNanos > 0) {
+                    TimeUnit.NANOSECONDS.sleep(waitNanos);
+                }
+            }
+            assertThat(sim.rejectionCount(130429)).isZero();
+            assertThat(sim.acceptedCount()).isEqualTo(3L * rate);
+        }
+    }
+
+    @Test
+    void shouldLimitThroughputPerPhoneNumberIdSeparately() {
+        try (WhatsAppSimulator sim = WhatsAppSimulator.builder().throughputPerSecond(5).rateLimitGrace(Duration.ZERO).start();
+             SimClient client = new SimClient(sim)) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(client.send(gateChange(recipient(i)).toString()).status()).isEqualTo(200);
+            }
+            assertThat(client.send(gateChange(recipient(5)).toString()).errorCode()).isEqualTo(130429);
+
+            SimClient.Response otherNumber = client.execute(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(sim.baseUrl() + "/v21.0/222333444/messages"))
+                    .header("Authorization", "Bearer " + sim.settings().accessToken())
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(gateChange(recipient(6)).toString()))
+                    .build());
+            assertThat(otherNumber.status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondMessageToTheSameRecipientWithinThePairPeriodWith131056() throws Exception {
+        try (WhatsAppSimulator sim = WhatsAppSimulator.builder().pairRate(1, Duration.ofMillis(400)).start();
+             SimClient client = new SimClient(sim)) {
+            assertThat(client.send(gateChange("31612345678").toString()).status()).isEqualTo(200);
+
+            SimClient.Response second = client.send(gateChange("+31612345678").toString());
+            assertThat(second.status()).isEqualTo(400);
+            assertThat(second.errorCode()).isEqualTo(131056);
+            assertThat(second.json().at("/error/message").asText())
+                    .isEqualTo("(#131056) (Business Account, Consumer Account) pair rate limit hit");
+
+            assertThat(client.send(gateChange("31699999999").toString()).status())
+                    .as("another recipient is not affected").isEqualTo(200);
+
+            Thread.sleep(600);
+            assertThat(client.send(gateChange("31612345678").toString()).status())
+                    .as("allowed again after the pair period").isEqualTo(200);
+            assertThat(sim.acceptedFor("31612345678")).hasSize(2);
+            assertThat(sim.rejectionCount(131056)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldAllowAConfiguredPairBurst() {
+        try (WhatsAppSimulator sim = WhatsAppSimulator.builder().pairRate(3, Duration.ofSeconds(6)).start();
+             SimClient client = new SimClient(sim)) {
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                statuses.add(client.send(gateChange("31612345678").toString()).status());
+            }
+            assertThat(statuses).containsExactly(200, 200, 200, 400);
+        }
+    }
+
+    @Test
+    void shouldUseTheDefaultLimitsOf80PerSecondAndOnePer6Seconds() {
+        SimulatorSettings s = WhatsAppSimulator.builder().build().settings();
+        assertThat(s.throughputPerSecond()).isEqualTo(80);
+        assertThat(s.pairBurst()).isEqualTo(1);
+        assertThat(s.pairPeriod()).isEqualTo(Duration.ofSeconds(6));
+    }
+}

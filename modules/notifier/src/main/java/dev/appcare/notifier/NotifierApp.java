@@ -1,0 +1,211 @@
+package dev.appcare.notifier;
+
+import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.model.runtime.HealthServer;
+import dev.appcare.notifier.streams.DeadLetterProcessingExceptionHandler;
+import dev.appcare.notifier.streams.NotifierMetrics;
+import dev.appcare.notifier.streams.NotifierTopology;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The notifier role: runs {@link NotifierTopology} with exactly-once processing, serves {@code /health}
+ * (up while Kafka Streams is running or rebalancing) and {@code /metrics} (Kafka Streams' metrics and the
+ * notifier's counters, Prometheus text), and shuts down gracefully. Start as many instances as there
+ * are partitions to share, with the same {@code notifier.application.id}: Kafka Streams spreads the
+ * tasks and moves state between them.
+ *
+ * <p>Configuration (besides {@link NotifierConfig}'s keys):
+ * <pre>
+ *   kafka.bootstrap.servers    Kafka (default 127.0.0.1:9092)
+ *   kafka.*                    any other Kafka Streams / client setting, e.g. kafka.num.stream.threads=2
+ *   notifier.application.id    consumer group, transactional ids, internal topic prefix (default appcare-notifier)
+ *   notifier.state.dir         local state (default: java.io.tmpdir/appcare-notifier/&lt;application id&gt;-&lt;health port&gt;)
+ *   notifier.health.host/port  the health and metrics endpoint (default 127.0.0.1:8090; port 0 = any free port)
+ * </pre>
+ * {@code processing.guarantee} is always {@code exactly_once_v2}: rule N4 relies on it.
+ */
+public final class NotifierApp implements AutoCloseable {
+    public static final String APPLICATION_ID = "notifier.application.id";
+    public static final String STATE_DIR = "notifier.state.dir";
+    public static final String HEALTH_HOST = "notifier.health.host";
+    public static final String HEALTH_PORT = "notifier.health.port";
+    public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    public static final String DEFAULT_APPLICATION_ID = "appcare-notifier";
+    public static final int DEFAULT_HEALTH_PORT = 8090;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger log = LoggerFactory.getLogger(NotifierApp.class);
+
+    private final AppConfig config;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private PrometheusMeterRegistry meters;
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    private HealthServer health;
+    private volatile boolean failed;
+
+    public NotifierApp(AppConfig config) {
+        this.config = config;
+    }
+
+    /** Builds the topology for the topics as they are on the broker, then starts processing and the endpoint. */
+    public synchronized void start() {
+        if (streams != null) {
+            throw new IllegalStateException("already started");
+        }
+        meters = HealthServer.newMeterRegistry();
+        NotifierMetrics metrics = new NotifierMetrics(meters);
+        NotifierConfig notifier = NotifierConfig.from(config, metrics);
+        String host = config.get(HEALTH_HOST, "127.0.0.1");
+        int port = config.getInt(HEALTH_PORT, DEFAULT_HEALTH_PORT);
+        health = new HealthServer(host, port, meters);
+        Properties properties = streamsProperties(config, notifier, health.port());
+        properties.put(DeadLetterProcessingExceptionHandler.METRICS_CONFIG, metrics);
+        notifier = resolvePartitions(notifier, properties);
+        Topology topology = NotifierTopology.build(notifier);
+        log.info("Notifier topology:\n{}", topology.describe());
+
+        streams = new KafkaStreams(topology, properties);
+        streams.setUncaughtExceptionHandler(exception -> {
+            // Bad input never gets here (it is dead-lettered); this is infrastructure (registry down, broker
+            // trouble). A new thread resumes from the last commit once it is back.
+            log.error("Stream thread failed; replacing it", exception);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            log.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.ERROR) {
+                failed = true;
+            }
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                terminated.countDown();
+            }
+        });
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+        health.check("kafka-streams", () -> {
+            KafkaStreams.State state = streams.state();
+            boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+            return new HealthServer.Health(up, state.name());
+        });
+        health.start();
+        streams.start();
+        log.info("Notifier {} started: health and metrics on http://{}:{}/", properties.get(StreamsConfig.APPLICATION_ID_CONFIG),
+                host, health.port());
+    }
+
+    /** Kafka Streams settings: the role's fixed ones win over anything passed through {@code kafka.*}. */
+    static Properties streamsProperties(AppConfig config, NotifierConfig notifier, int healthPort) {
+        Properties properties = new Properties();
+        properties.putAll(config.withPrefix("kafka."));
+        properties.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+        String applicationId = config.get(APPLICATION_ID, DEFAULT_APPLICATION_ID);
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        // Two instances on one host must not share a state directory; the health port tells them apart.
+        String instance = healthPort > 0 ? Integer.toString(healthPort) : UUID.randomUUID().toString();
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, config.get(STATE_DIR,
+                Path.of(System.getProperty("java.io.tmpdir"), "appcare-notifier", applicationId + "-" + instance).toString()));
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        properties.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
+        properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        properties.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, notifier.topics().deadLetters());
+        notifier.serdeConfig().forEach(properties::put);
+        return properties;
+    }
+
+    /**
+     * The repartition topics must have as many partitions as the input topics they are co-partitioned with;
+     * unless configured, they are read from the broker. Boarding passes and preferences meet in one task,
+     * so their topics must agree too.
+     */
+    static NotifierConfig resolvePartitions(NotifierConfig notifier, Properties properties) {
+        NotifierTopics topics = notifier.topics();
+        Map<String, TopicDescription> descriptions;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                properties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
+            descriptions = admin.describeTopics(topics.inputs()).allTopicNames().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe the notifier's input topics " + topics.inputs()
+                    + " (create them first: appcare topics create): " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer within 60 s at " + properties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        int flight = descriptions.get(topics.flightStatus()).partitions().size();
+        int preference = descriptions.get(topics.travellerPreference()).partitions().size();
+        int pass = descriptions.get(topics.boardingPass()).partitions().size();
+        if (pass != preference) {
+            throw new IllegalStateException(topics.boardingPass() + " has " + pass + " partitions and "
+                    + topics.travellerPreference() + " " + preference + ": both are keyed by traveller and must be"
+                    + " co-partitioned (same partition count)");
+        }
+        check(notifier.flightPartitions(), flight, topics.flightStatus());
+        check(notifier.travellerPartitions(), preference, topics.travellerPreference());
+        return notifier.withPartitions(flight, preference);
+    }
+
+    private static void check(int configured, int actual, String topic) {
+        if (configured != 0 && configured != actual) {
+            throw new IllegalStateException("configured " + configured + " partitions for the repartition topic"
+                    + " co-partitioned with " + topic + ", which has " + actual);
+        }
+    }
+
+    /** Blocks until Kafka Streams stops (closed, or failed for good); true if it failed. */
+    public boolean awaitTermination() throws InterruptedException {
+        terminated.await();
+        return failed;
+    }
+
+    public synchronized KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    public synchronized int healthPort() {
+        return health == null ? -1 : health.port();
+    }
+
+    /** Graceful shutdown: finishes and commits the records in flight, leaves the group, stops the endpoint. */
+    public synchronized void stop() {
+        if (streams != null) {
+            boolean closed = streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            if (!closed) {
+                log.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
+            }
+            streamsMetrics.close();
+        }
+        if (health != null) {
+            health.close();
+        }
+        terminated.countDown();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,169 @@
+package dev.appcare.notifier;
+
+import dev.appcare.avro.MessageKind;
+import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.model.serde.AvroSerdeConfig;
+import dev.appcare.model.templates.TemplateCatalogue;
+import dev.appcare.notifier.rules.DepartureTimeRule;
+import dev.appcare.notifier.rules.PriorityPolicy;
+import dev.appcare.notifier.rules.RequestFactory;
+import dev.appcare.notifier.streams.NotifierMetrics;
+import dev.appcare.model.topics.Topics;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the notifier's topology is built from ({@link dev.appcare.notifier.streams.NotifierTopology#build}).
+ * Everything that changes behaviour is here, so a test builds exactly the topology production runs.
+ *
+ * <p>Configuration keys (properties file, or environment {@code APPCARE_<KEY>} with dots as underscores):
+ * <pre>
+ *   schema.registry.url            Confluent-API registry base URL (required)
+ *   notifier.delay.threshold       N2 threshold, ISO-8601 or ms (default PT15M)
+ *   notifier.urgent.window         N9: disruptions this close to departure are urgent (default PT3H)
+ *   notifier.state.retention       per-flight state kept this long after the departure day (default P3D)
+ *   notifier.templates.file        template catalogue JSON (default: the one on the classpath)
+ *   notifier.topics.suffix         appended to every topic name, for tests and shared clusters (default none)
+ *   notifier.partitions.flight     partitions of the flight-keyed repartition topic; 0 = as flight.status.v1
+ *   notifier.partitions.traveller  partitions of the traveller-keyed one; 0 = as traveller.preference.v1
+ * </pre>
+ *
+ * @param serdeConfig          configuration of the registry serdes (at least {@code schema.registry.url})
+ * @param flightPartitions     partitions of {@code segments-by-flight}; must equal those of the flight-status
+ *                             topic, which it is co-partitioned with (0 until resolved from the broker)
+ * @param travellerPartitions  partitions of {@code passenger-notices}; must equal those of the preference
+ *                             and boarding-pass topics (0 until resolved)
+ * @param clock                for the dead letters' {@code failedAt} only; message content never reads it
+ */
+public record NotifierConfig(
+        NotifierTopics topics,
+        Map<String, Object> serdeConfig,
+        Duration delayThreshold,
+        Duration urgentWindow,
+        Duration stateRetention,
+        TemplateCatalogue catalogue,
+        int flightPartitions,
+        int travellerPartitions,
+        Clock clock,
+        NotifierMetrics metrics) {
+
+    public static final String SCHEMA_REGISTRY_URL = AvroSerdeConfig.SCHEMA_REGISTRY_URL;
+    public static final String DELAY_THRESHOLD = "notifier.delay.threshold";
+    public static final String URGENT_WINDOW = "notifier.urgent.window";
+    public static final String STATE_RETENTION = "notifier.state.retention";
+    public static final String TEMPLATES_FILE = "notifier.templates.file";
+    public static final String TOPICS_SUFFIX = "notifier.topics.suffix";
+    public static final String FLIGHT_PARTITIONS = "notifier.partitions.flight";
+    public static final String TRAVELLER_PARTITIONS = "notifier.partitions.traveller";
+
+    public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(3);
+    /** The kinds the notifier sends; the catalogue must have a template for each. */
+    static final Set<MessageKind> KINDS_SENT = EnumSet.of(MessageKind.DELAY, MessageKind.EARLIER_DEPARTURE,
+            MessageKind.BACK_ON_TIME, MessageKind.CANCELLATION, MessageKind.GATE_CHANGE, MessageKind.BOARDING,
+            MessageKind.DIVERSION, MessageKind.BOARDING_PASS);
+
+    public NotifierConfig {
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(serdeConfig, "serdeConfig");
+        if (serdeConfig.get(SCHEMA_REGISTRY_URL) == null) {
+            throw new IllegalArgumentException("missing configuration '" + SCHEMA_REGISTRY_URL + "'");
+        }
+        serdeConfig = Map.copyOf(serdeConfig);
+        new DepartureTimeRule(delayThreshold); // validates
+        new PriorityPolicy(urgentWindow);
+        Objects.requireNonNull(stateRetention, "stateRetention");
+        Objects.requireNonNull(catalogue, "catalogue");
+        for (MessageKind kind : KINDS_SENT) {
+            TemplateCatalogue.Template template = catalogue.template(kind).orElseThrow(() ->
+                    new IllegalArgumentException("the template catalogue has no template for " + kind));
+            for (String parameter : template.parameterNames()) {
+                if (!RequestFactory.parametersOffered(kind).contains(parameter)) {
+                    throw new IllegalArgumentException("template " + template.name() + " (" + kind + ") asks for parameter '"
+                            + parameter + "', which the notifier does not provide; it can fill in "
+                            + new java.util.TreeSet<>(RequestFactory.parametersOffered(kind)));
+                }
+            }
+        }
+        if (flightPartitions < 0 || travellerPartitions < 0) {
+            throw new IllegalArgumentException("partition counts cannot be negative");
+        }
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** Defaults for everything but the registry: contract topics, 15 min, 3 h, the classpath catalogue. */
+    public static NotifierConfig defaults(String schemaRegistryUrl) {
+        return new NotifierConfig(NotifierTopics.contract(), Map.of(SCHEMA_REGISTRY_URL, schemaRegistryUrl),
+                DepartureTimeRule.DEFAULT_THRESHOLD, PriorityPolicy.DEFAULT_URGENT_WINDOW, DEFAULT_STATE_RETENTION,
+                TemplateCatalogue.loadDefault(), Topics.FLIGHT_STATUS.partitions(),
+                Topics.TRAVELLER_PREFERENCE.partitions(), Clock.systemUTC(), NotifierMetrics.detached());
+    }
+
+    /**
+     * From a role configuration. Partition counts left at 0 are resolved from the broker at start
+     * ({@link NotifierApp}); serde settings are every key of the config that a registry client reads.
+     */
+    public static NotifierConfig from(AppConfig config, NotifierMetrics metrics) {
+        Map<String, Object> serde = new LinkedHashMap<>();
+        config.asMap().forEach((key, value) -> {
+            if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.") || key.startsWith("bearer.auth.")
+                    || key.equals(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS)) {
+                serde.put(key, value);
+            }
+        });
+        serde.put(SCHEMA_REGISTRY_URL, config.require(SCHEMA_REGISTRY_URL));
+        String templates = config.get(TEMPLATES_FILE, "");
+        return new NotifierConfig(
+                NotifierTopics.withSuffix(config.get(TOPICS_SUFFIX, "")),
+                serde,
+                config.getDuration(DELAY_THRESHOLD, DepartureTimeRule.DEFAULT_THRESHOLD),
+                config.getDuration(URGENT_WINDOW, PriorityPolicy.DEFAULT_URGENT_WINDOW),
+                config.getDuration(STATE_RETENTION, DEFAULT_STATE_RETENTION),
+                templates.isBlank() ? TemplateCatalogue.loadDefault() : TemplateCatalogue.load(Path.of(templates)),
+                config.getInt(FLIGHT_PARTITIONS, 0),
+                config.getInt(TRAVELLER_PARTITIONS, 0),
+                Clock.systemUTC(),
+                metrics);
+    }
+
+    public NotifierConfig withTopics(NotifierTopics topics) {
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics);
+    }
+
+    public NotifierConfig withSerdeConfig(Map<String, Object> serdeConfig) {
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics);
+    }
+
+    public NotifierConfig withDelayThreshold(Duration threshold) {
+        return new NotifierConfig(topics, serdeConfig, threshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics);
+    }
+
+    public NotifierConfig withPartitions(int flight, int traveller) {
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flight, traveller, clock, metrics);
+    }
+
+    public NotifierConfig withClock(Clock clock) {
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics);
+    }
+
+    public NotifierConfig withMetrics(NotifierMetrics metrics) {
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics);
+    }
+
+    public NotifierConfig withCatalogue(TemplateCatalogue catalogue) {
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.appcare.notifier.rules;
+
+import dev.appcare.avro.BoardingPassIssued;
+import dev.appcare.avro.FlightLegEnd;
+import dev.appcare.avro.FlightStatus;
+import dev.appcare.avro.FlightStatusEvent;
+import dev.appcare.avro.PassengerSegment;
+import dev.appcare.avro.TravellerPreference;
+import dev.appcare.model.Keys;
+import java.time.ZoneId;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Rule N10, the semantic half: records that decode fine but cannot be acted on. Each check returns the
+ * {@link Rejection} that sends the record to the dead-letter topic, or empty. (Bytes that do not decode
+ * at all are the other half, handled where records are read.)
+ *
+ * <p>There is no airport reference list in AppCare, so an "unknown airport" is a code that is not three
+ * IATA letters or does not match the flight key, and an unknown time zone is anything that is not an
+ * IANA region id ({@code Europe/Amsterdam}; offsets such as {@code +01:00} change with daylight saving
+ * and are refused). A flight event whose key is not a flight key, or names another flight than its
+ * value, is about an unknown flight.
+ */
+public final class InputRules {
+    private static final Pattern AIRPORT = Pattern.compile("[A-Z]{3}");
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+    private static final Pattern LOCALE = Pattern.compile("[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,4})?");
+    private static final Set<String> IANA_ZONES = ZoneId.getAvailableZoneIds();
+
+    private InputRules() {
+    }
+
+    public static Optional<Rejection> flightStatus(String key, FlightStatusEvent event) {
+        if (event == null) {
+            return reject(Rejection.MISSING_VALUE, "flight-status records cannot be tombstones (key '" + key + "')");
+        }
+        if (!Keys.isFlightKey(key)) {
+            return reject(Rejection.UNKNOWN_FLIGHT, "record key '" + key + "' is not a flight key like KL1234/2026-11-23/AMS");
+        }
+        if (!key.equals(event.getFlightKey())) {
+            return reject(Rejection.UNKNOWN_FLIGHT, "record key '" + key + "' and flightKey '" + event.getFlightKey() + "' differ");
+        }
+        String designator = key.substring(0, key.indexOf('/'));
+        if (!designator.equals(event.getCarrier() + event.getFlightNumber())) {
+            return reject(Rejection.UNKNOWN_FLIGHT, "flight key '" + key + "' does not match carrier '" + event.getCarrier()
+                    + "' and number '" + event.getFlightNumber() + "'");
+        }
+        Optional<Rejection> departure = legEnd("departure", event.getDeparture());
+        if (departure.isPresent()) {
+            return departure;
+        }
+        if (!key.endsWith("/" + event.getDeparture().getAirport())) {
+            return reject(Rejection.UNKNOWN_AIRPORT, "departure airport '" + event.getDeparture().getAirport()
+                    + "' is not the one of flight key '" + key + "'");
+        }
+        Optional<Rejection> arrival = legEnd("arrival", event.getArrival());
+        if (arrival.isPresent()) {
+            return arrival;
+        }
+        if (event.getSequence() < 0) {
+            return reject(Rejection.INVALID_FIELD, "sequence " + event.getSequence() + " is negative");
+        }
+        if (event.getStatus() == FlightStatus.DIVERTED) {
+            if (event.getDiversion() == null) {
+                return reject(Rejection.MISSING_FIELD, "status DIVERTED without diversion details");
+            }
+            if (!AIRPORT.matcher(event.getDiversion().getAirport()).matches()) {
+                return reject(Rejection.UNKNOWN_AIRPORT, "diversion airport '" + event.getDiversion().getAirport()
+                        + "' is not an IATA airport code");
+            }
+            if (!IANA_ZONES.contains(event.getDiversion().getTimeZone())) {
+                return reject(Rejection.UNKNOWN_TIME_ZONE, "diversion time zone '" + event.getDiversion().getTimeZone()
+                        + "' is not an IANA time-zone id");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Rejection> legEnd(String which, FlightLegEnd end) {
+        if (!AIRPORT.matcher(end.getAirport()).matches()) {
+            return reject(Rejection.UNKNOWN_AIRPORT, which + " airport '" + end.getAirport() + "' is not an IATA airport code");
+        }
+        if (!IANA_ZONES.contains(end.getTimeZone())) {
+            return reject(Rejection.UNKNOWN_TIME_ZONE, which + " time zone '" + end.getTimeZone()
+                    + "' of " + end.getAirport() + " is not an IANA time-zone id");
+        }
+        return Optional.empty();
+    }
+
+    /** A segment, or a tombstone ({@code segment == null}) that still needs a usable key. */
+    public static Optional<Rejection> passengerSegment(String key, PassengerSegment segment) {
+        int bar = key == null ? -1 : key.indexOf('|');
+        if (bar < 0 || !Keys.isTravellerKey(key.substring(0, bar)) || !Keys.isFlightKey(key.substring(bar + 1))) {
+            return reject(Rejection.INVALID_KEY, "record key '" + key + "' is not travellerKey|flightKey");
+        }
+        if (segment != null && !key.equals(Keys.segmentKey(segment.getTravellerKey(), segment.getFlightKey()))) {
+            return reject(Rejection.INVALID_KEY, "record key '" + key + "' does not match the segment's "
+                    + segment.getTravellerKey() + "|" + segment.getFlightKey());
+        }
+        return Optional.empty();
+    }
+
+    /** A preference, or a tombstone (an erasure) that still needs a usable key. */
+    public static Optional<Rejection> travellerPreference(String key, TravellerPreference preference) {
+        if (!Keys.isTravellerKey(key)) {
+            return reject(Rejection.INVALID_KEY, "record key '" + key + "' is not a traveller key like ABC123/1");
+        }
+        if (preference == null) {
+            return Optional.empty();
+        }
+        if (!key.equals(preference.getTravellerKey())) {
+            return reject(Rejection.INVALID_KEY, "record key '" + key + "' and travellerKey '"
+                    + preference.getTravellerKey() + "' differ");
+        }
+        if (!E164.matcher(preference.getPhoneE164()).matches()) {
+            return reject(Rejection.INVALID_PREFERENCE, "phone number is not in E.164 form");
+        }
+        if (!LOCALE.matcher(preference.getLocale()).matches()) {
+            return reject(Rejection.INVALID_PREFERENCE, "locale '" + preference.getLocale() + "' is not a language code like nl or pt_BR");
+        }
+        return Optional.empty();
+    }
+
+    public static Optional<Rejection> boardingPass(String key, BoardingPassIssued pass) {
+        if (pass == null) {
+            return reject(Rejection.MISSING_VALUE, "boarding-pass records cannot be tombstones (key '" + key + "')");
+        }
+        if (!Keys.isTravellerKey(key) || !key.equals(pass.getTravellerKey())) {
+            return reject(Rejection.INVALID_KEY, "record key '" + key + "' is not the pass's traveller key '"
+                    + pass.getTravellerKey() + "'");
+        }
+        if (!Keys.isFlightKey(pass.getFlightKey())) {
+            return reject(Rejection.UNKNOWN_FLIGHT, "flightKey '" + pass.getFlightKey() + "' is not a flight key like KL1234/2026-11-23/AMS");
+        }
+        if (!AIRPORT.matcher(pass.getDepartureAirport()).matches()
+                || !pass.getFlightKey().endsWith("/" + pass.getDepartureAirport())) {
+            return reject(Rejection.UNKNOWN_AIRPORT, "departure airport '" + pass.getDepartureAirport()
+                    + "' is not the one of flight key '" + pass.getFlightKey() + "'");
+        }
+        if (!IANA_ZONES.contains(pass.getDepartureTimeZone())) {
+            return reject(Rejection.UNKNOWN_TIME_ZONE, "departure time zone '" + pass.getDepartureTimeZone()
+                    + "' is not an IANA time-zone id");
+        }
+        if (pass.getIssueSequence() < 1) {
+            return reject(Rejection.INVALID_BOARDING_PASS, "issueSequence " + pass.getIssueSequence() + " is below 1");
+        }
+        if (!pass.getDocumentUrl().startsWith("https://")) {
+            return reject(Rejection.INVALID_BOARDING_PASS, "documentUrl is not an https link (WhatsApp fetches it)");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Rejection> reject(String type, String reason) {
+        return Optional.of(new Rejection(type, reason));
+    }
+}

@@ -1,0 +1,70 @@
+package dev.appcare.notifier.streams;
+
+import dev.appcare.avro.BoardingPassIssued;
+import dev.appcare.avro.MessageKind;
+import dev.appcare.avro.TravellerPreference;
+import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.notifier.avro.PassengerMemory;
+import dev.appcare.notifier.rules.Consent;
+import dev.appcare.notifier.rules.NotificationPlanner;
+import dev.appcare.notifier.rules.NotificationPlanner.Plan;
+import dev.appcare.notifier.rules.NotificationPlanner.PlannedMessage;
+import dev.appcare.notifier.rules.RequestFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Boarding passes (N8): keyed by traveller like the preferences, so they meet them without a
+ * repartition. A pass is sent when it is newer (issueSequence) than the last one sent to the passenger
+ * for that flight; a re-issue supersedes the earlier pass.
+ */
+final class BoardingPassProcessor implements Processor<String, BoardingPassIssued, String, WhatsAppRequest> {
+    private final NotificationPlanner planner;
+    private final RequestFactory requests;
+    private final NotifierMetrics metrics;
+    private final String sourceTopic;
+    private ProcessorContext<String, WhatsAppRequest> context;
+    private KeyValueStore<String, TravellerPreference> preferences;
+    private KeyValueStore<String, PassengerMemory> memories;
+
+    BoardingPassProcessor(NotificationPlanner planner, RequestFactory requests, NotifierMetrics metrics, String sourceTopic) {
+        this.planner = planner;
+        this.requests = requests;
+        this.metrics = metrics;
+        this.sourceTopic = sourceTopic;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, WhatsAppRequest> context) {
+        this.context = context;
+        this.preferences = context.getStateStore(NotifierTopology.PREFERENCES_STORE);
+        this.memories = context.getStateStore(NotifierTopology.PASSENGER_MEMORY_STORE);
+    }
+
+    @Override
+    public void process(Record<String, BoardingPassIssued> record) {
+        BoardingPassIssued pass = record.value();
+        TravellerPreference preference = preferences.get(pass.getTravellerKey());
+        boolean consented = Consent.allows(preference, MessageKind.BOARDING_PASS) && requests.supports(MessageKind.BOARDING_PASS);
+        String memoryKey = pass.getTravellerKey() + "|" + pass.getFlightKey();
+        PassengerMemory memory = memories.get(memoryKey);
+        Plan plan = planner.planBoardingPass(pass, memory, consented);
+        if (plan.isEmpty()) {
+            metrics.skipped(consented ? "stale-boarding-pass" : "no-consent");
+            return;
+        }
+        List<WhatsAppRequest> built = new ArrayList<>(plan.messages().size());
+        for (PlannedMessage message : plan.messages()) {
+            built.add(requests.boardingPassRequest(message, pass, preference, sourceTopic));
+        }
+        memories.put(memoryKey, plan.memory());
+        for (WhatsAppRequest request : built) {
+            context.forward(record.withKey(request.getRecipient()).withValue(request));
+            metrics.request(request.getKind());
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.appcare.notifier.streams;
+
+import dev.appcare.avro.DeadLetter;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+
+/** Builds the notifier's dead letters: reason, class of failure, and where the record came from. */
+public final class DeadLetters {
+    public static final String STAGE = "notifier";
+
+    private DeadLetters() {
+    }
+
+    public static DeadLetter of(String errorType, String reason, String topic, int partition, long offset,
+                                long timestamp, byte[] key, byte[] value, Instant failedAt) {
+        return DeadLetter.newBuilder()
+                .setReason(reason)
+                .setErrorType(errorType)
+                .setStage(STAGE)
+                .setSourceTopic(topic)
+                .setSourcePartition(partition)
+                .setSourceOffset(offset)
+                .setSourceTimestamp(timestamp >= 0 ? Instant.ofEpochMilli(timestamp) : null)
+                .setFailedAt(failedAt)
+                .setAttempts(1)
+                .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
+                .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
+                .build();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.appcare.notifier.streams;
+
+import dev.appcare.model.registry.SchemaRegistryException;
+import dev.appcare.model.serde.AvroDeserializer;
+import dev.appcare.model.serde.BadRecordException;
+import dev.appcare.notifier.rules.Rejection;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads an input record's raw bytes into its Avro value and validates it (rule N10). Sources consume
+ * bytes and decode here, rather than in a {@code DeserializationExceptionHandler}, so that a bad record
+ * becomes an ordinary {@link Decoded#rejected dead letter} that flows through the topology to the DLQ
+ * sink, inside the same exactly-once transaction as everything else, with the record's exact key and
+ * value bytes and its topic/partition/offset.
+ *
+ * <p>Two kinds of failure are kept apart:
+ * <ul>
+ *   <li>bad input (not wire format, unknown schema id, truncated or corrupt Avro, a schema that cannot be
+ *       read as the expected type, a semantic {@link Rejection}): dead-lettered, counted, and the stream
+ *       goes on;</li>
+ *   <li>a schema registry that cannot be reached: not the record's fault. Retried briefly in place, then
+ *       thrown, so that Kafka Streams replaces the stream thread and the record is processed again from
+ *       the last commit once the registry is back (nothing is dead-lettered, nothing is lost).</li>
+ * </ul>
+ */
+public final class DecodeProcessor<T extends SpecificRecord> implements Processor<byte[], byte[], String, Decoded<T>> {
+    private static final Logger log = LoggerFactory.getLogger(DecodeProcessor.class);
+    /** Waits between attempts while the registry is unreachable; short enough to stay well inside a transaction. */
+    private static final Duration[] REGISTRY_BACKOFF = {Duration.ofMillis(250), Duration.ofMillis(750), Duration.ofMillis(2000)};
+
+    private final Class<T> type;
+    private final Map<String, ?> serdeConfig;
+    private final BiFunction<String, T, Optional<Rejection>> validator;
+    private final NotifierMetrics metrics;
+    private final Clock clock;
+    private AvroDeserializer<T> deserializer;
+    private ProcessorContext<String, Decoded<T>> context;
+
+    DecodeProcessor(Class<T> type, Map<String, ?> serdeConfig, BiFunction<String, T, Optional<Rejection>> validator,
+                    NotifierMetrics metrics, Clock clock) {
+        this.type = type;
+        this.serdeConfig = serdeConfig;
+        this.validator = validator;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public static <T extends SpecificRecord> ProcessorSupplier<byte[], byte[], String, Decoded<T>> supplier(
+            Class<T> type, Map<String, ?> serdeConfig, BiFunction<String, T, Optional<Rejection>> validator,
+            NotifierMetrics metrics, Clock clock) {
+        return () -> new DecodeProcessor<>(type, serdeConfig, validator, metrics, clock);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Decoded<T>> context) {
+        this.context = context;
+        this.deserializer = new AvroDeserializer<>(type);
+        deserializer.configure(serdeConfig, false);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        T value;
+        try {
+            value = deserialize(topic, record.value());
+        } catch (BadRecordException e) {
+            reject(record, key, topic, new Rejection(e.reason().name(), e.getMessage()));
+            return;
+        }
+        Optional<Rejection> rejection = validator.apply(key, value);
+        if (rejection.isPresent()) {
+            reject(record, key, topic, rejection.get());
+            return;
+        }
+        context.forward(record.withKey(key).withValue(Decoded.valid(value)));
+    }
+
+    private T deserialize(String topic, byte[] bytes) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return deserializer.deserialize(topic, bytes);
+            } catch (BadRecordException e) {
+                throw e;
+            } catch (SchemaRegistryException e) {
+                if (attempt >= REGISTRY_BACKOFF.length) {
+                    throw new IllegalStateException("schema registry unavailable while reading " + topic
+                            + "; the stream thread is replaced and the record read again: " + e.getMessage(), e);
+                }
+                log.warn("Schema registry unavailable while reading {} (attempt {}): {}", topic, attempt + 1, e.getMessage());
+                sleep(REGISTRY_BACKOFF[attempt]);
+            }
+        }
+    }
+
+    private void reject(Record<byte[], byte[]> record, String key, String topic, Rejection rejection) {
+        RecordMetadata metadata = context.recordMetadata().orElse(null);
+        metrics.deadLetter(topic, rejection.errorType());
+        log.warn("Dead-lettering {}-{}@{}: {} {}", topic, metadata == null ? -1 : metadata.partition(),
+                metadata == null ? -1 : metadata.offset(), rejection.errorType(), rejection.reason());
+        context.forward(record.withKey(key).withValue(Decoded.rejected(DeadLetters.of(
+                rejection.errorType(), rejection.reason(), topic,
+                metadata == null ? -1 : metadata.partition(), metadata == null ? -1 : metadata.offset(),
+                record.timestamp(), record.key(), record.value(), clock.instant()))));
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the schema registry", e);
+        }
+    }
+}

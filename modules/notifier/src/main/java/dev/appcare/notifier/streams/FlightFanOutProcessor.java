@@ -1,0 +1,81 @@
+package dev.appcare.notifier.streams;
+
+import dev.appcare.avro.FlightStatusEvent;
+import dev.appcare.notifier.avro.FlightView;
+import dev.appcare.notifier.avro.PassengerNotice;
+import dev.appcare.notifier.avro.RosterEntry;
+import dev.appcare.notifier.rules.FlightChangeDetector;
+import dev.appcare.notifier.rules.FlightViews;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The flight side of the fan-out (N1, N3). Per flight key, in the flight's partition:
+ * <ol>
+ *   <li>compare the event with the flight's applied state ({@code flight-state}): stale events are
+ *       dropped, unchanged ones only advance the state;</li>
+ *   <li>for a change, scan the flight's roster ({@code flight-roster}, keys {@code flightKey|travellerKey},
+ *       a prefix scan reads exactly this flight's passengers) and forward one {@link PassengerNotice} per
+ *       active passenger, keyed by traveller, towards the traveller side.</li>
+ * </ol>
+ * Booking changes only edit the roster ({@link RosterProcessor}); they never forward anything, so a
+ * booking alone cannot send a flight message.
+ */
+final class FlightFanOutProcessor implements Processor<String, FlightStatusEvent, String, PassengerNotice> {
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final NotifierMetrics metrics;
+    private final Duration retention;
+    private ProcessorContext<String, PassengerNotice> context;
+    private KeyValueStore<String, FlightView> flightState;
+    private KeyValueStore<String, RosterEntry> roster;
+
+    FlightFanOutProcessor(NotifierMetrics metrics, Duration retention) {
+        this.metrics = metrics;
+        this.retention = retention;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, PassengerNotice> context) {
+        this.context = context;
+        this.flightState = context.getStateStore(NotifierTopology.FLIGHT_STATE_STORE);
+        this.roster = context.getStateStore(NotifierTopology.FLIGHT_ROSTER_STORE);
+        context.schedule(StateRetention.SWEEP_INTERVAL, PunctuationType.STREAM_TIME, streamTime -> {
+            StateRetention.sweep(flightState, streamTime, retention, key -> key);
+            StateRetention.sweep(roster, streamTime, retention, StateRetention::beforeBar);
+        });
+    }
+
+    @Override
+    public void process(Record<String, FlightStatusEvent> record) {
+        FlightView incoming = FlightViews.of(record.value());
+        FlightView applied = flightState.get(record.key());
+        switch (FlightChangeDetector.compare(applied, incoming)) {
+            case STALE -> metrics.staleEvent(context.recordMetadata().map(m -> m.topic()).orElse("?"));
+            case UNCHANGED -> flightState.put(record.key(), incoming);
+            case CHANGED -> {
+                flightState.put(record.key(), incoming);
+                fanOut(record, incoming);
+            }
+        }
+    }
+
+    private void fanOut(Record<String, FlightStatusEvent> record, FlightView flight) {
+        try (KeyValueIterator<String, RosterEntry> passengers = roster.prefixScan(record.key() + "|", KEYS)) {
+            while (passengers.hasNext()) {
+                KeyValue<String, RosterEntry> passenger = passengers.next();
+                RosterEntry entry = passenger.value;
+                PassengerNotice notice = new PassengerNotice(entry.getTravellerKey(), entry.getGivenName(),
+                        entry.getFamilyName(), flight);
+                context.forward(record.withKey(entry.getTravellerKey()).withValue(notice));
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.appcare.notifier.streams;
+
+import dev.appcare.avro.BoardingPassIssued;
+import dev.appcare.avro.DeadLetter;
+import dev.appcare.avro.FlightStatusEvent;
+import dev.appcare.avro.PassengerSegment;
+import dev.appcare.avro.SegmentStatus;
+import dev.appcare.avro.TravellerPreference;
+import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.serde.AvroSerde;
+import dev.appcare.notifier.NotifierConfig;
+import dev.appcare.notifier.NotifierTopics;
+import dev.appcare.notifier.avro.FlightView;
+import dev.appcare.notifier.avro.PassengerMemory;
+import dev.appcare.notifier.avro.PassengerNotice;
+import dev.appcare.notifier.avro.RosterEntry;
+import dev.appcare.notifier.rules.DepartureTimeRule;
+import dev.appcare.notifier.rules.InputRules;
+import dev.appcare.notifier.rules.NotificationPlanner;
+import dev.appcare.notifier.rules.PriorityPolicy;
+import dev.appcare.notifier.rules.Rejection;
+import dev.appcare.notifier.rules.RequestFactory;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.BiFunction;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The notifier's Kafka Streams topology: flight-status events, boarding passes, bookings and preferences
+ * in; one {@code WhatsAppRequest} per traveller and message out, keyed by the recipient's phone; bad
+ * input to the dead-letter topic. Run it with {@code processing.guarantee=exactly_once_v2}
+ * ({@link dev.appcare.notifier.NotifierApp}).
+ *
+ * <pre>
+ *  booking.passenger-segment.v1 (key traveller|flight)        flight.status.v1 (key flight)
+ *        |                                                           |
+ *   [passenger-segment-decode] --bad--> DLQ                [flight-status-decode] --bad--> DLQ
+ *        | re-key by flight                                          |
+ *   == segments-by-flight (repartition) ==                           v
+ *        v                                           (flight-state) [flight-fan-out] stale? unchanged?
+ *   [roster-update] --> (flight-roster) <---- prefix scan flight|* --'   |
+ *                        active passengers only                           | 1 notice per passenger, key traveller
+ *                                                   == passenger-notices (repartition) ==
+ *  traveller.preference.v1 (key traveller)                                v
+ *   [traveller-preference-decode] --bad--> DLQ                    [passenger-notify] <-- (passenger-memory)
+ *        v                                                  consent, phone, | what this passenger was told
+ *   [preference-update] --> (traveller-preferences) ------> locale --------|
+ *                                                                          |   flight.boarding-pass.v1 (key traveller)
+ *                                                   [boarding-pass-notify] <-- [boarding-pass-decode] --bad--> DLQ
+ *                                                                          v
+ *                                                  notify.whatsapp-request.v1 (key recipient phone)
+ * </pre>
+ *
+ * <h2>Why a passengers-by-flight roster and two hops</h2>
+ * A flight event must reach every passenger of the flight, and what each passenger gets depends on
+ * traveller-keyed data (consent, phone, language, what they were told). The flight side holds, per flight
+ * partition, the flight's last applied state and its roster (a prefix-scannable store keyed
+ * {@code flightKey|travellerKey}, co-partitioned with {@code flight.status.v1} by the
+ * {@code segments-by-flight} repartition). A change is fanned out with one prefix scan to one notice per
+ * passenger, and the notices are repartitioned by traveller to meet the preferences and the per-passenger
+ * memory. Alternatives considered:
+ * <ul>
+ *   <li>Foreign-key table join (segments -&gt; flights): it re-emits on every booking change (a booking must
+ *       not send anything by itself), it cannot see "what changed" or order events by sequence, and every
+ *       flight event would update one joined row per passenger (450 table updates, each with a subscription
+ *       round trip), where the roster does one scan.</li>
+ *   <li>A global preference table joined on the flight side (no second hop): every instance would hold
+ *       every phone number, invalid preferences could not be dead-lettered (a global store's processor
+ *       cannot forward), and opt-outs would not be ordered with the flight events they must precede.</li>
+ *   <li>One aggregated list value per flight: a 450-passenger list rewritten (and changelogged) on every
+ *       booking change; the roster writes one small entry.</li>
+ * </ul>
+ * The measured cost of the second hop is in {@code docs/benchmarks/notifier-fanout.md}.
+ *
+ * <p>Every processor, store and internal topic is named (and {@code ensure.explicit.internal.resource.naming},
+ * set on the builder, enforces it): a renamed store or repartition topic would silently lose state in production, which is why a
+ * test pins {@code describe()}.
+ */
+public final class NotifierTopology {
+    public static final String FLIGHT_STATE_STORE = "flight-state";
+    public static final String FLIGHT_ROSTER_STORE = "flight-roster";
+    public static final String PREFERENCES_STORE = "traveller-preferences";
+    public static final String PASSENGER_MEMORY_STORE = "passenger-memory";
+    public static final String SEGMENTS_BY_FLIGHT = "segments-by-flight";
+    public static final String PASSENGER_NOTICES = "passenger-notices";
+
+    private NotifierTopology() {
+    }
+
+    public static Topology build(NotifierConfig config) {
+        if (config.flightPartitions() < 1 || config.travellerPartitions() < 1) {
+            throw new IllegalArgumentException("resolve the partition counts before building the topology (flight "
+                    + config.flightPartitions() + ", traveller " + config.travellerPartitions() + ")");
+        }
+        NotifierTopics topics = config.topics();
+        StreamsBuilder builder = newBuilder();
+        Serde<String> strings = Serdes.String();
+        Serde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, config.serdeConfig());
+        Serde<WhatsAppRequest> requestSerde = AvroSerde.forValues(WhatsAppRequest.class, config.serdeConfig());
+        Serde<RosterEntry> rosterSerde = InternalSerde.of(RosterEntry.getEncoder(), RosterEntry.getDecoder());
+        Serde<PassengerNotice> noticeSerde = InternalSerde.of(PassengerNotice.getEncoder(), PassengerNotice.getDecoder());
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FLIGHT_STATE_STORE),
+                strings, InternalSerde.of(FlightView.getEncoder(), FlightView.getDecoder())));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FLIGHT_ROSTER_STORE),
+                strings, rosterSerde));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PREFERENCES_STORE),
+                strings, InternalSerde.of(TravellerPreference.getEncoder(), TravellerPreference.getDecoder())));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PASSENGER_MEMORY_STORE),
+                strings, InternalSerde.of(PassengerMemory.getEncoder(), PassengerMemory.getDecoder())));
+
+        NotificationPlanner planner = new NotificationPlanner(new DepartureTimeRule(config.delayThreshold()));
+        RequestFactory requests = new RequestFactory(config.catalogue(), new PriorityPolicy(config.urgentWindow()));
+        NotifierMetrics metrics = config.metrics();
+
+        // Bookings -> the passengers-by-flight roster, in the flight's partition.
+        read(builder, config, deadLetters, topics.passengerSegment(), "passenger-segment", PassengerSegment.class,
+                InputRules::passengerSegment)
+                .map((key, segment) -> KeyValue.pair(StateRetention.afterBar(key), rosterEntry(key, segment)),
+                        Named.as("segment-to-roster-entry"))
+                .repartition(Repartitioned.<String, RosterEntry>as(SEGMENTS_BY_FLIGHT)
+                        .withKeySerde(strings).withValueSerde(rosterSerde)
+                        .withNumberOfPartitions(config.flightPartitions()))
+                .process(RosterProcessor::new, Named.as("roster-update"), FLIGHT_ROSTER_STORE);
+
+        // Flight events -> one notice per passenger -> the traveller's partition -> requests.
+        KStream<String, WhatsAppRequest> flightRequests = read(builder, config, deadLetters, topics.flightStatus(),
+                "flight-status", FlightStatusEvent.class, InputRules::flightStatus)
+                .process(() -> new FlightFanOutProcessor(metrics, config.stateRetention()), Named.as("flight-fan-out"),
+                        FLIGHT_STATE_STORE, FLIGHT_ROSTER_STORE)
+                .repartition(Repartitioned.<String, PassengerNotice>as(PASSENGER_NOTICES)
+                        .withKeySerde(strings).withValueSerde(noticeSerde)
+                        .withNumberOfPartitions(config.travellerPartitions()))
+                .process(() -> new PassengerNoticeProcessor(planner, requests, metrics, topics.flightStatus(),
+                        config.stateRetention()), Named.as("passenger-notify"), PREFERENCES_STORE, PASSENGER_MEMORY_STORE);
+
+        // Preferences -> the preference table (consent, phone, locale), read at emit time.
+        read(builder, config, deadLetters, topics.travellerPreference(), "traveller-preference", TravellerPreference.class,
+                InputRules::travellerPreference)
+                .process(PreferenceProcessor::new, Named.as("preference-update"), PREFERENCES_STORE, PASSENGER_MEMORY_STORE);
+
+        // Boarding passes are keyed by traveller already: they meet the preferences directly.
+        KStream<String, WhatsAppRequest> passRequests = read(builder, config, deadLetters, topics.boardingPass(),
+                "boarding-pass", BoardingPassIssued.class, InputRules::boardingPass)
+                .process(() -> new BoardingPassProcessor(planner, requests, metrics, topics.boardingPass()),
+                        Named.as("boarding-pass-notify"), PREFERENCES_STORE, PASSENGER_MEMORY_STORE);
+
+        flightRequests.merge(passRequests, Named.as("requests-merge"))
+                .to(topics.whatsappRequest(), Produced.with(strings, requestSerde).withName("whatsapp-request-sink"));
+        return builder.build();
+    }
+
+    /**
+     * A builder that refuses generated names. The check runs in {@code StreamsBuilder.build()} against the
+     * builder's own {@link TopologyConfig}; a plain {@code new StreamsBuilder()} has it off whatever the
+     * application's properties say. Only this one topology-level setting is given here: Kafka Streams
+     * replaces the rest with the application's configuration when the topology is started.
+     */
+    static StreamsBuilder newBuilder() {
+        Properties overrides = new Properties();
+        overrides.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        Properties base = new Properties();
+        base.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-topology");
+        base.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        base.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        base.putAll(overrides);
+        return new StreamsBuilder(new TopologyConfig(null, new StreamsConfig(base), overrides));
+    }
+
+    /**
+     * Reads a topic as bytes, decodes and validates each record ({@link DecodeProcessor}), sends the
+     * rejected ones to the dead-letter topic and returns the accepted values (null for tombstones).
+     */
+    private static <T extends SpecificRecord> KStream<String, T> read(StreamsBuilder builder, NotifierConfig config,
+            Serde<DeadLetter> deadLetters, String topic, String name, Class<T> type,
+            BiFunction<String, T, Optional<Rejection>> validator) {
+        KStream<String, Decoded<T>> decoded = builder
+                .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
+                .process(DecodeProcessor.supplier(type, config.serdeConfig(), validator, config.metrics(), config.clock()),
+                        Named.as(name + "-decode"));
+        Map<String, KStream<String, Decoded<T>>> branches = decoded.split(Named.as(name + "-"))
+                .branch((key, value) -> value.isRejected(), Branched.as("rejected"))
+                .defaultBranch(Branched.as("accepted"));
+        branches.get(name + "-rejected")
+                .mapValues(Decoded::deadLetter, Named.as(name + "-dead-letter"))
+                .to(config.topics().deadLetters(), Produced.with(Serdes.String(), deadLetters).withName(name + "-dlq-sink"));
+        return branches.get(name + "-accepted").mapValues(Decoded::value, Named.as(name + "-value"));
+    }
+
+    /** A segment (or its tombstone, key {@code travellerKey|flightKey}) as a roster change. */
+    static RosterEntry rosterEntry(String key, PassengerSegment segment) {
+        if (segment == null) {
+            return new RosterEntry(StateRetention.beforeBar(key), StateRetention.afterBar(key), false, null, null);
+        }
+        return new RosterEntry(segment.getTravellerKey(), segment.getFlightKey(),
+                segment.getStatus() == SegmentStatus.ACTIVE, segment.getGivenName(), segment.getFamilyName());
+    }
+}

@@ -1,0 +1,78 @@
+package dev.appcare.notifier.streams;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps per-flight state from growing forever: entries of flights whose departure day lies more than the
+ * retention before stream time are deleted (deletes reach the changelog, so restored state is small too).
+ * Run from a stream-time punctuation, so a replay of old data does not purge what it is about to need.
+ */
+final class StateRetention {
+    /** How often the stores are swept, in stream time. */
+    static final Duration SWEEP_INTERVAL = Duration.ofHours(1);
+
+    private StateRetention() {
+    }
+
+    /**
+     * Deletes entries whose flight departed before {@code streamTime - retention}.
+     *
+     * @param flightKeyOf extracts the flight key ({@code KL1234/2026-11-23/AMS}) from a store key
+     */
+    static <V> int sweep(KeyValueStore<String, V> store, long streamTime, Duration retention,
+                         Function<String, String> flightKeyOf) {
+        if (streamTime < 0) {
+            return 0;
+        }
+        LocalDate oldestKept = Instant.ofEpochMilli(streamTime).minus(retention).atZone(ZoneOffset.UTC).toLocalDate();
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, V> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, V> entry = all.next();
+                LocalDate day = departureDay(flightKeyOf.apply(entry.key));
+                if (day != null && day.isBefore(oldestKept)) {
+                    expired.add(entry.key);
+                }
+            }
+        }
+        expired.forEach(store::delete);
+        return expired.size();
+    }
+
+    /** {@code KL1234/2026-11-23/AMS} -> 2026-11-23; null when the key is not a flight key. */
+    static LocalDate departureDay(String flightKey) {
+        if (flightKey == null) {
+            return null;
+        }
+        int first = flightKey.indexOf('/');
+        int last = flightKey.lastIndexOf('/');
+        if (first < 0 || last <= first) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(flightKey.substring(first + 1, last));
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** {@code a|b} -> {@code b}. */
+    static String afterBar(String key) {
+        return key.substring(key.indexOf('|') + 1);
+    }
+
+    /** {@code a|b} -> {@code a}. */
+    static String beforeBar(String key) {
+        return key.substring(0, key.indexOf('|'));
+    }
+}

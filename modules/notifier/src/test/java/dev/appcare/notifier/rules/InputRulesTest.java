@@ -1,0 +1,91 @@
+package dev.appcare.notifier.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.appcare.avro.FlightLegEnd;
+import dev.appcare.avro.FlightStatus;
+import dev.appcare.avro.FlightStatusEvent;
+import dev.appcare.avro.MessageKind;
+import dev.appcare.avro.TravellerPreference;
+import dev.appcare.notifier.testing.Fixtures;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class InputRulesTest {
+    private static final String KEY = Fixtures.FLIGHT_KEY;
+
+    private static Optional<String> flightError(FlightStatusEvent.Builder event) {
+        return InputRules.flightStatus(KEY, event.build()).map(Rejection::errorType);
+    }
+
+    @Test
+    void shouldAcceptAGoodFlightEvent() {
+        assertThat(InputRules.flightStatus(KEY, Fixtures.flight(1).build())).isEmpty();
+        assertThat(InputRules.flightStatus(KEY, Fixtures.diverted(Fixtures.flight(1), "BRU", "Europe/Brussels").build())).isEmpty();
+    }
+
+    @Test
+    void shouldRejectFlightEventsAboutUnknownFlights() {
+        assertThat(InputRules.flightStatus("KL1234", Fixtures.flight(1).build())).map(Rejection::errorType).contains("UNKNOWN_FLIGHT");
+        assertThat(InputRules.flightStatus(null, Fixtures.flight(1).build())).map(Rejection::errorType).contains("UNKNOWN_FLIGHT");
+        assertThat(flightError(Fixtures.flight(1).setFlightNumber("999"))).contains("UNKNOWN_FLIGHT");
+        assertThat(flightError(Fixtures.flight(1).setFlightKey("KL1234/2026-11-24/AMS"))).contains("UNKNOWN_FLIGHT");
+        assertThat(InputRules.flightStatus(KEY, null)).map(Rejection::errorType).contains("MISSING_VALUE");
+    }
+
+    @Test
+    void shouldRejectUnknownAirportsAndTimeZones() {
+        FlightLegEnd good = Fixtures.leg("AMS", "Europe/Amsterdam", Fixtures.SCHEDULED);
+        assertThat(flightError(Fixtures.flight(1).setDeparture(FlightLegEnd.newBuilder(good).setAirport("ams").build())))
+                .contains("UNKNOWN_AIRPORT");
+        assertThat(flightError(Fixtures.flight(1).setDeparture(FlightLegEnd.newBuilder(good).setAirport("CDG").build())))
+                .contains("UNKNOWN_AIRPORT");
+        assertThat(flightError(Fixtures.flight(1).setDeparture(FlightLegEnd.newBuilder(good).setTimeZone("CET+1").build())))
+                .contains("UNKNOWN_TIME_ZONE");
+        assertThat(flightError(Fixtures.flight(1).setDeparture(FlightLegEnd.newBuilder(good).setTimeZone("Z").build())))
+                .contains("UNKNOWN_TIME_ZONE");
+        assertThat(flightError(Fixtures.diverted(Fixtures.flight(1), "B1", "Europe/Brussels"))).contains("UNKNOWN_AIRPORT");
+        assertThat(flightError(Fixtures.diverted(Fixtures.flight(1), "BRU", "Brussels"))).contains("UNKNOWN_TIME_ZONE");
+        assertThat(flightError(Fixtures.flight(1).setStatus(FlightStatus.DIVERTED))).contains("MISSING_FIELD");
+        assertThat(flightError(Fixtures.flight(1).setSequence(-1))).contains("INVALID_FIELD");
+    }
+
+    @Test
+    void shouldCheckSegmentKeys() {
+        String segmentKey = "PNR001/1|" + KEY;
+        assertThat(InputRules.passengerSegment(segmentKey, Fixtures.segment("PNR001/1", KEY, "Jane"))).isEmpty();
+        assertThat(InputRules.passengerSegment(segmentKey, null)).isEmpty();
+        assertThat(InputRules.passengerSegment("PNR001/1", null)).map(Rejection::errorType).contains("INVALID_KEY");
+        assertThat(InputRules.passengerSegment("PNR001/1|KL1", null)).map(Rejection::errorType).contains("INVALID_KEY");
+        assertThat(InputRules.passengerSegment(segmentKey, Fixtures.segment("PNR002/1", KEY, "Jane")))
+                .map(Rejection::errorType).contains("INVALID_KEY");
+    }
+
+    @Test
+    void shouldCheckPreferences() {
+        TravellerPreference good = Fixtures.optedIn("ABC123/1", "+31612345678", "pt_BR", List.of(MessageKind.DELAY));
+        assertThat(InputRules.travellerPreference("ABC123/1", good)).isEmpty();
+        assertThat(InputRules.travellerPreference("ABC123/1", null)).isEmpty();
+        assertThat(InputRules.travellerPreference("ABC123/2", good)).map(Rejection::errorType).contains("INVALID_KEY");
+        assertThat(InputRules.travellerPreference("bad", null)).map(Rejection::errorType).contains("INVALID_KEY");
+        for (String phone : List.of("0612345678", "+0612345678", "+31 6 1234 5678", "+316")) {
+            assertThat(InputRules.travellerPreference("ABC123/1", TravellerPreference.newBuilder(good).setPhoneE164(phone).build()))
+                    .as(phone).map(Rejection::errorType).contains("INVALID_PREFERENCE");
+        }
+        assertThat(InputRules.travellerPreference("ABC123/1", TravellerPreference.newBuilder(good).setLocale("").build()))
+                .map(Rejection::errorType).contains("INVALID_PREFERENCE");
+        assertThat(InputRules.travellerPreference("ABC123/1", TravellerPreference.newBuilder(good).setLocale("nl-NL").build()))
+                .isEmpty();
+    }
+
+    @Test
+    void shouldCheckBoardingPasses() {
+        assertThat(InputRules.boardingPass("ABC123/1", Fixtures.boardingPass("ABC123/1", 1).build())).isEmpty();
+        assertThat(InputRules.boardingPass("ABC123/1", Fixtures.boardingPass("ABC123/1", 0).build()))
+                .map(Rejection::errorType).contains("INVALID_BOARDING_PASS");
+        assertThat(InputRules.boardingPass("ABC123/1", Fixtures.boardingPass("ABC123/1", 1).setDepartureAirport("CDG").build()))
+                .map(Rejection::errorType).contains("UNKNOWN_AIRPORT");
+        assertThat(InputRules.boardingPass("ABC123/1", null)).map(Rejection::errorType).contains("MISSING_VALUE");
+    }
+}

@@ -1,0 +1,171 @@
+package dev.appcare.notifier.testing;
+
+import dev.appcare.avro.BoardingPassIssued;
+import dev.appcare.avro.DeadLetter;
+import dev.appcare.avro.FlightStatusEvent;
+import dev.appcare.avro.PassengerSegment;
+import dev.appcare.avro.TravellerPreference;
+import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.Keys;
+import dev.appcare.model.registry.InMemorySchemaRegistryClient;
+import dev.appcare.model.serde.AvroDeserializer;
+import dev.appcare.model.serde.AvroSerializer;
+import dev.appcare.notifier.NotifierConfig;
+import dev.appcare.notifier.NotifierTopics;
+import dev.appcare.notifier.streams.DeadLetterProcessingExceptionHandler;
+import dev.appcare.notifier.streams.NotifierMetrics;
+import dev.appcare.notifier.streams.NotifierTopology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The notifier's topology in a {@link TopologyTestDriver}, with typed input and output topics and an
+ * in-memory schema registry of its own. Exactly the topology production builds, with the contract's
+ * topic names and six partitions per repartition topic.
+ */
+public final class NotifierDriver implements AutoCloseable {
+    public static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+
+    public final String registryScope = "notifier-test-" + UUID.randomUUID();
+    public final NotifierTopics topics = NotifierTopics.contract();
+    public final NotifierMetrics metrics = new NotifierMetrics(new SimpleMeterRegistry());
+    public final NotifierConfig config;
+    public final TopologyTestDriver driver;
+    public final TestInputTopic<String, FlightStatusEvent> flights;
+    public final TestInputTopic<String, PassengerSegment> segments;
+    public final TestInputTopic<String, TravellerPreference> preferences;
+    public final TestInputTopic<String, BoardingPassIssued> boardingPasses;
+    public final TestOutputTopic<String, WhatsAppRequest> requests;
+    public final TestOutputTopic<String, DeadLetter> deadLetters;
+    private final Path stateDir;
+
+    public NotifierDriver() {
+        this(c -> c);
+    }
+
+    public NotifierDriver(UnaryOperator<NotifierConfig> customise) {
+        this.config = customise.apply(NotifierConfig.defaults(registryUrl())
+                .withPartitions(6, 6)
+                .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .withMetrics(metrics));
+        try {
+            stateDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "notifier-ttd-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Topology topology = NotifierTopology.build(config);
+        driver = new TopologyTestDriver(topology, properties(config, stateDir));
+        Map<String, String> serde = Map.of("schema.registry.url", registryUrl());
+        flights = driver.createInputTopic(topics.flightStatus(), new StringSerializer(), serializer(serde));
+        segments = driver.createInputTopic(topics.passengerSegment(), new StringSerializer(), serializer(serde));
+        preferences = driver.createInputTopic(topics.travellerPreference(), new StringSerializer(), serializer(serde));
+        boardingPasses = driver.createInputTopic(topics.boardingPass(), new StringSerializer(), serializer(serde));
+        requests = driver.createOutputTopic(topics.whatsappRequest(), new StringDeserializer(),
+                deserializer(WhatsAppRequest.class, serde));
+        deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
+                deserializer(DeadLetter.class, serde));
+    }
+
+    public String registryUrl() {
+        return "mock://" + registryScope;
+    }
+
+    public static Properties properties(NotifierConfig config, Path stateDir) {
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-test");
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        properties.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
+        properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        properties.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, config.topics().deadLetters());
+        properties.put(DeadLetterProcessingExceptionHandler.METRICS_CONFIG, config.metrics());
+        config.serdeConfig().forEach(properties::put);
+        return properties;
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> AvroSerializer<T> serializer(Map<String, ?> config) {
+        AvroSerializer<T> serializer = new AvroSerializer<>();
+        serializer.configure(config, false);
+        return serializer;
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> AvroDeserializer<T> deserializer(Class<T> type,
+                                                                                                     Map<String, ?> config) {
+        AvroDeserializer<T> deserializer = new AvroDeserializer<>(type);
+        deserializer.configure(config, false);
+        return deserializer;
+    }
+
+    /** Raw bytes into an input topic, for undecodable records. */
+    public TestInputTopic<String, byte[]> raw(String topic) {
+        return driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    public void flight(FlightStatusEvent event) {
+        flights.pipeInput(event.getFlightKey(), event, event.getEventTime());
+    }
+
+    public void flight(FlightStatusEvent.Builder event) {
+        flight(event.build());
+    }
+
+    public void book(String travellerKey, String flightKey, String givenName) {
+        segments.pipeInput(Keys.segmentKey(travellerKey, flightKey), Fixtures.segment(travellerKey, flightKey, givenName),
+                Instant.parse("2026-10-01T00:00:00Z"));
+    }
+
+    public void preference(TravellerPreference preference) {
+        preferences.pipeInput(preference.getTravellerKey(), preference, preference.getUpdatedAt());
+    }
+
+    public void boardingPass(BoardingPassIssued pass) {
+        boardingPasses.pipeInput(pass.getTravellerKey(), pass, pass.getEventTime());
+    }
+
+    /** Every request written since the last call. */
+    public List<TestRecord<String, WhatsAppRequest>> takeRequests() {
+        return requests.readRecordsToList();
+    }
+
+    public List<WhatsAppRequest> takeRequestValues() {
+        return requests.readValuesToList();
+    }
+
+    public List<TestRecord<String, DeadLetter>> takeDeadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        InMemorySchemaRegistryClient.dropScope(registryScope);
+        try (var files = Files.walk(stateDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: it is under target/
+        }
+    }
+}

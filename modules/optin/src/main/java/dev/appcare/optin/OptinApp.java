@@ -1,0 +1,194 @@
+package dev.appcare.optin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.appcare.avro.TravellerPreference;
+import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.model.runtime.HealthServer;
+import dev.appcare.model.runtime.HealthServer.Health;
+import dev.appcare.model.serde.AvroSerde;
+import dev.appcare.model.templates.TemplateCatalogue;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The opt-in API role: an HTTP service the booking site calls to opt travellers in to WhatsApp
+ * messages, change or read their preference, opt them out, and erase them (GDPR).
+ *
+ * <pre>
+ *   booking site ──HTTPS/JSON──► OptinHttpApi ──► OptinService ──► PreferenceWriter (transactions)
+ *                                      ▲                │                 │
+ *                                      │                │                 ├─► traveller.preference.v1 (compacted)
+ *                                      │                │                 └─► notify.whatsapp-request.v1 (confirmations)
+ *                                      └── PreferenceView ◄── read_committed, all partitions
+ * </pre>
+ *
+ * <p>Input: HTTP calls, and {@code traveller.preference.v1} (its own writes, and the sender's opt-outs
+ * after a STOP). Output: {@code traveller.preference.v1} and {@code notify.whatsapp-request.v1}.
+ * State: only the in-memory table of {@link PreferenceView}, rebuilt from {@code traveller.preference.v1}
+ * on start; {@link #stateSnapshot()} shows it for audits and erasure checks.
+ *
+ * <p>Run it with {@code appcare optin --config optin.properties} ({@link OptinCommand}); configuration
+ * keys are in docs/optin-api.md.
+ */
+public final class OptinApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OptinApp.class);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    private final OptinSettings settings;
+    private final PrometheusMeterRegistry metrics;
+    private final Clock clock;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private Admin admin;
+    private PreferenceView view;
+    private PreferenceWriter writer;
+    private OptinHttpApi api;
+    private boolean stopped;
+
+    /** Reads and checks the configuration; nothing starts yet. */
+    public OptinApp(AppConfig config) {
+        this(config, HealthServer.newMeterRegistry(), Clock.systemUTC());
+    }
+
+    public OptinApp(AppConfig config, PrometheusMeterRegistry metrics) {
+        this(config, metrics, Clock.systemUTC());
+    }
+
+    OptinApp(AppConfig config, PrometheusMeterRegistry metrics, Clock clock) {
+        this.settings = OptinSettings.from(config);
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * Connects to Kafka, rebuilds the preference table from the topic and starts serving HTTP. Returns
+     * once the table has caught up (the health endpoint answers DOWN until then).
+     *
+     * @throws IllegalStateException if a topic is missing, Kafka is unreachable, or catching up takes
+     *                               longer than {@code optin.startup.timeout}
+     */
+    public synchronized OptinApp start() {
+        log.info("Starting the opt-in API: {}", settings);
+        try {
+            TemplateCatalogue catalogue = settings.templateCatalogue();
+            Map<String, Object> adminConfig = new LinkedHashMap<>(settings.kafkaClientConfig());
+            adminConfig.putIfAbsent("client.id", settings.transactionalId() + "-admin");
+            admin = track(Admin.create(adminConfig));
+            requireTopics();
+
+            AvroSerde<TravellerPreference> preferenceSerde = AvroSerde.forValues(TravellerPreference.class, settings.serdeConfig());
+            AvroSerde<WhatsAppRequest> requestSerde = AvroSerde.forValues(WhatsAppRequest.class, settings.serdeConfig());
+
+            view = track(new PreferenceView(settings.preferenceTopic(), settings.transactionalId(), settings.kafkaClientConfig(), admin,
+                    preferenceSerde.deserializer(), metrics));
+            view.start();
+            writer = track(new PreferenceWriter(settings.kafkaClientConfig(), settings.transactionalId(),
+                    settings.writeTimeout(), metrics));
+            writer.start();
+
+            OptinService service = new OptinService(view, writer,
+                    new ConfirmationRequests(catalogue, settings.confirmationTimeToLive(), settings.preferenceTopic()),
+                    preferenceSerde.serializer(), requestSerde.serializer(), settings.preferenceTopic(),
+                    settings.requestTopic(), settings.writeTimeout(), settings.readTimeout(), clock, metrics);
+            api = new OptinHttpApi(settings, service, new OptInRequestParser(catalogue, clock),
+                    new PreferenceJson(new ObjectMapper(), catalogue), metrics, this::health);
+            api.start();
+            started.add(0, () -> api.stop(SHUTDOWN_GRACE));
+
+            if (!view.awaitReady(settings.startupTimeout())) {
+                throw new IllegalStateException("the preference table did not catch up with " + settings.preferenceTopic()
+                        + " within " + settings.startupTimeout() + ": " + view.problem().orElse("?"));
+            }
+            log.info("Opt-in API ready on http://{}:{} ({} travellers in the table)", settings.host(), api.port(), view.size());
+            return this;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    private void requireTopics() {
+        Set<String> wanted = Set.of(settings.preferenceTopic(), settings.requestTopic());
+        Set<String> existing;
+        try {
+            existing = admin.listTopics().names().get(settings.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + settings.bootstrapServers() + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        List<String> missing = wanted.stream().filter(t -> !existing.contains(t)).sorted().toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("missing topic(s) " + missing + "; create AppCare's topics first (appcare topics create)");
+        }
+    }
+
+    private Map<String, Health> health() {
+        Map<String, Health> checks = new LinkedHashMap<>();
+        checks.put("preferenceTable", view.problem().map(Health::down)
+                .orElseGet(() -> Health.up(view.size() + " travellers, positions " + view.positions())));
+        checks.put("writer", writer.problem().map(Health::down).orElseGet(() -> Health.up("transactional producer ready")));
+        return checks;
+    }
+
+    /** The HTTP port (useful when configured as 0). */
+    public int port() {
+        if (api == null) {
+            throw new IllegalStateException("not started");
+        }
+        return api.port();
+    }
+
+    /**
+     * A copy of everything this role holds about travellers: its only state, keyed by traveller key.
+     * After an erasure, no value here mentions the erased phone number.
+     */
+    public Map<String, TravellerPreference> stateSnapshot() {
+        return view == null ? Map.of() : view.snapshot();
+    }
+
+    /** Stops taking calls, lets the ones under way finish, commits what is queued, and closes everything. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        for (AutoCloseable closeable : started) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("Error while stopping: {}", e.toString());
+            }
+        }
+        started.clear();
+        log.info("Opt-in API stopped");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Remembers what to close, most recent first. */
+    private <T extends AutoCloseable> T track(T closeable) {
+        started.add(0, closeable);
+        return closeable;
+    }
+}

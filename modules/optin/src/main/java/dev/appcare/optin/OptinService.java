@@ -1,0 +1,214 @@
+package dev.appcare.optin;
+
+import dev.appcare.avro.TravellerPreference;
+import dev.appcare.avro.WhatsAppRequest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The opt-in API's operations: read, opt in or change, opt out, erase. Each write follows the same steps:
+ * <ol>
+ *   <li>wait until the {@linkplain PreferenceView table} holds everything committed for the traveller's
+ *       partition (so the decision is taken on current state, whichever instance wrote it);</li>
+ *   <li>decide with {@link PreferenceRules};</li>
+ *   <li>write the preference (and a confirmation request for a new opt-in) in one transaction and wait
+ *       for the commit: 2xx means durable;</li>
+ *   <li>wait until the table has applied the write, so that a read right after sees it.</li>
+ * </ol>
+ * Writes for one traveller are serialised within an instance; between instances, last writer wins, and
+ * a confirmation sent twice carries the same message id (the sender sends it once).
+ */
+final class OptinService {
+    private static final Logger log = LoggerFactory.getLogger(OptinService.class);
+    private static final int LOCK_STRIPES = 64;
+
+    /** The result of a PUT: what happened, the preference now, and the confirmation's id if one was sent. */
+    record OptInResult(PreferenceRules.Outcome outcome, TravellerPreference preference, Optional<String> confirmationMessageId) {
+    }
+
+    private final PreferenceView view;
+    private final PreferenceWriter writer;
+    private final ConfirmationRequests confirmations;
+    private final Serializer<TravellerPreference> preferenceSerializer;
+    private final Serializer<WhatsAppRequest> requestSerializer;
+    private final String preferenceTopic;
+    private final String requestTopic;
+    private final Duration writeTimeout;
+    private final Duration readTimeout;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+    private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+
+    OptinService(PreferenceView view, PreferenceWriter writer, ConfirmationRequests confirmations,
+                 Serializer<TravellerPreference> preferenceSerializer, Serializer<WhatsAppRequest> requestSerializer,
+                 String preferenceTopic, String requestTopic, Duration writeTimeout, Duration readTimeout,
+                 Clock clock, MeterRegistry metrics) {
+        this.view = view;
+        this.writer = writer;
+        this.confirmations = confirmations;
+        this.preferenceSerializer = preferenceSerializer;
+        this.requestSerializer = requestSerializer;
+        this.preferenceTopic = preferenceTopic;
+        this.requestTopic = requestTopic;
+        this.writeTimeout = writeTimeout;
+        this.readTimeout = readTimeout;
+        this.clock = clock;
+        this.metrics = metrics;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    Optional<TravellerPreference> read(TravellerKey traveller) {
+        catchUp(traveller);
+        return view.get(traveller.key());
+    }
+
+    OptInResult optIn(TravellerKey traveller, OptInRequest request) {
+        return locked(traveller, () -> {
+            catchUp(traveller);
+            TravellerPreference current = view.get(traveller.key()).orElse(null);
+            PreferenceRules.Decision decision = PreferenceRules.optIn(traveller.key(), current, request, clock.instant());
+            count(decision.outcome());
+            if (decision.outcome() == PreferenceRules.Outcome.STALE_CONSENT) {
+                Instant optedOutAt = PreferenceRules.optedOutAt(current);
+                throw new ProblemException(ProblemType.STALE_CONSENT,
+                        "The traveller opted out at " + optedOutAt + "; opting in again needs consent given after that.",
+                        List.of(new InvalidParam("consent.givenAt", "must be later than the opt-out at " + optedOutAt)));
+            }
+            if (!decision.writes()) {
+                return new OptInResult(decision.outcome(), decision.next(), Optional.empty());
+            }
+            List<ProducerRecord<String, byte[]>> records = new ArrayList<>(2);
+            records.add(preferenceRecord(traveller, decision.next()));
+            Optional<String> confirmationId = Optional.empty();
+            if (decision.confirm()) {
+                WhatsAppRequest confirmation = confirmations.confirmationOf(traveller, decision.next(), clock.instant());
+                records.add(new ProducerRecord<>(requestTopic, confirmation.getRecipient(), serialize(requestSerializer, requestTopic, confirmation)));
+                confirmationId = Optional.of(confirmation.getMessageId());
+            }
+            writeAndAwait(records);
+            confirmationId.ifPresent(id -> metrics.counter("appcare.optin.confirmations").increment());
+            return new OptInResult(decision.outcome(), decision.next(), confirmationId);
+        });
+    }
+
+    /** The preference after the opt-out, with the outcome; empty outcome NOT_FOUND when there was none. */
+    PreferenceRules.Decision optOut(TravellerKey traveller) {
+        return locked(traveller, () -> {
+            catchUp(traveller);
+            PreferenceRules.Decision decision = PreferenceRules.optOut(view.get(traveller.key()).orElse(null), clock.instant());
+            count(decision.outcome());
+            if (decision.writes()) {
+                writeAndAwait(List.of(preferenceRecord(traveller, decision.next())));
+            }
+            return decision;
+        });
+    }
+
+    /**
+     * Erases the traveller: a tombstone on the compacted topic. Always written, even when this instance
+     * holds no preference, so that an erasure request can never be lost to a stale view.
+     */
+    void erase(TravellerKey traveller) {
+        locked(traveller, () -> {
+            writeAndAwait(List.of(new ProducerRecord<>(preferenceTopic, traveller.key(), (byte[]) null)));
+            metrics.counter("appcare.optin.decisions", "outcome", "erased").increment();
+            return null;
+        });
+    }
+
+    private ProducerRecord<String, byte[]> preferenceRecord(TravellerKey traveller, TravellerPreference preference) {
+        return new ProducerRecord<>(preferenceTopic, traveller.key(), serialize(preferenceSerializer, preferenceTopic, preference));
+    }
+
+    private <T> byte[] serialize(Serializer<T> serializer, String topic, T value) {
+        try {
+            return serializer.serialize(topic, value);
+        } catch (RuntimeException e) {
+            log.warn("Cannot serialize for {}: {}", topic, e.toString());
+            throw unavailable("The schema registry could not be reached to encode the record.");
+        }
+    }
+
+    private void writeAndAwait(List<ProducerRecord<String, byte[]>> records) {
+        RecordMetadata written;
+        try {
+            written = writer.write(records).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw unavailable("The write was not acknowledged by Kafka and has been rolled back.");
+        } catch (TimeoutException e) {
+            throw unavailable("The write was not acknowledged by Kafka within " + writeTimeout.toMillis()
+                    + " ms; it may still complete.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("Interrupted while writing.");
+        }
+        try {
+            view.awaitApplied(written.partition(), written.offset(), readTimeout);
+        } catch (TimeoutException e) {
+            log.warn("Write committed at {}-{}@{} but not yet in the table: {}", written.topic(), written.partition(),
+                    written.offset(), e.getMessage());
+            throw unavailable("The write is committed but not yet visible to reads.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("Interrupted while waiting for the write to become visible.");
+        }
+    }
+
+    private void catchUp(TravellerKey traveller) {
+        try {
+            view.awaitCaughtUp(traveller.key(), readTimeout);
+        } catch (TimeoutException e) {
+            log.warn("Preference table not caught up for a read: {}", e.getMessage());
+            throw unavailable("The preference table is not up to date with Kafka.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("Interrupted while reading.");
+        }
+    }
+
+    private <T> T locked(TravellerKey traveller, Supplier<T> action) {
+        ReentrantLock lock = locks[Math.floorMod(traveller.key().hashCode(), LOCK_STRIPES)];
+        try {
+            if (!lock.tryLock(writeTimeout.toMillis() + readTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw unavailable("Too many concurrent writes for this traveller.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("Interrupted.");
+        }
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void count(PreferenceRules.Outcome outcome) {
+        metrics.counter("appcare.optin.decisions", "outcome", outcome.name().toLowerCase(Locale.ROOT)).increment();
+    }
+
+    private static ProblemException unavailable(String detail) {
+        return new ProblemException(ProblemType.UNAVAILABLE, detail + " Retrying the same request is safe.",
+                List.of(), Map.of("Retry-After", "1"));
+    }
+}

@@ -1,5 +1,8 @@
 package dev.appcare.app;
 
+import dev.appcare.notifier.NotifierCommand;
+import dev.appcare.optin.OptinCommand;
+import dev.appcare.whatsappsim.WhatsAppSimulatorMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "appcare", mixinStandardHelpOptions = true, version = "appcare 0.1.0",
         description = "AppCare: flight-status and boarding-pass notifications over WhatsApp, on Kafka.",
-        subcommands = {TopicsCommand.class, SchemasCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {NotifierCommand.class, OptinCommand.class, WhatsAppSimulatorMain.class, TopicsCommand.class, SchemasCommand.class,
+                CommandLine.HelpCommand.class})
 public final class AppCare {
 
     public static void main(String[] args) {

@@ -1,0 +1,302 @@
+package dev.appcare.sender;
+
+import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.model.runtime.HealthServer;
+import dev.appcare.model.topics.Topics;
+import dev.appcare.sender.cloudapi.CloudApiClient;
+import dev.appcare.sender.state.PreferenceView;
+import dev.appcare.sender.state.RecordWriter;
+import dev.appcare.sender.state.SendLedger;
+import dev.appcare.sender.webhook.SignatureVerifier;
+import dev.appcare.sender.webhook.WebhookProcessor;
+import dev.appcare.sender.webhook.WebhookServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sender role: delivers {@code notify.whatsapp-request.v1} through the WhatsApp Cloud API, once per
+ * messageId, at the business number's ceiling; serves the WhatsApp webhook.
+ *
+ * <ul>
+ *   <li>reads {@code notify.whatsapp-request.v1} (group {@code sender.group-id}), {@code sender.ledger.v1}
+ *       and {@code traveller.preference.v1} (both whole, no group);</li>
+ *   <li>writes {@code sender.ledger.v1}, {@code notify.whatsapp-status.v1},
+ *       {@code notify.whatsapp-request.dlq.v1} and {@code traveller.preference.v1} (opt-outs from STOP);</li>
+ *   <li>serves the webhook on {@code sender.webhook.host:port} and {@code /health} + {@code /metrics} on
+ *       {@code sender.health.host:port}.</li>
+ * </ul>
+ *
+ * Run it with {@code appcare sender --config sender.properties} ({@link SenderCommand}); see
+ * {@code docs/sender.md}. How a request travels through it: {@link SendPipeline}.
+ */
+public final class SenderApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SenderApp.class);
+
+    private final SenderConfig config;
+    private final LongSupplier clock;
+    private final PrometheusMeterRegistry registry = HealthServer.newMeterRegistry();
+    private final SenderMetrics metrics = new SenderMetrics(registry);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private RecordWriter writer;
+    private SendLedger ledger;
+    private PreferenceView preferences;
+    private CloudApiClient api;
+    private SendPipeline pipeline;
+    private volatile RequestConsumerLoop consumerLoop;
+    private Thread consumerThread;
+    private WebhookServer webhook;
+    private HealthServer health;
+    private ScheduledExecutorService housekeeping;
+    private volatile boolean running;
+
+    public SenderApp(SenderConfig config) {
+        this(config, System::currentTimeMillis);
+    }
+
+    SenderApp(SenderConfig config, LongSupplier clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public static SenderApp fromConfig(AppConfig config) {
+        return new SenderApp(SenderConfig.from(config));
+    }
+
+    /** Starts everything and returns once the sender is consuming (ledger and preferences read). */
+    public synchronized SenderApp start() {
+        if (running) {
+            return this;
+        }
+        log.info("Starting the sender: {}", config);
+        String clientId = "appcare-sender-" + hostName();
+        writer = new RecordWriter(new KafkaProducer<>(producerProperties(clientId), new StringSerializer(),
+                new ByteArraySerializer()), config.topics(), config.serdeConfig());
+        ledger = new SendLedger(config.topics().ledger(), viewConsumer(clientId + "-ledger"),
+                Topics.SENDER_LEDGER.valueSerde(config.serdeConfig()).deserializer(), writer);
+        preferences = new PreferenceView(config.topics().preferences(), viewConsumer(clientId + "-preferences"),
+                Topics.TRAVELLER_PREFERENCE.valueSerde(config.serdeConfig()).deserializer(), writer);
+        ledger.start();
+        preferences.start();
+        try {
+            ledger.catchUp().get(config.ledgerCatchUpTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            preferences.catchUp().get(config.ledgerCatchUpTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            closeQuietly();
+            throw new IllegalStateException("Cannot read " + config.topics().ledger() + " and "
+                    + config.topics().preferences() + " to the end: " + e.getMessage(), e);
+        }
+        log.info("Ledger: {} ids; preferences: {} travellers", ledger.size(), preferences.travellerCount());
+
+        TokenSource token = new TokenSource(config.token(), config.tokenFile());
+        api = new CloudApiClient(config.whatsappBaseUrl(), config.apiVersion(), config.phoneNumberId(), token,
+                config.connectTimeout(), config.requestTimeout(), config.namedParameters());
+        Pacer pacer = new Pacer(config.ratePerSecond(), config.rateBurstWindow());
+        OffsetTracker offsets = new OffsetTracker();
+        pipeline = new SendPipeline(config, api, ledger, preferences, writer, offsets, metrics, clock, pacer, token);
+        metrics.gauges(pipeline::inFlight, pipeline::queued, () -> pipeline.suspended() ? 1 : 0,
+                pacer::currentRate, ledger::size);
+
+        if (config.webhookEnabled()) {
+            WebhookProcessor processor = new WebhookProcessor(ledger, preferences, writer, 200_000, metrics::webhook, clock,
+                    Duration.ofSeconds(5));
+            webhook = new WebhookServer(config.webhookHost(), config.webhookPort(), config.webhookPath(),
+                    config.webhookMaxBodyBytes(), new SignatureVerifier(config.appSecret()), config.verifyToken(),
+                    processor, metrics::webhook).start();
+            log.info("Webhook listening on http://{}:{}{}", config.webhookHost(), webhook.port(), config.webhookPath());
+        }
+        health = new HealthServer(config.healthHost(), config.healthPort(), registry)
+                .check("whatsapp", () -> pipeline.suspended()
+                        ? HealthServer.Health.down(pipeline.describeSuspension())
+                        : HealthServer.Health.up("sending"))
+                .check("request-consumer", () -> consumerLoop == null ? HealthServer.Health.down("starting")
+                        : consumerLoop.healthy() ? HealthServer.Health.up("consuming")
+                        : HealthServer.Health.down("stopped: " + consumerLoop.failure()))
+                .check("ledger", () -> ledger.healthy() ? HealthServer.Health.up(ledger.size() + " ids")
+                        : HealthServer.Health.down("reader stopped: " + ledger.failure()))
+                .check("preferences", () -> preferences.healthy()
+                        ? HealthServer.Health.up(preferences.travellerCount() + " travellers")
+                        : HealthServer.Health.down("reader stopped: " + preferences.failure()))
+                .check("kafka-writes", () -> {
+                    long since = writer.failingSince();
+                    return since > 0 && clock.getAsLong() - since > 30_000
+                            ? HealthServer.Health.down("writes failing since " + java.time.Instant.ofEpochMilli(since))
+                            : HealthServer.Health.up("ok");
+                })
+                .start();
+
+        KafkaConsumer<byte[], byte[]> requestConsumer = new KafkaConsumer<>(requestConsumerProperties(clientId),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumerLoop = new RequestConsumerLoop(config, requestConsumer,
+                Topics.WHATSAPP_REQUEST.valueSerde(config.serdeConfig()).deserializer(), pipeline, offsets, ledger,
+                preferences, pacer, metrics);
+        pipeline.start();
+        consumerThread = new Thread(consumerLoop, "sender-request-consumer");
+        consumerThread.start();
+
+        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sender-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                int pruned = ledger.pruneExpired(clock.getAsLong(), config.ledgerRetainAfterExpiry()).size();
+                if (pruned > 0) {
+                    log.info("Forgot {} ledger entries of requests that expired over {} ago", pruned,
+                            config.ledgerRetainAfterExpiry());
+                }
+            } catch (RuntimeException e) {
+                log.warn("Ledger pruning failed: {}", e.toString());
+            }
+        }, 1, 5, TimeUnit.MINUTES);
+        running = true;
+        log.info("Sender started: {} msg/s ceiling, pair interval {}, up to {} calls in flight; health on :{}",
+                config.ratePerSecond(), config.pairInterval(), config.maxInFlight(), health.port());
+        return this;
+    }
+
+    /**
+     * Graceful stop: no new calls start; queued requests are handed back (their offsets stay uncommitted,
+     * so the next start sends them); calls in flight get {@code sender.shutdown-timeout} to finish and be
+     * recorded; offsets of everything recorded are committed; then the webhook and Kafka clients close.
+     */
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        log.info("Stopping the sender");
+        consumerLoop.stop();
+        try {
+            consumerThread.join(config.shutdownTimeout().plusSeconds(15).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly();
+        stopped.countDown();
+        log.info("Sender stopped");
+    }
+
+    private void closeQuietly() {
+        for (AutoCloseable c : new AutoCloseable[] {webhook, housekeeping == null ? null : housekeeping::shutdownNow,
+                writer == null ? null : (AutoCloseable) writer::flush, ledger, preferences, writer, api, health}) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("Closing {} failed: {}", c, e.toString());
+            }
+        }
+    }
+
+    /** Blocks until {@link #stop()} has finished. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public boolean isHealthy() {
+        return health != null && health.evaluate().values().stream().allMatch(HealthServer.Health::up);
+    }
+
+    public Map<String, HealthServer.Health> health() {
+        return health.evaluate();
+    }
+
+    public int webhookPort() {
+        return webhook == null ? -1 : webhook.port();
+    }
+
+    public int healthPort() {
+        return health.port();
+    }
+
+    public PrometheusMeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** Messages WhatsApp accepted since start. */
+    public long acceptedCount() {
+        return (long) metrics.acceptedCount();
+    }
+
+    public SenderConfig config() {
+        return config;
+    }
+
+    private Map<String, Object> producerProperties(String clientId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(30).toMillis());
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(10).toMillis());
+        overrides(p, ProducerConfig.configNames());
+        return p;
+    }
+
+    /** A group-less consumer reading a whole compacted topic (ledger, preferences). */
+    private KafkaConsumer<String, byte[]> viewConsumer(String clientId) {
+        return new KafkaConsumer<>(consumerBase(clientId), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private Map<String, Object> consumerBase(String clientId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        overrides(p, ConsumerConfig.configNames());
+        return p;
+    }
+
+    private Map<String, Object> requestConsumerProperties(String clientId) {
+        Map<String, Object> p = consumerBase(clientId + "-requests");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        return p;
+    }
+
+    /** {@code kafka.*} settings (security, timeouts...) that apply to this kind of client. */
+    private void overrides(Map<String, Object> properties, java.util.Set<String> known) {
+        config.kafkaOverrides().forEach((k, v) -> {
+            if (known.contains(k)) {
+                properties.put(k, v);
+            }
+        });
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.appcare.sender;
+
+import dev.appcare.model.runtime.AppConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The sender's settings, read from {@link AppConfig} (file, then {@code APPCARE_*} environment, then
+ * command-line options). Every key is listed in {@code docs/sender.md}.
+ *
+ * <p>{@code AppConfig} turns {@code APPCARE_WHATSAPP_APP_SECRET} into the key {@code whatsapp.app.secret}
+ * (underscores become dots), so a hyphenated key such as {@code whatsapp.app-secret} is also looked up in
+ * that dotted form: both the file key and the environment variable work.
+ */
+public record SenderConfig(
+        String bootstrapServers,
+        Map<String, Object> kafkaOverrides,
+        Map<String, Object> serdeConfig,
+        String groupId,
+        SenderTopics topics,
+        URI whatsappBaseUrl,
+        String apiVersion,
+        String phoneNumberId,
+        String token,
+        Path tokenFile,
+        String appSecret,
+        String verifyToken,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        boolean namedParameters,
+        int ratePerSecond,
+        Duration rateBurstWindow,
+        boolean rateShareByPartitions,
+        Duration pairInterval,
+        int maxInFlight,
+        int maxBuffered,
+        Backoff retryBackoff,
+        Duration inDoubtResendAfter,
+        boolean dropUnknownTravellers,
+        Duration suspendFirstProbe,
+        Duration suspendMaxProbe,
+        Duration ledgerRetainAfterExpiry,
+        Duration ledgerCatchUpTimeout,
+        Duration shutdownTimeout,
+        boolean webhookEnabled,
+        String webhookHost,
+        int webhookPort,
+        String webhookPath,
+        int webhookMaxBodyBytes,
+        String healthHost,
+        int healthPort) {
+
+    public static final int MAX_RATE = 1000;
+
+    public static SenderConfig from(AppConfig config) {
+        Reader c = new Reader(config);
+        int rate = c.integer("sender.rate.per-second", 80);
+        if (rate < 1 || rate > MAX_RATE) {
+            throw new IllegalArgumentException("sender.rate.per-second must be 1.." + MAX_RATE + " (WhatsApp's "
+                    + "highest throughput tier), got " + rate);
+        }
+        String token = c.string("whatsapp.token", null);
+        String tokenFile = c.string("whatsapp.token-file", null);
+        if ((token == null || token.isBlank()) && (tokenFile == null || tokenFile.isBlank())) {
+            throw new IllegalArgumentException("missing configuration 'whatsapp.token' or 'whatsapp.token-file' "
+                    + "(env " + AppConfig.envName("whatsapp.token") + "): the Cloud API access token");
+        }
+        boolean webhook = c.bool("sender.webhook.enabled", true);
+        String appSecret = c.string("whatsapp.app-secret", null);
+        String verifyToken = c.string("whatsapp.verify-token", null);
+        if (webhook && (appSecret == null || appSecret.isBlank())) {
+            throw new IllegalArgumentException("missing configuration 'whatsapp.app-secret' (env "
+                    + AppConfig.envName("whatsapp.app-secret") + "): webhooks cannot be verified without it "
+                    + "(or set sender.webhook.enabled=false)");
+        }
+        if (webhook && (verifyToken == null || verifyToken.isBlank())) {
+            throw new IllegalArgumentException("missing configuration 'whatsapp.verify-token' (env "
+                    + AppConfig.envName("whatsapp.verify-token") + "): needed for the webhook handshake");
+        }
+        Map<String, Object> serde = new LinkedHashMap<>();
+        config.asMap().forEach((k, v) -> {
+            if (k.startsWith("schema.registry.") || k.equals("basic.auth.user.info") || k.equals("bearer.auth.token")) {
+                serde.put(k, v);
+            }
+        });
+        serde.put("schema.registry.url", c.required("schema.registry.url"));
+        Map<String, Object> kafka = new LinkedHashMap<>(config.withPrefix("kafka."));
+        kafka.remove("bootstrap.servers");
+        String unknown = c.string("sender.consent.unknown-traveller", "drop").toLowerCase(Locale.ROOT);
+        if (!unknown.equals("drop") && !unknown.equals("send")) {
+            throw new IllegalArgumentException("sender.consent.unknown-traveller must be drop or send, got " + unknown);
+        }
+        int maxInFlight = c.integer("sender.max-in-flight", 0);
+        int maxBuffered = c.integer("sender.max-buffered", 0);
+        return new SenderConfig(
+                c.required("kafka.bootstrap.servers"),
+                kafka,
+                serde,
+                c.string("sender.group-id", "appcare-sender"),
+                SenderTopics.withSuffix(c.string("sender.topic-suffix", "")),
+                URI.create(c.string("whatsapp.base-url", "https://graph.facebook.com")),
+                c.string("whatsapp.api-version", "v23.0"),
+                c.required("whatsapp.phone-number-id"),
+                token,
+                tokenFile == null || tokenFile.isBlank() ? null : Path.of(tokenFile),
+                appSecret,
+                verifyToken,
+                c.duration("whatsapp.connect-timeout", Duration.ofSeconds(5)),
+                c.duration("whatsapp.request-timeout", Duration.ofSeconds(15)),
+                c.bool("whatsapp.named-parameters", false),
+                rate,
+                c.duration("sender.rate.burst-window", Duration.ofMillis(50)),
+                c.bool("sender.rate.share-by-partitions", true),
+                c.duration("sender.pair-interval", Duration.ofSeconds(6)),
+                maxInFlight > 0 ? maxInFlight : Math.max(32, rate),
+                maxBuffered > 0 ? maxBuffered : Math.max(1_000, rate * 10),
+                new Backoff(c.duration("sender.retry.initial-backoff", Duration.ofSeconds(1)),
+                        c.duration("sender.retry.max-backoff", Duration.ofMinutes(1))),
+                c.duration("sender.in-doubt.resend-after", null),
+                unknown.equals("drop"),
+                c.duration("sender.suspend.first-probe", Duration.ofSeconds(15)),
+                c.duration("sender.suspend.max-probe", Duration.ofMinutes(5)),
+                c.duration("sender.ledger.retain-after-expiry", Duration.ofHours(24)),
+                c.duration("sender.ledger.catch-up-timeout", Duration.ofMinutes(2)),
+                c.duration("sender.shutdown-timeout", Duration.ofSeconds(30)),
+                webhook,
+                c.string("sender.webhook.host", "127.0.0.1"),
+                c.integer("sender.webhook.port", 8088),
+                c.string("sender.webhook.path", "/webhooks/whatsapp"),
+                c.integer("sender.webhook.max-body-bytes", 1024 * 1024),
+                c.string("sender.health.host", "127.0.0.1"),
+                c.integer("sender.health.port", 8089));
+    }
+
+    /** Reads a key, or its dotted (environment-variable) form. */
+    private record Reader(AppConfig config) {
+        private String key(String key) {
+            String dotted = key.replace('-', '.');
+            if (config.asMap().containsKey(key) || !config.asMap().containsKey(dotted)) {
+                return key;
+            }
+            return dotted;
+        }
+
+        String string(String key, String defaultValue) {
+            return config.get(key(key), defaultValue);
+        }
+
+        String required(String key) {
+            return config.require(key(key));
+        }
+
+        int integer(String key, int defaultValue) {
+            return config.getInt(key(key), defaultValue);
+        }
+
+        boolean bool(String key, boolean defaultValue) {
+            return config.getBoolean(key(key), defaultValue);
+        }
+
+        Duration duration(String key, Duration defaultValue) {
+            return config.getDuration(key(key), defaultValue);
+        }
+    }
+
+    @Override
+    public String toString() {
+        // Never print secrets.
+        return "SenderConfig[bootstrap=" + bootstrapServers + ", group=" + groupId + ", topics=" + topics
+                + ", whatsapp=" + whatsappBaseUrl + "/" + apiVersion + "/" + phoneNumberId
+                + ", rate=" + ratePerSecond + "/s, pairInterval=" + pairInterval + ", maxInFlight=" + maxInFlight
+                + ", maxBuffered=" + maxBuffered + ", webhook=" + (webhookEnabled ? webhookHost + ":" + webhookPort
+                + webhookPath : "off") + ", health=" + healthHost + ":" + healthPort + "]";
+    }
+}

@@ -1,0 +1,101 @@
+package dev.appcare.sender;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The sender's meters (Prometheus names in brackets):
+ * <ul>
+ *   <li>{@code appcare.sender.accepted} [appcare_sender_accepted_total]: messages WhatsApp accepted; its
+ *       rate is sent/s;</li>
+ *   <li>{@code appcare.sender.calls} {class}: every call by outcome class;</li>
+ *   <li>{@code appcare.sender.errors} {code, class}: calls answered with a Graph API error, by code;</li>
+ *   <li>{@code appcare.sender.dropped} {reason}: requests not sent (expired, superseded, opted-out,
+ *       duplicate, in-doubt, dead-lettered, bad-record);</li>
+ *   <li>{@code appcare.sender.call.latency}: Cloud API call latency (histogram);</li>
+ *   <li>gauges {@code appcare.sender.in.flight}, {@code appcare.sender.queued}, {@code appcare.sender.lag}
+ *       (records not yet read from the request topic), {@code appcare.sender.suspended} (1 while paused),
+ *       {@code appcare.sender.rate.limit} (this instance's pacing, msg/s), {@code appcare.sender.ledger.entries};</li>
+ *   <li>{@code appcare.sender.webhook} {event}: webhook requests and what they carried.</li>
+ * </ul>
+ */
+final class SenderMetrics {
+    private final MeterRegistry registry;
+    private final Counter accepted;
+    private final Timer latency;
+    private final AtomicLong lag = new AtomicLong();
+    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+    SenderMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.accepted = Counter.builder("appcare.sender.accepted").description("messages WhatsApp accepted")
+                .register(registry);
+        this.latency = Timer.builder("appcare.sender.call.latency").description("Cloud API call latency")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+        registry.gauge("appcare.sender.lag", lag);
+    }
+
+    void gauges(Supplier<Number> inFlight, Supplier<Number> queued, Supplier<Number> suspended,
+                Supplier<Number> rateLimit, Supplier<Number> ledgerEntries) {
+        gauge("appcare.sender.in.flight", inFlight);
+        gauge("appcare.sender.queued", queued);
+        gauge("appcare.sender.suspended", suspended);
+        gauge("appcare.sender.rate.limit", rateLimit);
+        gauge("appcare.sender.ledger.entries", ledgerEntries);
+    }
+
+    private void gauge(String name, Supplier<Number> value) {
+        io.micrometer.core.instrument.Gauge.builder(name, value).register(registry);
+    }
+
+    void accepted() {
+        accepted.increment();
+    }
+
+    double acceptedCount() {
+        return accepted.count();
+    }
+
+    void call(String errorClass, Integer code, long nanos) {
+        latency.record(Duration.ofNanos(nanos));
+        counter("appcare.sender.calls", "class", errorClass).increment();
+        if (code != null) {
+            counters.computeIfAbsent("errors|" + code + "|" + errorClass, k -> Counter.builder("appcare.sender.errors")
+                    .tag("code", Integer.toString(code)).tag("class", errorClass).register(registry)).increment();
+        }
+    }
+
+    void dropped(String reason) {
+        counter("appcare.sender.dropped", "reason", reason).increment();
+    }
+
+    void webhook(String event) {
+        counter("appcare.sender.webhook", "event", event).increment();
+    }
+
+    void lag(long value) {
+        lag.set(value);
+    }
+
+    /** Count of a tagged counter so far (tests and the benchmark read it). */
+    double count(String name, String tag, String value) {
+        Counter c = registry.find(name).tag(tag, value).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private Counter counter(String name, String tag, String value) {
+        return counters.computeIfAbsent(name + "|" + value,
+                k -> Counter.builder(name).tag(tag, value).register(registry));
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.appcare.sender.state;
+
+import dev.appcare.avro.LedgerState;
+import dev.appcare.avro.SendLedgerEntry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * The sender's durable memory of messageIds: topic {@code sender.ledger.v1} (compacted, key messageId),
+ * read whole into memory and written through one producer.
+ *
+ * <ul>
+ *   <li>{@code ATTEMPTING}: a call to the Cloud API was about to start; its outcome is not (yet) known.</li>
+ *   <li>{@code ACCEPTED}: WhatsApp returned a wamid (or a status webhook proved it took the message).</li>
+ *   <li>{@code DROPPED}: decided never to send: expired, superseded, opted out, dead-lettered.</li>
+ *   <li>no entry (or a tombstone): nothing is known, or a call was answered with a retriable error
+ *       (definitely not sent), so sending is allowed.</li>
+ * </ul>
+ * Entries are forgotten (and tombstoned) some time after the request's {@code expiresAt}: a request
+ * past its expiry is never sent anyway, so the ledger only has to remember ids that could still be sent.
+ *
+ * <p>The rules built on it are in {@link dev.appcare.sender.SendPipeline}.
+ */
+public final class SendLedger extends CompactedTopicView<SendLedgerEntry> {
+    private final Map<String, SendLedgerEntry> entries = new HashMap<>();
+    private final Map<String, String> messageIdByWamid = new HashMap<>();
+    private final RecordWriter writer;
+
+    public SendLedger(String topic, Consumer<String, byte[]> consumer, Deserializer<SendLedgerEntry> deserializer,
+                      RecordWriter writer) {
+        super("sender-ledger-reader", topic, consumer, deserializer);
+        this.writer = writer;
+    }
+
+    @Override
+    protected void apply(String messageId, SendLedgerEntry entry) {
+        SendLedgerEntry old = entry == null ? entries.remove(messageId) : entries.put(messageId, entry);
+        if (old != null && old.getWamid() != null) {
+            messageIdByWamid.remove(old.getWamid());
+        }
+        if (entry != null && entry.getWamid() != null) {
+            messageIdByWamid.put(entry.getWamid(), messageId);
+        }
+    }
+
+    public synchronized SendLedgerEntry get(String messageId) {
+        return entries.get(messageId);
+    }
+
+    /** For status webhooks without {@code biz_opaque_callback_data}. */
+    public synchronized String messageIdForWamid(String wamid) {
+        return messageIdByWamid.get(wamid);
+    }
+
+    public synchronized int size() {
+        return entries.size();
+    }
+
+    /** Writes an entry; the view shows it as soon as the broker acknowledged it. */
+    public CompletableFuture<RecordMetadata> record(SendLedgerEntry entry) {
+        return writer.ledger(entry.getMessageId(), entry).thenApply(written -> {
+            writeThrough(entry.getMessageId(), entry, written);
+            return written;
+        });
+    }
+
+    /** Tombstones an id: nothing is known about it any more, so it may be sent. */
+    public CompletableFuture<RecordMetadata> forget(String messageId) {
+        return writer.ledger(messageId, null).thenApply(written -> {
+            writeThrough(messageId, null, written);
+            return written;
+        });
+    }
+
+    /**
+     * Forgets entries whose request expired more than {@code retain} ago, here and (tombstones) in the
+     * topic, so neither grows without bound. Several instances may tombstone the same id: harmless.
+     */
+    public List<String> pruneExpired(long nowMillis, Duration retain) {
+        List<String> expired = new ArrayList<>();
+        synchronized (this) {
+            Iterator<Map.Entry<String, SendLedgerEntry>> it = entries.entrySet().iterator();
+            while (it.hasNext()) {
+                SendLedgerEntry entry = it.next().getValue();
+                java.time.Instant expiresAt = entry.getExpiresAt();
+                if (expiresAt != null && expiresAt.toEpochMilli() + retain.toMillis() < nowMillis) {
+                    expired.add(entry.getMessageId());
+                }
+            }
+        }
+        expired.forEach(this::forget);
+        return expired;
+    }
+
+    public static SendLedgerEntry entry(String messageId, LedgerState state, long at, String wamid, long expiresAt) {
+        return SendLedgerEntry.newBuilder().setMessageId(messageId).setState(state)
+                .setAt(java.time.Instant.ofEpochMilli(at)).setWamid(wamid)
+                .setExpiresAt(java.time.Instant.ofEpochMilli(expiresAt)).build();
+    }
+}

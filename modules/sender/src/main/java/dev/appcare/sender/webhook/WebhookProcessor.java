@@ -1,0 +1,240 @@
+package dev.appcare.sender.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.appcare.avro.DeliveryState;
+import dev.appcare.avro.DeliveryStatus;
+import dev.appcare.avro.LedgerState;
+import dev.appcare.avro.OptInStatus;
+import dev.appcare.avro.SendLedgerEntry;
+import dev.appcare.avro.TravellerPreference;
+import dev.appcare.sender.StopWords;
+import dev.appcare.sender.state.PreferenceView;
+import dev.appcare.sender.state.RecordWriter;
+import dev.appcare.sender.state.SendLedger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a verified webhook body means for AppCare (rule S5):
+ * <ul>
+ *   <li>each {@code statuses[]} entry (sent, delivered, read, failed; unordered, at least once) becomes one
+ *       {@code notify.whatsapp-status.v1} record for the messageId in {@code biz_opaque_callback_data}
+ *       (or, without it, the messageId the ledger knows for the wamid); a repeat is skipped. A status for an
+ *       id whose call is still {@code ATTEMPTING} in the ledger also proves WhatsApp took it: the ledger
+ *       records {@code ACCEPTED};</li>
+ *   <li>each inbound {@code messages[]} entry that is a STOP-like reply ({@link StopWords}) becomes an
+ *       opt-out on {@code traveller.preference.v1} for every opted-in traveller with that number
+ *       ({@code optOutSource = whatsapp-reply:<word>}), which the sender's own consent check then honours;</li>
+ *   <li>account-level {@code errors[]} are logged and counted.</li>
+ * </ul>
+ * The returned future completes once every record is acknowledged; the endpoint answers 200 only then,
+ * so a failed write makes Meta deliver the webhook again.
+ */
+public final class WebhookProcessor {
+    private static final Logger log = LoggerFactory.getLogger(WebhookProcessor.class);
+
+    /** What one webhook body carried. */
+    public record Result(int statuses, int duplicates, int uncorrelated, int optOuts, int inbound) {
+    }
+
+    private final SendLedger ledger;
+    private final PreferenceView preferences;
+    private final RecordWriter writer;
+    private final SeenEvents seen;
+    private final Consumer<String> events;
+    private final LongSupplier clock;
+    private final Duration catchUpWait;
+
+    /**
+     * @param catchUpWait how long a STOP waits for the preference view to read to the end before it opts
+     *                    out the travellers the view knows (a slow reader must not hold up the opt-out)
+     */
+    public WebhookProcessor(SendLedger ledger, PreferenceView preferences, RecordWriter writer, int dedupCapacity,
+                            Consumer<String> events, LongSupplier clock, Duration catchUpWait) {
+        this.catchUpWait = catchUpWait;
+        this.ledger = ledger;
+        this.preferences = preferences;
+        this.writer = writer;
+        this.seen = new SeenEvents(dedupCapacity);
+        this.events = events;
+        this.clock = clock;
+    }
+
+    public CompletableFuture<Result> process(JsonNode root) {
+        List<CompletableFuture<?>> writes = new ArrayList<>();
+        int[] counts = new int[5];
+        for (JsonNode entry : root.path("entry")) {
+            for (JsonNode change : entry.path("changes")) {
+                if (!"messages".equals(change.path("field").asText("messages"))) {
+                    events.accept("other-field");
+                    continue;
+                }
+                JsonNode value = change.path("value");
+                for (JsonNode status : value.path("statuses")) {
+                    status(status, writes, counts);
+                }
+                for (JsonNode message : value.path("messages")) {
+                    counts[4]++;
+                    inbound(message, writes, counts);
+                }
+                for (JsonNode error : value.path("errors")) {
+                    events.accept("account-error");
+                    log.warn("WhatsApp reports an account-level error: {} {}", error.path("code").asText(),
+                            error.path("title").asText(error.path("message").asText()));
+                }
+            }
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                .thenApply(done -> new Result(counts[0], counts[1], counts[2], counts[3], counts[4]));
+    }
+
+    private void status(JsonNode status, List<CompletableFuture<?>> writes, int[] counts) {
+        String wamid = text(status.get("id"));
+        DeliveryState state = switch (status.path("status").asText("").toLowerCase(Locale.ROOT)) {
+            case "sent" -> DeliveryState.SENT;
+            case "delivered" -> DeliveryState.DELIVERED;
+            case "read" -> DeliveryState.READ;
+            case "failed" -> DeliveryState.FAILED;
+            default -> null;
+        };
+        if (state == null) {
+            events.accept("status-ignored");
+            return;
+        }
+        String messageId = text(status.get("biz_opaque_callback_data"));
+        if (messageId == null && wamid != null) {
+            messageId = ledger.messageIdForWamid(wamid);
+        }
+        if (messageId == null) {
+            counts[2]++;
+            events.accept("status-uncorrelated");
+            log.warn("Status {} for wamid {} names no messageId and the ledger does not know the wamid", state, wamid);
+            return;
+        }
+        JsonNode error = status.path("errors").path(0);
+        Integer code = error.hasNonNull("code") ? error.get("code").asInt() : null;
+        String title = error.isMissingNode() ? null : text(error.has("title") ? error.get("title") : error.get("message"));
+        String event = "status|" + messageId + "|" + state + "|" + wamid + "|" + code;
+        if (!seen.claim(event)) {
+            counts[1]++;
+            events.accept("status-duplicate");
+            return;
+        }
+        counts[0]++;
+        events.accept("status");
+        long seconds = status.path("timestamp").asLong(0);
+        Instant at = seconds > 0 ? Instant.ofEpochSecond(seconds) : Instant.ofEpochMilli(clock.getAsLong());
+        String recipient = text(status.get("recipient_id"));
+        DeliveryStatus record = DeliveryStatus.newBuilder()
+                .setMessageId(messageId)
+                .setStatus(state)
+                .setAt(at)
+                .setWamid(wamid)
+                .setRecipient(recipient == null ? null : "+" + recipient.replaceAll("[^0-9]", ""))
+                .setErrorCode(code)
+                .setErrorTitle(title)
+                .build();
+        List<CompletableFuture<?>> these = new ArrayList<>();
+        these.add(writer.status(record));
+        SendLedgerEntry entry = ledger.get(messageId);
+        if (wamid != null && isAttempting(entry)) {
+            // Proof that the (maybe unanswered) call was accepted: record it, so nobody sends it again.
+            these.add(ledger.record(SendLedger.entry(messageId, LedgerState.ACCEPTED, clock.getAsLong(), wamid,
+                    entry.getExpiresAt() == null ? clock.getAsLong() : entry.getExpiresAt().toEpochMilli())));
+            events.accept("status-proves-acceptance");
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(these.toArray(CompletableFuture[]::new));
+        all.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                seen.release(event); // Meta's retry must be processed
+            }
+        });
+        writes.add(all);
+    }
+
+    private static boolean isAttempting(SendLedgerEntry entry) {
+        return entry != null && entry.getState() == LedgerState.ATTEMPTING;
+    }
+
+    private void inbound(JsonNode message, List<CompletableFuture<?>> writes, int[] counts) {
+        String from = text(message.get("from"));
+        Optional<String> word = StopWords.match(replyText(message));
+        if (from == null || word.isEmpty()) {
+            events.accept("inbound");
+            return;
+        }
+        String event = "inbound|" + text(message.get("id")) + "|" + from;
+        if (!seen.claim(event)) {
+            events.accept("inbound-duplicate");
+            return;
+        }
+        String phone = "+" + from.replaceAll("[^0-9]", "");
+        long seconds = message.path("timestamp").asLong(0);
+        Instant at = seconds > 0 ? Instant.ofEpochSecond(seconds) : Instant.ofEpochMilli(clock.getAsLong());
+        events.accept("stop");
+        // The traveller may have opted in a moment ago: read the preferences to the end first.
+        CompletableFuture<Void> optOut = preferences.catchUp()
+                .completeOnTimeout(null, catchUpWait.toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(caughtUp -> {
+            List<CompletableFuture<?>> outs = new ArrayList<>();
+            for (TravellerPreference preference : preferences.forPhone(phone)) {
+                if (preference.getStatus() == OptInStatus.OPTED_OUT) {
+                    continue;
+                }
+                TravellerPreference optedOut = TravellerPreference.newBuilder(preference)
+                        .setStatus(OptInStatus.OPTED_OUT)
+                        .setOptedOutAt(at)
+                        .setOptOutSource("whatsapp-reply:" + word.get())
+                        .setUpdatedAt(Instant.ofEpochMilli(clock.getAsLong()))
+                        .build();
+                outs.add(preferences.write(optedOut));
+            }
+            synchronized (counts) {
+                counts[3] += outs.size();
+            }
+            if (outs.isEmpty()) {
+                events.accept("stop-no-opted-in-traveller");
+                log.info("STOP from a number with no opted-in traveller; nothing to opt out");
+            } else {
+                log.info("STOP reply ({}): {} traveller(s) opted out", word.get(), outs.size());
+            }
+            return CompletableFuture.allOf(outs.toArray(CompletableFuture[]::new));
+        });
+        optOut.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                seen.release(event);
+            }
+        });
+        writes.add(optOut);
+    }
+
+    /** The text of a reply: a typed message, a quick-reply button, or an interactive reply. */
+    static String replyText(JsonNode message) {
+        return switch (message.path("type").asText("")) {
+            case "text" -> text(message.path("text").get("body"));
+            case "button" -> firstText(message.path("button").get("text"), message.path("button").get("payload"));
+            case "interactive" -> firstText(message.path("interactive").path("button_reply").get("title"),
+                    message.path("interactive").path("list_reply").get("title"));
+            default -> null;
+        };
+    }
+
+    private static String firstText(JsonNode a, JsonNode b) {
+        String first = text(a);
+        return first != null ? first : text(b);
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() || node.asText().isEmpty() ? null : node.asText();
+    }
+}

@@ -117,7 +117,7 @@ final class DemoCommand implements Callable<Integer> {
                 new Passenger(Keys.travellerKey(pnr, "1"), "Sanne", "+31612345601", "nl", true),
                 new Passenger(Keys.travellerKey(pnr, "2"), "John", "+14155550102", "en_US", true),
                 new Passenger(Keys.travellerKey(pnr, "3"), "Ana", "+5511955550103", "pt_BR", true),
-                new Passenger(Keys.travellerKey(pnr, "4"), "Kenji", "+819055550104", "ja", true),
+                new Passenger(Keys.travellerKey(pnr, "4"), "Kenji", "+61412555104", "en_AU", true),
                 new Passenger(Keys.travellerKey(pnr, "5"), "Lukas", "+4915155550105", "de", false));
 
         try (var producer = new KafkaProducer<String, SpecificRecord>(Map.of("bootstrap.servers", kafka.bootstrapServers,
@@ -128,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
                         .setTravellerKey(p.travellerKey()).setFlightKey(flight).setStatus(SegmentStatus.ACTIVE)
                         .setGivenName(p.givenName()).setFamilyName("Demo").setUpdatedAt(Instant.now()).build());
             }
-            step("4 of them opt in to WhatsApp through the opt-in API (Lukas does not); Kenji's language, ja, falls back to English");
+            step("4 of them opt in to WhatsApp through the opt-in API (Lukas does not); Kenji's locale, en_AU, falls back to the en_GB templates");
             for (Passenger p : passengers.stream().filter(Passenger::optsIn).toList()) {
                 String[] key = p.travellerKey().split("/");
                 String body = "{\"phone\":\"" + p.phone() + "\",\"locale\":\"" + p.locale() + "\","

@@ -187,7 +187,9 @@ class OptinLifecycleIT {
             // A change of number is confirmed to the new number.
             Response moved = fixture.put(app, path, WRITER_KEY, body("+31 6 87654321", fresh));
             assertThat(moved.json().path("outcome").asText()).isEqualTo("CHANGED");
-            assertThat(fixture.committed(fixture.requestTopic)).extracting(ConsumerRecord::key).last().isEqualTo("+31687654321");
+            // Different numbers land on different partitions, so there is no order across them to check.
+            assertThat(fixture.committed(fixture.requestTopic)).extracting(ConsumerRecord::key)
+                    .containsExactlyInAnyOrder("+447400123456", "+447400123456", "+31687654321");
         }
     }
 

@@ -12,9 +12,8 @@ import java.util.Map;
  * The sender's settings, read from {@link AppConfig} (file, then {@code APPCARE_*} environment, then
  * command-line options). Every key is listed in {@code docs/sender.md}.
  *
- * <p>{@code AppConfig} turns {@code APPCARE_WHATSAPP_APP_SECRET} into the key {@code whatsapp.app.secret}
- * (underscores become dots), so a hyphenated key such as {@code whatsapp.app-secret} is also looked up in
- * that dotted form: both the file key and the environment variable work.
+ * <p>Hyphenated keys such as {@code whatsapp.app-secret} can also be set from the environment
+ * ({@code APPCARE_WHATSAPP_APP_SECRET}): {@link AppConfig} finds them under their all-dots form.
  */
 public record SenderConfig(
         String bootstrapServers,
@@ -136,34 +135,26 @@ public record SenderConfig(
                 c.integer("sender.health.port", 8089));
     }
 
-    /** Reads a key, or its dotted (environment-variable) form. */
+    /** Reads typed keys; {@link AppConfig} also finds a hyphenated key under its environment-variable form. */
     private record Reader(AppConfig config) {
-        private String key(String key) {
-            String dotted = key.replace('-', '.');
-            if (config.asMap().containsKey(key) || !config.asMap().containsKey(dotted)) {
-                return key;
-            }
-            return dotted;
-        }
-
         String string(String key, String defaultValue) {
-            return config.get(key(key), defaultValue);
+            return config.get(key, defaultValue);
         }
 
         String required(String key) {
-            return config.require(key(key));
+            return config.require(key);
         }
 
         int integer(String key, int defaultValue) {
-            return config.getInt(key(key), defaultValue);
+            return config.getInt(key, defaultValue);
         }
 
         boolean bool(String key, boolean defaultValue) {
-            return config.getBoolean(key(key), defaultValue);
+            return config.getBoolean(key, defaultValue);
         }
 
         Duration duration(String key, Duration defaultValue) {
-            return config.getDuration(key(key), defaultValue);
+            return config.getDuration(key, defaultValue);
         }
     }
 

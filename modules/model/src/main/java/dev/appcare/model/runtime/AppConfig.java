@@ -17,6 +17,8 @@ import java.util.function.Function;
  * explicit values (command-line options). An environment variable {@code APPCARE_SENDER_RATE_PER_SECOND}
  * overrides the key {@code sender.rate.per.second}: prefix {@code APPCARE_}, dots as underscores.
  * This keeps containers configurable without files and local runs configurable with one file.
+ * An environment variable cannot tell a dot from a hyphen, so a hyphenated key such as
+ * {@code whatsapp.app-secret} is also found under its all-dots form {@code whatsapp.app.secret}.
  */
 public final class AppConfig {
     public static final String ENV_PREFIX = "APPCARE_";
@@ -52,11 +54,12 @@ public final class AppConfig {
     }
 
     public String get(String key, String defaultValue) {
-        return values.getOrDefault(key, defaultValue);
+        String value = value(key);
+        return value == null ? defaultValue : value;
     }
 
     public String require(String key) {
-        String value = values.get(key);
+        String value = value(key);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("missing configuration '" + key + "' (or env " + envName(key) + ")");
         }
@@ -99,8 +102,14 @@ public final class AppConfig {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    private <T> T parse(String key, T defaultValue, Function<String, T> parser) {
+    /** The value of a key, or of its all-dots form (how an environment variable spells it). */
+    private String value(String key) {
         String value = values.get(key);
+        return value != null ? value : values.get(key.replace('-', '.'));
+    }
+
+    private <T> T parse(String key, T defaultValue, Function<String, T> parser) {
+        String value = value(key);
         if (value == null || value.isBlank()) {
             return defaultValue;
         }

@@ -60,7 +60,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealInfrastructureExtension.class)
 class FanOutBenchmarkIT {
     private static final int PARTITIONS = 6;
-    private static final LocalDate DAY = LocalDate.parse("2026-11-23");
+    /** Today (UTC): record timestamps are the wall clock, and state is kept relative to stream time. */
+    private static final LocalDate DAY = LocalDate.now(java.time.ZoneOffset.UTC);
 
     @Test
     void fanOutStorm(RealInfrastructure infra) throws Exception {
@@ -85,7 +86,7 @@ class FanOutBenchmarkIT {
                     String traveller = String.format("B%02d%04d/1", f, p);
                     io.send(topics.passengerSegment(), Keys.segmentKey(traveller, flightKey), PassengerSegment.newBuilder()
                             .setTravellerKey(traveller).setFlightKey(flightKey).setStatus(SegmentStatus.ACTIVE)
-                            .setGivenName("Pax").setUpdatedAt(Instant.parse("2026-10-01T00:00:00Z")).build());
+                            .setGivenName("Pax").setUpdatedAt(DAY.minusDays(53).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()).build());
                     if (p < Math.round(seats * optIn)) {
                         optedIn++;
                         io.send(topics.travellerPreference(), traveller, Fixtures.optedIn(traveller,

@@ -41,9 +41,13 @@ import java.util.Set;
  * the rules of DESIGN.md (N1-N8) over the generated day, as a reviewer would do it by hand.
  */
 final class HubDay {
-    static final LocalDate DAY = LocalDate.parse("2026-11-23");
+    /**
+     * The day is today (UTC), not a fixed date: the broker stamps records with the wall clock and the
+     * notifier keeps per-flight state relative to stream time, so a fixed past day would age out.
+     */
+    static final LocalDate DAY = LocalDate.now(java.time.ZoneOffset.UTC);
     static final Duration THRESHOLD = Duration.ofMinutes(15);
-    private static final Instant BOOKED = Instant.parse("2026-10-01T08:00:00Z");
+    private static final Instant BOOKED = DAY.minusDays(53).atTime(8, 0).toInstant(java.time.ZoneOffset.UTC);
     private static final String[] GIVEN = {"Anna", "Bram", "Zoë", "José", "Liam", "Sofia", "Noah", "Emma", "Lucas",
             "Mila", "Jan", "Chloé", "Mateo", "Yuki", "Ingrid", "Omar"};
     /** A traveller's locale and the template language the catalogue must pick for it. */

@@ -171,7 +171,7 @@ class NotifierEndToEndIT {
         io.sendRaw(notices, traveller, new byte[] {7, 7, 7});
         Instant scheduled = HubDay.DAY.atTime(12, 0).toInstant(ZoneOffset.UTC);
         FlightView poison = FlightView.newBuilder()
-                .setFlightKey("ZZ0001/2026-11-23/AMS").setFlight("ZZ0001").setEventId("poison").setSequence(1)
+                .setFlightKey("ZZ0001/" + HubDay.DAY + "/AMS").setFlight("ZZ0001").setEventId("poison").setSequence(1)
                 .setEventTime(scheduled.minus(Duration.ofHours(3))).setStatus("DELAYED").setDepartureAirport("AMS")
                 .setDepartureTimeZone("Nowhere/Atlantis").setScheduledDeparture(scheduled)
                 .setEstimatedDeparture(scheduled.plus(Duration.ofMinutes(40))).setArrivalAirport("LHR")
@@ -184,12 +184,12 @@ class NotifierEndToEndIT {
 
     /** Bad input among the good: not wire format, an unknown schema id, an unknown time zone, an http pass. */
     private static int sendBadInput(KafkaIo io, NotifierTopics topics) {
-        io.sendRaw(topics.flightStatus(), "KL1000/2026-11-23/AMS", "{\"status\":\"DELAYED\"}".getBytes());
-        io.sendRaw(topics.flightStatus(), "KL1002/2026-11-23/AMS", new byte[] {0, 0x7f, 0x7f, 0x7f, 0x7f, 1, 2, 3});
-        io.sendRaw(topics.passengerSegment(), "P000000/1|KL1000/2026-11-23/AMS", new byte[] {0, 0, 0});
+        io.sendRaw(topics.flightStatus(), "KL1000/" + HubDay.DAY + "/AMS", "{\"status\":\"DELAYED\"}".getBytes());
+        io.sendRaw(topics.flightStatus(), "KL1002/" + HubDay.DAY + "/AMS", new byte[] {0, 0x7f, 0x7f, 0x7f, 0x7f, 1, 2, 3});
+        io.sendRaw(topics.passengerSegment(), "P000000/1|KL1000/" + HubDay.DAY + "/AMS", new byte[] {0, 0, 0});
         FlightStatusEvent unknownZone = FlightStatusEvent.newBuilder()
                 .setEventId("bad-zone").setStatus(FlightStatus.SCHEDULED).setEventTime(HubDay.DAY.atStartOfDay(ZoneOffset.UTC).toInstant()).setSequence(1)
-                .setFlightKey("XX9999/2026-11-23/AMS").setCarrier("XX").setFlightNumber("9999").setOriginDate(HubDay.DAY)
+                .setFlightKey("XX9999/" + HubDay.DAY + "/AMS").setCarrier("XX").setFlightNumber("9999").setOriginDate(HubDay.DAY)
                 .setDeparture(FlightLegEnd.newBuilder().setAirport("AMS").setTimeZone("Europe/Atlantis")
                         .setScheduled(HubDay.DAY.atStartOfDay(ZoneOffset.UTC).toInstant()).build())
                 .setArrival(FlightLegEnd.newBuilder().setAirport("LHR").setTimeZone("Europe/London")
@@ -197,7 +197,7 @@ class NotifierEndToEndIT {
                 .build();
         io.send(topics.flightStatus(), unknownZone.getFlightKey(), unknownZone);
         BoardingPassIssued insecure = BoardingPassIssued.newBuilder().setEventId("bad-pass")
-                .setEventTime(unknownZone.getEventTime()).setTravellerKey("P000000/1").setFlightKey("KL1000/2026-11-23/AMS")
+                .setEventTime(unknownZone.getEventTime()).setTravellerKey("P000000/1").setFlightKey("KL1000/" + HubDay.DAY + "/AMS")
                 .setPassengerName("TESTER/ANNA").setDepartureAirport("AMS").setDepartureTimeZone("Europe/Amsterdam")
                 .setScheduledDeparture(unknownZone.getEventTime()).setDocumentUrl("http://insecure.example.com/p.pdf")
                 .setBarcodeData("M1").build();

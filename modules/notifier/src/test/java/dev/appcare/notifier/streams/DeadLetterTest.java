@@ -79,7 +79,7 @@ class DeadLetterTest {
 
     @Test
     void shouldDeadLetterARecordOfAnotherTypeAsIncompatible() {
-        TestInputTopic<String, PassengerSegment> wrongTopic = notifier.driver.createInputTopic("flight.status.v1",
+        TestInputTopic<String, PassengerSegment> wrongTopic = notifier.input("flight.status.v1",
                 new StringSerializer(), serializer());
         wrongTopic.pipeInput(FLIGHT_KEY, Fixtures.segment(travellerKey(1), FLIGHT_KEY, "Jane"));
 

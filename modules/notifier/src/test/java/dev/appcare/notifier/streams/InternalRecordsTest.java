@@ -40,7 +40,7 @@ class InternalRecordsTest {
     @Test
     void shouldDeadLetterAnUnreadableInternalRecordAndGoOn() {
         board();
-        TestInputTopic<String, byte[]> notices = notifier.driver.createInputTopic(NOTICES, new StringSerializer(),
+        TestInputTopic<String, byte[]> notices = notifier.input(NOTICES, new StringSerializer(),
                 new ByteArraySerializer());
         notices.pipeInput(travellerKey(1), new byte[] {1, 2, 3});
 
@@ -54,7 +54,7 @@ class InternalRecordsTest {
     @Test
     void shouldDeadLetterARecordAProcessorFailsOnAndGoOn() {
         board();
-        TestInputTopic<String, PassengerNotice> notices = notifier.driver.createInputTopic(NOTICES, new StringSerializer(),
+        TestInputTopic<String, PassengerNotice> notices = notifier.input(NOTICES, new StringSerializer(),
                 InternalSerde.of(PassengerNotice.getEncoder(), PassengerNotice.getDecoder()).serializer());
         FlightView poison = FlightView.newBuilder(FlightViews.of(estimate(flight(1), 30).build()))
                 .setDepartureTimeZone("Nowhere/Atlantis").build();

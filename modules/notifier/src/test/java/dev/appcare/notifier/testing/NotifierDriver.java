@@ -74,12 +74,14 @@ public final class NotifierDriver implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Topology topology = NotifierTopology.build(config);
-        driver = new TopologyTestDriver(topology, properties(config, stateDir));
+        // The driver's wall clock and every input topic start at the scenario's instant: a record piped
+        // without a timestamp then carries NOW, never the date the test happens to run on.
+        driver = new TopologyTestDriver(topology, properties(config, stateDir), NOW);
         Map<String, String> serde = Map.of("schema.registry.url", registryUrl());
-        flights = driver.createInputTopic(topics.flightStatus(), new StringSerializer(), serializer(serde));
-        segments = driver.createInputTopic(topics.passengerSegment(), new StringSerializer(), serializer(serde));
-        preferences = driver.createInputTopic(topics.travellerPreference(), new StringSerializer(), serializer(serde));
-        boardingPasses = driver.createInputTopic(topics.boardingPass(), new StringSerializer(), serializer(serde));
+        flights = input(topics.flightStatus(), new StringSerializer(), serializer(serde));
+        segments = input(topics.passengerSegment(), new StringSerializer(), serializer(serde));
+        preferences = input(topics.travellerPreference(), new StringSerializer(), serializer(serde));
+        boardingPasses = input(topics.boardingPass(), new StringSerializer(), serializer(serde));
         requests = driver.createOutputTopic(topics.whatsappRequest(), new StringDeserializer(),
                 deserializer(WhatsAppRequest.class, serde));
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
@@ -121,7 +123,16 @@ public final class NotifierDriver implements AutoCloseable {
 
     /** Raw bytes into an input topic, for undecodable records. */
     public TestInputTopic<String, byte[]> raw(String topic) {
-        return driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer());
+        return input(topic, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * An input topic whose records, when piped without a timestamp, carry {@link #NOW} (not the wall
+     * clock): every record a test writes has a time that fits the scenario, whatever today's date is.
+     */
+    public <K, V> TestInputTopic<K, V> input(String topic, org.apache.kafka.common.serialization.Serializer<K> keys,
+                                             org.apache.kafka.common.serialization.Serializer<V> values) {
+        return driver.createInputTopic(topic, keys, values, NOW, java.time.Duration.ZERO);
     }
 
     public void flight(FlightStatusEvent event) {

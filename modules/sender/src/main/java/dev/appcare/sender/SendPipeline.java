@@ -81,7 +81,7 @@ import org.slf4j.LoggerFactory;
  * is not sent again, neither by this instance nor by one that takes over after a crash; the sender
  * publishes a status {@code UNKNOWN} ("in doubt") so that the gap is visible and an operator can resend.
  * Why this way: a duplicate "your gate changed" or a second boarding pass is what travellers notice and
- * distrust (DESIGN: "never a flood"), and most in-doubt calls did reach WhatsApp (the answer is what got
+ * distrust (docs/rules.md: travellers expect few messages, "never a flood"), and most in-doubt calls did reach WhatsApp (the answer is what got
  * lost). Evidence narrows the window: if a status webhook for the id arrives later (it carries the
  * messageId in {@code biz_opaque_callback_data}), the webhook handler records {@code ACCEPTED}. A deployment
  * that prefers at-least-once sets {@code sender.in-doubt.resend-after}: an in-doubt id is then sent again

@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** The published samples (copied from ../shared/samples with their .source.txt files) as test fixtures. */
+/** Published WhatsApp payloads (test resources under samples/, each with a .source.txt naming where it came from) as test fixtures. */
 public final class Samples {
     private Samples() {
     }

@@ -38,7 +38,7 @@ import java.util.Set;
  * boarding passes with re-issues, and some bad input.
  *
  * <p>The expected requests are worked out here, independently of the notifier's code: a plain replay of
- * the rules of DESIGN.md (N1-N8) over the generated day, as a reviewer would do it by hand.
+ * the rules of docs/rules.md (N1-N8) over the generated day, as a reviewer would do it by hand.
  */
 final class HubDay {
     /**

@@ -43,7 +43,7 @@ class SenderCrashIT {
 
     /** What one kill scenario ended with. */
     private record Outcome(Map<String, Long> duplicates, List<String> recordedThenResent, Set<String> inDoubt,
-                           List<String> neverSent, Set<String> undecided) {
+                           List<String> neverSent, Set<String> undecided, Map<String, Integer> inFlightAtKill) {
     }
 
     /**
@@ -64,8 +64,11 @@ class SenderCrashIT {
 
     /**
      * With {@code sender.in-doubt.resend-after}, an in-doubt id is sent again after that long unless a status
-     * webhook (which WhatsApp retries for a long time) showed it was accepted: nothing is lost, and a
-     * duplicate needs an accepted call whose webhook did not arrive within the wait.
+     * webhook (which WhatsApp retries for a long time) showed it was accepted: nothing is lost. The mode may
+     * send twice, and this is what it promises about that: only an id whose call was in flight at a kill
+     * (its ledger entry still {@code ATTEMPTING} when the sender died) can be sent again, once more per kill
+     * that caught it in flight. The count is printed, not wished away: under load, when webhooks lag behind
+     * the resend wait, it is not zero.
      */
     @Test
     void shouldResendOnlyInDoubtIdsWithoutEvidenceWhenConfiguredForAtLeastOnce(RealInfrastructure infra,
@@ -73,9 +76,13 @@ class SenderCrashIT {
         Outcome outcome = killTwiceAndFinish(infra, dir, "at-least-once (sender.in-doubt.resend-after=PT8S)",
                 Map.of("sender.in-doubt.resend-after", "PT8S"), 12);
 
-        assertThat(outcome.duplicates()).as("messageIds sent twice").isEmpty();
         assertThat(outcome.undecided()).as("requests without an outcome").isEmpty();
         assertThat(outcome.neverSent()).as("nothing lost").isEmpty();
+        assertThat(outcome.duplicates().keySet()).as("only ids in flight at a kill are sent twice")
+                .allMatch(id -> outcome.inFlightAtKill().getOrDefault(id, 0) > 0);
+        assertThat(outcome.duplicates()).as("at most one extra send per kill that caught the call in flight")
+                .allSatisfy((id, sends) -> assertThat(sends).isLessThanOrEqualTo(1L + outcome.inFlightAtKill().get(id)));
+        assertThat(outcome.recordedThenResent()).as("no id the ledger had recorded ACCEPTED is sent again").isEmpty();
     }
 
     private Outcome killTwiceAndFinish(RealInfrastructure infra, Path dir, String policy, Map<String, String> settings,
@@ -135,8 +142,17 @@ class SenderCrashIT {
                     .filter(ids::contains).collect(Collectors.groupingBy(id -> id, Collectors.counting()));
             Map<String, Long> duplicates = sends.entrySet().stream().filter(e -> e.getValue() > 1)
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            // Per id, how many kills caught its call in flight (ledger still ATTEMPTING when the sender died).
+            Map<String, Integer> inFlightAtKill = new HashMap<>();
+            ledgerAtKill.forEach(ledger -> ledger.forEach((id, entry) -> {
+                if (entry.getState() == LedgerState.ATTEMPTING) {
+                    inFlightAtKill.merge(id, 1, Integer::sum);
+                }
+            }));
+            // Sent twice although the ledger had recorded it ACCEPTED at a kill: the ledger failed its one job.
             List<String> recordedThenResent = duplicates.keySet().stream()
-                    .filter(id -> ledgerAtKill.stream().anyMatch(l -> l.containsKey(id))).toList();
+                    .filter(id -> ledgerAtKill.stream().anyMatch(l -> l.containsKey(id)
+                            && l.get(id).getState() == LedgerState.ACCEPTED)).toList();
             Set<String> inDoubt = decided.entrySet().stream().filter(e -> e.getValue().contains(DeliveryState.UNKNOWN))
                     .map(Map.Entry::getKey).collect(Collectors.toSet());
             long inDoubtButDelivered = inDoubt.stream().filter(sends::containsKey).count();
@@ -149,14 +165,16 @@ class SenderCrashIT {
             System.out.printf("%nKill test, %s: %d requests, sender killed (SIGKILL) twice and restarted%n", policy, REQUESTS);
             System.out.printf("  accepted by WhatsApp: %d messages, %d distinct messageIds%n",
                     sends.values().stream().mapToLong(Long::longValue).sum(), sends.size());
-            System.out.printf("  DUPLICATES: %d messageIds sent more than once %s (recorded in the ledger at a kill: %d)%n",
+            System.out.printf("  DUPLICATES: %d messageIds sent more than once %s (recorded ACCEPTED in the ledger at a kill: %d)%n",
                     duplicates.size(), duplicates, recordedThenResent.size());
+            System.out.printf("  calls in flight at the kills (ledger ATTEMPTING): %d%n",
+                    inFlightAtKill.values().stream().mapToInt(Integer::intValue).sum());
             System.out.printf("  accepted, but the ACCEPTED status of the killed sender was lost (ledger entry or status webhook kept the id from being resent): %d%n", provedByWebhook);
             System.out.printf("  reported in doubt (UNKNOWN): %d, of which WhatsApp had accepted: %d%n",
                     inDoubt.size(), inDoubtButDelivered);
             System.out.printf("  never sent: %d %s%n", neverSent.size(), neverSent);
             System.out.printf("  final ledger: %s%n%n", ledgerStates);
-            return new Outcome(duplicates, recordedThenResent, inDoubt, neverSent, undecided);
+            return new Outcome(duplicates, recordedThenResent, inDoubt, neverSent, undecided, inFlightAtKill);
         }
     }
 

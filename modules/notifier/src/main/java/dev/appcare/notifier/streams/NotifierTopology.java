@@ -48,31 +48,45 @@ import org.apache.kafka.streams.state.Stores;
  * ({@link dev.appcare.notifier.NotifierApp}).
  *
  * <pre>
- *  booking.passenger-segment.v1 (key traveller|flight)        flight.status.v1 (key flight)
- *        |                                                           |
- *   [passenger-segment-decode] --bad--> DLQ                [flight-status-decode] --bad--> DLQ
- *        | re-key by flight                                          |
- *   == segments-by-flight (repartition) ==                           v
- *        v                                           (flight-state) [flight-fan-out] stale? unchanged?
- *   [roster-update] --> (flight-roster) <---- prefix scan flight|* --'   |
- *                        active passengers only                           | 1 notice per passenger, key traveller
- *                                                   == passenger-notices (repartition) ==
- *  traveller.preference.v1 (key traveller)                                v
- *   [traveller-preference-decode] --bad--> DLQ                    [passenger-notify] <-- (passenger-memory)
- *        v                                                  consent, phone, | what this passenger was told
- *   [preference-update] --> (traveller-preferences) ------> locale --------|
- *                                                                          |   flight.boarding-pass.v1 (key traveller)
- *                                                   [boarding-pass-notify] <-- [boarding-pass-decode] --bad--> DLQ
- *                                                                          v
- *                                                  notify.whatsapp-request.v1 (key recipient phone)
+ *  booking.passenger-segment.v1 (key traveller|flight)           flight.status.v1 (key flight)
+ *        |                                                              |
+ *   [passenger-segment-decode] --bad--> DLQ                   [flight-status-decode] --bad--> DLQ
+ *        | re-key by flight                                             |
+ *   == segments-by-flight (repartition) ==              == flight-status-by-flight (repartition) ==
+ *        v                                                              v
+ *   [roster-update] --> (flight-roster) <--- prefix scan flight|* --- [flight-fan-out] <--> (flight-state)
+ *                        active passengers only                         |  stale? unchanged?
+ *                                                                       |  1 notice per passenger, key traveller
+ *                                                      == passenger-notices (repartition) ==
+ *                                                                       v
+ *  traveller.preference.v1 (key traveller)          .-------------> [passenger-notify] -----------.
+ *   [traveller-preference-decode] --bad--> DLQ      | consent,         (passenger-memory):         |
+ *   == preferences-by-traveller (repartition) ==    | phone, locale    what each one was told      |
+ *   [preference-update] --> (traveller-preferences) +                                              v
+ *                                                   '-------------> [boarding-pass-notify] --> notify.whatsapp-request.v1
+ *                                                                       ^                      (key recipient phone)
+ *                                                   == boarding-passes-by-traveller (repartition) ==
+ *                                                   [boarding-pass-decode] --bad--> DLQ
+ *                                                   flight.boarding-pass.v1 (key traveller)
  * </pre>
+ *
+ * <h2>Why every input is repartitioned</h2>
+ * Joins by partition only work if the producer put each key where Java's partitioner would (murmur2).
+ * Airline systems are written in every language, and librdkafka's default partitioner (C/C++, Python, Go,
+ * .NET, Node) hashes with CRC32: a flight event would then meet an empty roster in another task and reach
+ * nobody, without an error. So the notifier never relies on where a producer put a record: each input is
+ * decoded (bad input is dead-lettered with its source coordinates) and then written once more, keyed as
+ * the join needs it, to a repartition topic of its own, sized by the notifier
+ * ({@code notifier.partitions.flight} / {@code .traveller}). The cost is one internal write per input
+ * record, small next to the fan-out. A record found on another partition than murmur2 gives its key is
+ * counted ({@code appcare_notifier_misplaced_records_total{topic}}) so operators can see such a producer.
  *
  * <h2>Why a passengers-by-flight roster and two hops</h2>
  * A flight event must reach every passenger of the flight, and what each passenger gets depends on
  * traveller-keyed data (consent, phone, language, what they were told). The flight side holds, per flight
  * partition, the flight's last applied state and its roster (a prefix-scannable store keyed
- * {@code flightKey|travellerKey}, co-partitioned with {@code flight.status.v1} by the
- * {@code segments-by-flight} repartition). A change is fanned out with one prefix scan to one notice per
+ * {@code flightKey|travellerKey}, co-partitioned with the flight events by the {@code segments-by-flight} and
+ * {@code flight-status-by-flight} repartitions). A change is fanned out with one prefix scan to one notice per
  * passenger, and the notices are repartitioned by traveller to meet the preferences and the per-passenger
  * memory. Alternatives considered:
  * <ul>

@@ -7,13 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.appcare.avro.BoardingPassIssued;
 import dev.appcare.avro.DeadLetter;
+import dev.appcare.avro.FlightStatus;
 import dev.appcare.avro.FlightStatusEvent;
 import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.Keys;
 import dev.appcare.model.registry.SchemaRegistryClients;
+import dev.appcare.model.serde.AvroDeserializer;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.notifier.NotifierTopics;
+import dev.appcare.notifier.rules.InputRules;
 import dev.appcare.notifier.streams.NotifierTopology;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.RealInfrastructure;
@@ -36,7 +39,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -199,6 +206,46 @@ class LibrdkafkaClientIT {
                         r.value().getMessageId(), r.value().getRecipient(), r.value().getKind().name(),
                         r.value().getTemplateName(), r.value().getLanguage(), r.value().getCorrelation().getTravellerKey(),
                         r.value().getCorrelation().getFlightKey())).collect(Collectors.toSet()));
+    }
+
+    /**
+     * The Python example of {@code docs/producers.md} ({@code docs/examples/publish_flight_status.py}) writes a
+     * record that the notifier's own deserializer and input rules accept: key, framing, schema, timestamp.
+     */
+    @Test
+    void shouldAcceptWhatTheDocumentedPythonProducerWrites() throws Exception {
+        String topic = topics.flightStatus() + "-example";
+        infra.broker().createTopic(topic, PARTITIONS);
+        Map<String, String> serde = Map.of("schema.registry.url", infra.schemaRegistryUrl());
+        // As `appcare schemas register` does for the contract's topics: the producer only looks the schema up.
+        SchemaRegistryClients.forConfig(serde).register(topic + "-value", FlightStatusEvent.getClassSchema());
+        Path example = Path.of("..", "..", "docs", "examples", "publish_flight_status.py").toAbsolutePath().normalize();
+        Path printed = work.resolve("librdkafka-example.log");
+        run(List.of(PYTHON.toString(), example.toString(), infra.bootstrapServers(), infra.schemaRegistryUrl(), topic), "example");
+
+        String[] written = Files.readString(printed).strip().split("\t");
+        AvroDeserializer<FlightStatusEvent> deserializer = new AvroDeserializer<>(FlightStatusEvent.class);
+        deserializer.configure(serde, false);
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(infra.broker().consumerProperties("example-reader"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, Integer.parseInt(written[1]));
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (records.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        assertThat(records).hasSize(1);
+        ConsumerRecord<String, byte[]> record = records.get(0);
+        FlightStatusEvent event = deserializer.deserialize(topic, record.value());
+        assertThat(record.key()).isEqualTo(written[0]).isEqualTo(event.getFlightKey());
+        assertThat(InputRules.flightStatus(record.key(), event)).as("accepted by the notifier's input rules").isEmpty();
+        assertThat(event.getStatus()).isEqualTo(FlightStatus.SCHEDULED);
+        assertThat(event.getDeparture().getGate()).isEqualTo("D7");
+        assertThat(record.timestamp()).as("CreateTime = the observation time").isEqualTo(event.getEventTime().toEpochMilli());
+        assertThat(event.getDeparture().getScheduled()).isAfter(event.getEventTime());
     }
 
     private static List<String> fields(JsonNode r) {

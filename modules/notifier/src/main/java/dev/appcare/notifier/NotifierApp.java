@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -156,7 +157,7 @@ public final class NotifierApp implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        Map<String, Integer> inputs = new java.util.HashMap<>();
+        Map<String, Integer> inputs = new HashMap<>();
         descriptions.forEach((topic, description) -> inputs.put(topic, description.partitions().size()));
         int flight = notifier.flightPartitions() != 0 ? notifier.flightPartitions() : inputs.get(topics.flightStatus());
         int traveller = notifier.travellerPartitions() != 0 ? notifier.travellerPartitions()

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -135,9 +136,11 @@ public final class NotifierApp implements AutoCloseable {
     }
 
     /**
-     * The repartition topics must have as many partitions as the input topics they are co-partitioned with;
-     * unless configured, they are read from the broker. Boarding passes and preferences meet in one task,
-     * so their topics must agree too.
+     * Reads the input topics' partition counts from the broker: the repartition topics are sized like
+     * {@code flight.status.v1} (flight-keyed) and {@code traveller.preference.v1} (traveller-keyed) unless
+     * configured, and the decode processors use the counts to spot records a producer placed elsewhere
+     * than Java's partitioner would. The inputs need not agree with each other: every one is repartitioned
+     * by the notifier before it meets another.
      */
     static NotifierConfig resolvePartitions(NotifierConfig notifier, Properties properties) {
         NotifierTopics topics = notifier.topics();
@@ -154,24 +157,12 @@ public final class NotifierApp implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        int flight = descriptions.get(topics.flightStatus()).partitions().size();
-        int preference = descriptions.get(topics.travellerPreference()).partitions().size();
-        int pass = descriptions.get(topics.boardingPass()).partitions().size();
-        if (pass != preference) {
-            throw new IllegalStateException(topics.boardingPass() + " has " + pass + " partitions and "
-                    + topics.travellerPreference() + " " + preference + ": both are keyed by traveller and must be"
-                    + " co-partitioned (same partition count)");
-        }
-        check(notifier.flightPartitions(), flight, topics.flightStatus());
-        check(notifier.travellerPartitions(), preference, topics.travellerPreference());
-        return notifier.withPartitions(flight, preference);
-    }
-
-    private static void check(int configured, int actual, String topic) {
-        if (configured != 0 && configured != actual) {
-            throw new IllegalStateException("configured " + configured + " partitions for the repartition topic"
-                    + " co-partitioned with " + topic + ", which has " + actual);
-        }
+        Map<String, Integer> inputs = new HashMap<>();
+        descriptions.forEach((topic, description) -> inputs.put(topic, description.partitions().size()));
+        int flight = notifier.flightPartitions() != 0 ? notifier.flightPartitions() : inputs.get(topics.flightStatus());
+        int traveller = notifier.travellerPartitions() != 0 ? notifier.travellerPartitions()
+                : inputs.get(topics.travellerPreference());
+        return notifier.withPartitions(flight, traveller).withInputPartitions(inputs);
     }
 
     /** Blocks until Kafka Streams stops (closed, or failed for good); true if it failed. */

@@ -30,16 +30,20 @@ import java.util.Set;
  *   notifier.state.retention       per-flight state kept this long after the departure day (default P3D)
  *   notifier.templates.file        template catalogue JSON (default: the one on the classpath)
  *   notifier.topics.suffix         appended to every topic name, for tests and shared clusters (default none)
- *   notifier.partitions.flight     partitions of the flight-keyed repartition topic; 0 = as flight.status.v1
- *   notifier.partitions.traveller  partitions of the traveller-keyed one; 0 = as traveller.preference.v1
+ *   notifier.partitions.flight     partitions of the flight-keyed repartition topics; 0 = as flight.status.v1
+ *   notifier.partitions.traveller  partitions of the traveller-keyed ones; 0 = as traveller.preference.v1
  * </pre>
  *
  * @param serdeConfig          configuration of the registry serdes (at least {@code schema.registry.url})
- * @param flightPartitions     partitions of {@code segments-by-flight}; must equal those of the flight-status
- *                             topic, which it is co-partitioned with (0 until resolved from the broker)
- * @param travellerPartitions  partitions of {@code passenger-notices}; must equal those of the preference
- *                             and boarding-pass topics (0 until resolved)
+ * @param flightPartitions     partitions of the flight-keyed repartition topics ({@code flight-status-by-flight},
+ *                             {@code segments-by-flight}); by default those of the flight-status topic (0 until
+ *                             resolved from the broker)
+ * @param travellerPartitions  partitions of the traveller-keyed ones ({@code passenger-notices},
+ *                             {@code preferences-by-traveller}, {@code boarding-passes-by-traveller}); by default
+ *                             those of the preference topic (0 until resolved)
  * @param clock                for the dead letters' {@code failedAt} only; message content never reads it
+ * @param inputPartitions      partition counts of the input topics (name to count), to count records that a
+ *                             producer placed elsewhere than Java's partitioner would; empty = not counted
  */
 public record NotifierConfig(
         NotifierTopics topics,
@@ -51,7 +55,8 @@ public record NotifierConfig(
         int flightPartitions,
         int travellerPartitions,
         Clock clock,
-        NotifierMetrics metrics) {
+        NotifierMetrics metrics,
+        Map<String, Integer> inputPartitions) {
 
     public static final String SCHEMA_REGISTRY_URL = AvroSerdeConfig.SCHEMA_REGISTRY_URL;
     public static final String DELAY_THRESHOLD = "notifier.delay.threshold";
@@ -95,6 +100,7 @@ public record NotifierConfig(
         }
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(metrics, "metrics");
+        inputPartitions = Map.copyOf(Objects.requireNonNull(inputPartitions, "inputPartitions"));
     }
 
     /** Defaults for everything but the registry: contract topics, 15 min, 3 h, the classpath catalogue. */
@@ -102,7 +108,11 @@ public record NotifierConfig(
         return new NotifierConfig(NotifierTopics.contract(), Map.of(SCHEMA_REGISTRY_URL, schemaRegistryUrl),
                 DepartureTimeRule.DEFAULT_THRESHOLD, PriorityPolicy.DEFAULT_URGENT_WINDOW, DEFAULT_STATE_RETENTION,
                 TemplateCatalogue.loadDefault(), Topics.FLIGHT_STATUS.partitions(),
-                Topics.TRAVELLER_PREFERENCE.partitions(), Clock.systemUTC(), NotifierMetrics.detached());
+                Topics.TRAVELLER_PREFERENCE.partitions(), Clock.systemUTC(), NotifierMetrics.detached(),
+                Map.of(Topics.FLIGHT_STATUS.name(), Topics.FLIGHT_STATUS.partitions(),
+                        Topics.BOARDING_PASS.name(), Topics.BOARDING_PASS.partitions(),
+                        Topics.PASSENGER_SEGMENT.name(), Topics.PASSENGER_SEGMENT.partitions(),
+                        Topics.TRAVELLER_PREFERENCE.name(), Topics.TRAVELLER_PREFERENCE.partitions()));
     }
 
     /**
@@ -129,41 +139,53 @@ public record NotifierConfig(
                 config.getInt(FLIGHT_PARTITIONS, 0),
                 config.getInt(TRAVELLER_PARTITIONS, 0),
                 Clock.systemUTC(),
-                metrics);
+                metrics,
+                Map.of());
     }
 
     public NotifierConfig withTopics(NotifierTopics topics) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions);
     }
 
     public NotifierConfig withSerdeConfig(Map<String, Object> serdeConfig) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions);
     }
 
     public NotifierConfig withDelayThreshold(Duration threshold) {
         return new NotifierConfig(topics, serdeConfig, threshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions);
     }
 
     public NotifierConfig withPartitions(int flight, int traveller) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flight, traveller, clock, metrics);
+                flight, traveller, clock, metrics, inputPartitions);
+    }
+
+    /** The partition counts of the input topics as they are on the broker (topic name to count). */
+    public NotifierConfig withInputPartitions(Map<String, Integer> inputPartitions) {
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions);
+    }
+
+    /** Partitions of an input topic, or 0 if not known (then misplaced records are not counted for it). */
+    public int inputPartitions(String topic) {
+        return inputPartitions.getOrDefault(topic, 0);
     }
 
     public NotifierConfig withClock(Clock clock) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions);
     }
 
     public NotifierConfig withMetrics(NotifierMetrics metrics) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions);
     }
 
     public NotifierConfig withCatalogue(TemplateCatalogue catalogue) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions);
     }
 }

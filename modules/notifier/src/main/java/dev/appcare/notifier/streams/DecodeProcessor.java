@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -35,6 +36,12 @@ import org.slf4j.LoggerFactory;
  *       thrown, so that Kafka Streams replaces the stream thread and the record is processed again from
  *       the last commit once the registry is back (nothing is dead-lettered, nothing is lost).</li>
  * </ul>
+ *
+ * <p>It also counts records that arrived on a partition other than the one Java's default partitioner
+ * gives their key ({@code toPositive(murmur2(key)) % partitions}): a producer with another partitioner
+ * (librdkafka's default {@code consistent_random} hashes with CRC32) is not an error, since the notifier
+ * repartitions every input before it joins anything, but operators should see it
+ * ({@link NotifierMetrics#misplaced}).
  */
 public final class DecodeProcessor<T extends SpecificRecord> implements Processor<byte[], byte[], String, Decoded<T>> {
     private static final Logger log = LoggerFactory.getLogger(DecodeProcessor.class);
@@ -46,12 +53,14 @@ public final class DecodeProcessor<T extends SpecificRecord> implements Processo
     private final BiFunction<String, T, Optional<Rejection>> validator;
     private final NotifierMetrics metrics;
     private final Clock clock;
+    private final int partitions;
     private AvroDeserializer<T> deserializer;
     private ProcessorContext<String, Decoded<T>> context;
 
     DecodeProcessor(Class<T> type, Map<String, ?> serdeConfig, BiFunction<String, T, Optional<Rejection>> validator,
-                    NotifierMetrics metrics, Clock clock) {
+                    NotifierMetrics metrics, Clock clock, int partitions) {
         this.type = type;
+        this.partitions = partitions;
         this.serdeConfig = serdeConfig;
         this.validator = validator;
         this.metrics = metrics;
@@ -60,8 +69,8 @@ public final class DecodeProcessor<T extends SpecificRecord> implements Processo
 
     public static <T extends SpecificRecord> ProcessorSupplier<byte[], byte[], String, Decoded<T>> supplier(
             Class<T> type, Map<String, ?> serdeConfig, BiFunction<String, T, Optional<Rejection>> validator,
-            NotifierMetrics metrics, Clock clock) {
-        return () -> new DecodeProcessor<>(type, serdeConfig, validator, metrics, clock);
+            NotifierMetrics metrics, Clock clock, int partitions) {
+        return () -> new DecodeProcessor<>(type, serdeConfig, validator, metrics, clock, partitions);
     }
 
     @Override
@@ -75,6 +84,7 @@ public final class DecodeProcessor<T extends SpecificRecord> implements Processo
     public void process(Record<byte[], byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        countIfMisplaced(topic, record.key());
         T value;
         try {
             value = deserialize(topic, record.value());
@@ -88,6 +98,21 @@ public final class DecodeProcessor<T extends SpecificRecord> implements Processo
             return;
         }
         context.forward(record.withKey(key).withValue(Decoded.valid(value)));
+    }
+
+    private void countIfMisplaced(String topic, byte[] key) {
+        if (key == null || partitions < 1) {
+            return;
+        }
+        int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+        if (partition >= 0 && partition != javaPartition(key, partitions)) {
+            metrics.misplaced(topic);
+        }
+    }
+
+    /** The partition Java's producer (and Kafka Streams) picks for a key: murmur2, as {@code BuiltInPartitioner}. */
+    static int javaPartition(byte[] key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 
     private T deserialize(String topic, byte[] bytes) {

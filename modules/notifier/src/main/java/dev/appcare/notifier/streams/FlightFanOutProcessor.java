@@ -33,13 +33,16 @@ final class FlightFanOutProcessor implements Processor<String, FlightStatusEvent
 
     private final NotifierMetrics metrics;
     private final Duration retention;
+    /** The input topic the events were read from (they reach this processor through a repartition topic). */
+    private final String sourceTopic;
     private ProcessorContext<String, PassengerNotice> context;
     private KeyValueStore<String, FlightView> flightState;
     private KeyValueStore<String, RosterEntry> roster;
 
-    FlightFanOutProcessor(NotifierMetrics metrics, Duration retention) {
+    FlightFanOutProcessor(NotifierMetrics metrics, Duration retention, String sourceTopic) {
         this.metrics = metrics;
         this.retention = retention;
+        this.sourceTopic = sourceTopic;
     }
 
     @Override
@@ -58,7 +61,7 @@ final class FlightFanOutProcessor implements Processor<String, FlightStatusEvent
         FlightView incoming = FlightViews.of(record.value());
         FlightView applied = flightState.get(record.key());
         switch (FlightChangeDetector.compare(applied, incoming)) {
-            case STALE -> metrics.staleEvent(context.recordMetadata().map(m -> m.topic()).orElse("?"));
+            case STALE -> metrics.staleEvent(sourceTopic);
             case UNCHANGED -> flightState.put(record.key(), incoming);
             case CHANGED -> {
                 flightState.put(record.key(), incoming);

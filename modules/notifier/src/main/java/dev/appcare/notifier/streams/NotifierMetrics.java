@@ -11,7 +11,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  *   <li>{@code appcare_notifier_dead_letters_total{topic,error_type}}: bad input sent to the DLQ (N10);</li>
  *   <li>{@code appcare_notifier_stale_events_total{topic}}: events older than the applied state (N3);</li>
  *   <li>{@code appcare_notifier_requests_total{kind}}: WhatsApp requests emitted;</li>
- *   <li>{@code appcare_notifier_skipped_total{reason}}: passengers a change did not reach, and why.</li>
+ *   <li>{@code appcare_notifier_skipped_total{reason}}: passengers a change did not reach, and why;</li>
+ *   <li>{@code appcare_notifier_misplaced_records_total{topic}}: input records found on a partition other than
+ *       the one Java's default partitioner gives their key (murmur2). Nothing is lost (the notifier
+ *       repartitions every input itself), but it shows a producer with another partitioner (librdkafka's
+ *       default, a custom one) or a topic whose partition count changed.</li>
  * </ul>
  * Counted when processed: under exactly-once, work of an aborted transaction is done (and counted)
  * again, so these can run slightly ahead of what consumers see on the topics.
@@ -50,6 +54,12 @@ public final class NotifierMetrics {
     public void skipped(String reason) {
         Counter.builder("appcare.notifier.skipped").description("Passenger notices that sent nothing, by reason")
                 .tag("reason", reason).register(registry).increment();
+    }
+
+    public void misplaced(String topic) {
+        Counter.builder("appcare.notifier.misplaced.records")
+                .description("Input records on another partition than Java's murmur2 partitioner gives their key")
+                .tag("topic", topic).register(registry).increment();
     }
 
     /** The sum of the counters called {@code name} that have all of {@code tags} (key, value, ...). */

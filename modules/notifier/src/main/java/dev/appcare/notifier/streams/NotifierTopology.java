@@ -20,6 +20,7 @@ import dev.appcare.notifier.rules.NotificationPlanner;
 import dev.appcare.notifier.rules.PriorityPolicy;
 import dev.appcare.notifier.rules.Rejection;
 import dev.appcare.notifier.rules.RequestFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -47,31 +48,45 @@ import org.apache.kafka.streams.state.Stores;
  * ({@link dev.appcare.notifier.NotifierApp}).
  *
  * <pre>
- *  booking.passenger-segment.v1 (key traveller|flight)        flight.status.v1 (key flight)
- *        |                                                           |
- *   [passenger-segment-decode] --bad--> DLQ                [flight-status-decode] --bad--> DLQ
- *        | re-key by flight                                          |
- *   == segments-by-flight (repartition) ==                           v
- *        v                                           (flight-state) [flight-fan-out] stale? unchanged?
- *   [roster-update] --> (flight-roster) <---- prefix scan flight|* --'   |
- *                        active passengers only                           | 1 notice per passenger, key traveller
- *                                                   == passenger-notices (repartition) ==
- *  traveller.preference.v1 (key traveller)                                v
- *   [traveller-preference-decode] --bad--> DLQ                    [passenger-notify] <-- (passenger-memory)
- *        v                                                  consent, phone, | what this passenger was told
- *   [preference-update] --> (traveller-preferences) ------> locale --------|
- *                                                                          |   flight.boarding-pass.v1 (key traveller)
- *                                                   [boarding-pass-notify] <-- [boarding-pass-decode] --bad--> DLQ
- *                                                                          v
- *                                                  notify.whatsapp-request.v1 (key recipient phone)
+ *  booking.passenger-segment.v1 (key traveller|flight)           flight.status.v1 (key flight)
+ *        |                                                              |
+ *   [passenger-segment-decode] --bad--> DLQ                   [flight-status-decode] --bad--> DLQ
+ *        | re-key by flight                                             |
+ *   == segments-by-flight (repartition) ==              == flight-status-by-flight (repartition) ==
+ *        v                                                              v
+ *   [roster-update] --> (flight-roster) <--- prefix scan flight|* --- [flight-fan-out] <--> (flight-state)
+ *                        active passengers only                         |  stale? unchanged?
+ *                                                                       |  1 notice per passenger, key traveller
+ *                                                      == passenger-notices (repartition) ==
+ *                                                                       v
+ *  traveller.preference.v1 (key traveller)          .-------------> [passenger-notify] -----------.
+ *   [traveller-preference-decode] --bad--> DLQ      | consent,         (passenger-memory):         |
+ *   == preferences-by-traveller (repartition) ==    | phone, locale    what each one was told      |
+ *   [preference-update] --> (traveller-preferences) +                                              v
+ *                                                   '-------------> [boarding-pass-notify] --> notify.whatsapp-request.v1
+ *                                                                       ^                      (key recipient phone)
+ *                                                   == boarding-passes-by-traveller (repartition) ==
+ *                                                   [boarding-pass-decode] --bad--> DLQ
+ *                                                   flight.boarding-pass.v1 (key traveller)
  * </pre>
+ *
+ * <h2>Why every input is repartitioned</h2>
+ * Joins by partition only work if the producer put each key where Java's partitioner would (murmur2).
+ * Airline systems are written in every language, and librdkafka's default partitioner (C/C++, Python, Go,
+ * .NET, Node) hashes with CRC32: a flight event would then meet an empty roster in another task and reach
+ * nobody, without an error. So the notifier never relies on where a producer put a record: each input is
+ * decoded (bad input is dead-lettered with its source coordinates) and then written once more, keyed as
+ * the join needs it, to a repartition topic of its own, sized by the notifier
+ * ({@code notifier.partitions.flight} / {@code .traveller}). The cost is one internal write per input
+ * record, small next to the fan-out. A record found on another partition than murmur2 gives its key is
+ * counted ({@code appcare_notifier_misplaced_records_total{topic}}) so operators can see such a producer.
  *
  * <h2>Why a passengers-by-flight roster and two hops</h2>
  * A flight event must reach every passenger of the flight, and what each passenger gets depends on
  * traveller-keyed data (consent, phone, language, what they were told). The flight side holds, per flight
  * partition, the flight's last applied state and its roster (a prefix-scannable store keyed
- * {@code flightKey|travellerKey}, co-partitioned with {@code flight.status.v1} by the
- * {@code segments-by-flight} repartition). A change is fanned out with one prefix scan to one notice per
+ * {@code flightKey|travellerKey}, co-partitioned with the flight events by the {@code segments-by-flight} and
+ * {@code flight-status-by-flight} repartitions). A change is fanned out with one prefix scan to one notice per
  * passenger, and the notices are repartitioned by traveller to meet the preferences and the per-passenger
  * memory. Alternatives considered:
  * <ul>
@@ -98,6 +113,12 @@ public final class NotifierTopology {
     public static final String PASSENGER_MEMORY_STORE = "passenger-memory";
     public static final String SEGMENTS_BY_FLIGHT = "segments-by-flight";
     public static final String PASSENGER_NOTICES = "passenger-notices";
+    public static final String FLIGHT_STATUS_BY_FLIGHT = "flight-status-by-flight";
+    public static final String PREFERENCES_BY_TRAVELLER = "preferences-by-traveller";
+    public static final String BOARDING_PASSES_BY_TRAVELLER = "boarding-passes-by-traveller";
+    /** Every repartition topic (as {@code <application id>-<name>-repartition}). */
+    public static final List<String> REPARTITIONS = List.of(SEGMENTS_BY_FLIGHT,
+            FLIGHT_STATUS_BY_FLIGHT, PASSENGER_NOTICES, PREFERENCES_BY_TRAVELLER, BOARDING_PASSES_BY_TRAVELLER);
 
     private NotifierTopology() {
     }
@@ -114,6 +135,10 @@ public final class NotifierTopology {
         Serde<WhatsAppRequest> requestSerde = AvroSerde.forValues(WhatsAppRequest.class, config.serdeConfig());
         Serde<RosterEntry> rosterSerde = InternalSerde.of(RosterEntry.getEncoder(), RosterEntry.getDecoder());
         Serde<PassengerNotice> noticeSerde = InternalSerde.of(PassengerNotice.getEncoder(), PassengerNotice.getDecoder());
+        Serde<FlightStatusEvent> flightEventSerde = InternalSerde.of(FlightStatusEvent.getEncoder(), FlightStatusEvent.getDecoder());
+        Serde<TravellerPreference> preferenceSerde = InternalSerde.of(TravellerPreference.getEncoder(),
+                TravellerPreference.getDecoder());
+        Serde<BoardingPassIssued> passSerde = InternalSerde.of(BoardingPassIssued.getEncoder(), BoardingPassIssued.getDecoder());
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FLIGHT_STATE_STORE),
                 strings, InternalSerde.of(FlightView.getEncoder(), FlightView.getDecoder())));
@@ -138,25 +163,37 @@ public final class NotifierTopology {
                         .withNumberOfPartitions(config.flightPartitions()))
                 .process(RosterProcessor::new, Named.as("roster-update"), FLIGHT_ROSTER_STORE);
 
-        // Flight events -> one notice per passenger -> the traveller's partition -> requests.
+        // Flight events -> the flight's partition (whatever partitioner wrote them) -> one notice per passenger
+        // -> the traveller's partition -> requests.
         KStream<String, WhatsAppRequest> flightRequests = read(builder, config, deadLetters, topics.flightStatus(),
                 "flight-status", FlightStatusEvent.class, InputRules::flightStatus)
-                .process(() -> new FlightFanOutProcessor(metrics, config.stateRetention()), Named.as("flight-fan-out"),
-                        FLIGHT_STATE_STORE, FLIGHT_ROSTER_STORE)
+                .repartition(Repartitioned.<String, FlightStatusEvent>as(FLIGHT_STATUS_BY_FLIGHT)
+                        .withKeySerde(strings).withValueSerde(flightEventSerde)
+                        .withNumberOfPartitions(config.flightPartitions()))
+                .process(() -> new FlightFanOutProcessor(metrics, config.stateRetention(), topics.flightStatus()),
+                        Named.as("flight-fan-out"), FLIGHT_STATE_STORE, FLIGHT_ROSTER_STORE)
                 .repartition(Repartitioned.<String, PassengerNotice>as(PASSENGER_NOTICES)
                         .withKeySerde(strings).withValueSerde(noticeSerde)
                         .withNumberOfPartitions(config.travellerPartitions()))
                 .process(() -> new PassengerNoticeProcessor(planner, requests, metrics, topics.flightStatus(),
                         config.stateRetention()), Named.as("passenger-notify"), PREFERENCES_STORE, PASSENGER_MEMORY_STORE);
 
-        // Preferences -> the preference table (consent, phone, locale), read at emit time.
+        // Preferences -> the traveller's partition -> the preference table (consent, phone, locale), read at emit
+        // time. Tombstones (erasure) travel through the repartition topic as tombstones.
         read(builder, config, deadLetters, topics.travellerPreference(), "traveller-preference", TravellerPreference.class,
                 InputRules::travellerPreference)
+                .repartition(Repartitioned.<String, TravellerPreference>as(PREFERENCES_BY_TRAVELLER)
+                        .withKeySerde(strings).withValueSerde(preferenceSerde)
+                        .withNumberOfPartitions(config.travellerPartitions()))
                 .process(PreferenceProcessor::new, Named.as("preference-update"), PREFERENCES_STORE, PASSENGER_MEMORY_STORE);
 
-        // Boarding passes are keyed by traveller already: they meet the preferences directly.
+        // Boarding passes are keyed by traveller, but a producer's partitioner may not be Java's: they are
+        // repartitioned too, to meet the preferences in the traveller's partition.
         KStream<String, WhatsAppRequest> passRequests = read(builder, config, deadLetters, topics.boardingPass(),
                 "boarding-pass", BoardingPassIssued.class, InputRules::boardingPass)
+                .repartition(Repartitioned.<String, BoardingPassIssued>as(BOARDING_PASSES_BY_TRAVELLER)
+                        .withKeySerde(strings).withValueSerde(passSerde)
+                        .withNumberOfPartitions(config.travellerPartitions()))
                 .process(() -> new BoardingPassProcessor(planner, requests, metrics, topics.boardingPass()),
                         Named.as("boarding-pass-notify"), PREFERENCES_STORE, PASSENGER_MEMORY_STORE);
 
@@ -191,7 +228,8 @@ public final class NotifierTopology {
             BiFunction<String, T, Optional<Rejection>> validator) {
         KStream<String, Decoded<T>> decoded = builder
                 .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
-                .process(DecodeProcessor.supplier(type, config.serdeConfig(), validator, config.metrics(), config.clock()),
+                .process(DecodeProcessor.supplier(type, config.serdeConfig(), validator, config.metrics(), config.clock(),
+                                config.inputPartitions(topic)),
                         Named.as(name + "-decode"));
         Map<String, KStream<String, Decoded<T>>> branches = decoded.split(Named.as(name + "-"))
                 .branch((key, value) -> value.isRejected(), Branched.as("rejected"))

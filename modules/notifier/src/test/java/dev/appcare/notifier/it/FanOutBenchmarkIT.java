@@ -12,6 +12,7 @@ import dev.appcare.model.Keys;
 import dev.appcare.model.runtime.AppConfig;
 import dev.appcare.notifier.NotifierApp;
 import dev.appcare.notifier.NotifierTopics;
+import dev.appcare.notifier.streams.NotifierTopology;
 import dev.appcare.notifier.testing.Fixtures;
 import dev.appcare.testkit.KafkaBroker;
 import dev.appcare.testkit.RealInfrastructure;
@@ -110,7 +111,8 @@ class FanOutBenchmarkIT {
             try {
                 app.start();
                 KafkaIo.await("bookings and preferences processed", Duration.ofSeconds(120), () -> io.caughtUp("bench" + suffix,
-                        List.of(topics.passengerSegment(), topics.travellerPreference()), List.of("segments-by-flight")));
+                        List.of(topics.passengerSegment(), topics.travellerPreference()), List.of(NotifierTopology.SEGMENTS_BY_FLIGHT,
+                                NotifierTopology.PREFERENCES_BY_TRAVELLER)));
                 output.start();
                 long expected = 0;
                 double[] wavesPerSecond = new double[3];

@@ -144,7 +144,7 @@ final class KafkaIo implements AutoCloseable {
     }
 
     static List<String> allRepartitionTopics() {
-        return List.of(NotifierTopology.SEGMENTS_BY_FLIGHT, NotifierTopology.PASSENGER_NOTICES);
+        return NotifierTopology.REPARTITIONS;
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

@@ -91,7 +91,8 @@ class NotifierEndToEndIT {
             try (ChildNotifier first = ChildNotifier.start(slowCommits, work, "notifier-1")) {
                 first.awaitHealthy(Duration.ofSeconds(60));
                 KafkaIo.await("bookings and preferences processed", Duration.ofSeconds(60), () -> io.caughtUp(applicationId,
-                        List.of(topics.passengerSegment(), topics.travellerPreference()), List.of("segments-by-flight")));
+                        List.of(topics.passengerSegment(), topics.travellerPreference()), List.of(NotifierTopology.SEGMENTS_BY_FLIGHT,
+                                NotifierTopology.PREFERENCES_BY_TRAVELLER)));
 
                 firstHalf.forEach(e -> io.send(topics.flightStatus(), e.getFlightKey(), e));
                 io.flush();

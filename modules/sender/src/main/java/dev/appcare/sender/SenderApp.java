@@ -273,6 +273,10 @@ public final class SenderApp implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         overrides(p, ConsumerConfig.configNames());
+        // Requests (notifier, opt-in API) and preferences (opt-in API) are written in transactions: a
+        // record of an aborted or still-open transaction must never be sent nor taken as consent. Not
+        // overridable.
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return p;
     }
 

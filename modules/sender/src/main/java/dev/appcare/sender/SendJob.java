@@ -36,6 +36,8 @@ final class SendJob {
     CompletableFuture<Void> intakeWrites;
     /** When a call for this job went unanswered (epoch ms), for the in-doubt resend policy; 0 if never. */
     long inDoubtSince;
+    /** Why it is sent although it names no traveller (the keyless override), for the status; else null. */
+    String auditNote;
 
     SendJob(WhatsAppRequest request, long seq, TopicPartition source, long offset, long sourceTimestamp,
             byte[] rawKey, byte[] rawValue) {

@@ -349,6 +349,12 @@ public final class SendPipeline implements AutoCloseable {
         ConsentPolicy.Decision decision = consent(job);
         switch (decision.verdict()) {
             case SEND -> {
+                if (decision.reason() != null) {
+                    log.warn("{} names no traveller; sent under sender.consent.keyless-override: {}", job.messageId,
+                            config.keylessOverride());
+                    metrics.keylessOverride();
+                    job.auditNote = decision.reason();
+                }
                 return true;
             }
             case DROP -> {
@@ -382,7 +388,7 @@ public final class SendPipeline implements AutoCloseable {
     private ConsentPolicy.Decision consent(SendJob job) {
         String travellerKey = correlation(job).getTravellerKey();
         return ConsentPolicy.decide(job.request, travellerKey == null ? null : preferences.get(travellerKey),
-                travellerKey == null ? preferences.forPhone(job.recipient) : List.of());
+                travellerKey == null ? preferences.forPhone(job.recipient) : List.of(), config.keylessOverride());
     }
 
     // ─── one call (virtual thread) ──────────────────────────────────────────────────────────────
@@ -437,7 +443,7 @@ public final class SendPipeline implements AutoCloseable {
                 finishThen(job, now, true, () -> record(job, List.of(
                         ledgerWrite(SendLedger.entry(job.messageId, LedgerState.ACCEPTED, now, outcome.wamid(),
                                 job.expiresAt())),
-                        statusWrite(status(job, DeliveryState.ACCEPTED, outcome.wamid(), null, null)))));
+                        statusWrite(status(job, DeliveryState.ACCEPTED, outcome.wamid(), null, job.auditNote)))));
             }
             case THROTTLED, TEMPORARY -> {
                 job.lastErrorCode = outcome.errorCode();

@@ -40,6 +40,7 @@ public record SenderConfig(
         Backoff retryBackoff,
         Duration inDoubtResendAfter,
         boolean dropUnknownTravellers,
+        String keylessOverride,
         Duration suspendFirstProbe,
         Duration suspendMaxProbe,
         Duration ledgerRetainAfterExpiry,
@@ -121,6 +122,7 @@ public record SenderConfig(
                         c.duration("sender.retry.max-backoff", Duration.ofMinutes(1))),
                 c.duration("sender.in-doubt.resend-after", null),
                 unknown.equals("drop"),
+                blankToNull(c.string("sender.consent.keyless-override", null)),
                 c.duration("sender.suspend.first-probe", Duration.ofSeconds(15)),
                 c.duration("sender.suspend.max-probe", Duration.ofMinutes(5)),
                 c.duration("sender.ledger.retain-after-expiry", Duration.ofHours(24)),
@@ -133,6 +135,10 @@ public record SenderConfig(
                 c.integer("sender.webhook.max-body-bytes", 1024 * 1024),
                 c.string("sender.health.host", "127.0.0.1"),
                 c.integer("sender.health.port", 8089));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 
     /** Reads typed keys; {@link AppConfig} also finds a hyphenated key under its environment-variable form. */

@@ -76,6 +76,12 @@ final class SenderMetrics {
         counter("appcare.sender.dropped", "reason", reason).increment();
     }
 
+    /** A request without a traveller key sent under {@code sender.consent.keyless-override}. */
+    void keylessOverride() {
+        Counter.builder("appcare.sender.keyless.override").description("requests sent without a traveller key "
+                + "under the ops override").register(registry).increment();
+    }
+
     void webhook(String event) {
         counter("appcare.sender.webhook", "event", event).increment();
     }

@@ -82,6 +82,11 @@ final class SenderMetrics {
                 + "under the ops override").register(registry).increment();
     }
 
+    /** A ledger claim that lost to another attempt's (a zombie, a rebalance, two resolvers): no call made. */
+    void claimLost() {
+        counter("appcare.sender.claims.lost", "role", "sender").increment();
+    }
+
     void webhook(String event) {
         counter("appcare.sender.webhook", "event", event).increment();
     }

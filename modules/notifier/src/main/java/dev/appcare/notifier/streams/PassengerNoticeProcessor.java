@@ -51,7 +51,7 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
         this.preferences = context.getStateStore(NotifierTopology.PREFERENCES_STORE);
         this.memories = context.getStateStore(NotifierTopology.PASSENGER_MEMORY_STORE);
         context.schedule(StateRetention.SWEEP_INTERVAL, PunctuationType.STREAM_TIME,
-                streamTime -> StateRetention.sweep(memories, streamTime, retention, StateRetention::afterBar));
+                streamTime -> StateRetention.sweep(memories, streamTime, context.currentSystemTimeMs(), retention, StateRetention::afterBar));
     }
 
     @Override

@@ -86,11 +86,18 @@ public final class NotifierApp implements AutoCloseable {
         log.info("Notifier topology:\n{}", topology.describe());
 
         streams = new KafkaStreams(topology, properties);
+        ThreadFailureBudget budget = new ThreadFailureBudget(3, Duration.ofMinutes(10));
         streams.setUncaughtExceptionHandler(exception -> {
             // Bad input never gets here (it is dead-lettered); this is infrastructure (registry down, broker
-            // trouble). A new thread resumes from the last commit once it is back.
-            log.error("Stream thread failed; replacing it", exception);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
+            // trouble). A new thread resumes from the last commit once it is back; a failure that keeps
+            // coming back ends the process instead of replacing threads forever.
+            if (budget.replaceAfterFailureAt(System.currentTimeMillis())) {
+                log.error("Stream thread failed; replacing it", exception);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+            log.error("Stream threads failed more than 3 times within 10 minutes; stopping the notifier (exit 1)",
+                    exception);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((now, before) -> {
             log.info("Kafka Streams {} -> {}", before, now);

@@ -1,7 +1,9 @@
 package dev.appcare.optin;
 
+import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.consent.Consent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -100,7 +102,8 @@ final class OptinService {
             List<ProducerRecord<String, byte[]>> records = new ArrayList<>(2);
             records.add(preferenceRecord(traveller, decision.next()));
             Optional<String> confirmationId = Optional.empty();
-            if (decision.confirm()) {
+            // The confirmation obeys the consent rule of every role (an opted-in preference always passes).
+            if (decision.confirm() && Consent.allows(decision.next(), MessageKind.OPTIN_CONFIRMATION)) {
                 WhatsAppRequest confirmation = confirmations.confirmationOf(traveller, decision.next(), clock.instant());
                 records.add(new ProducerRecord<>(requestTopic, confirmation.getRecipient(), serialize(requestSerializer, requestTopic, confirmation)));
                 confirmationId = Optional.of(confirmation.getMessageId());

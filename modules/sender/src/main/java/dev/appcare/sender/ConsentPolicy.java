@@ -1,26 +1,33 @@
 package dev.appcare.sender;
 
-import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.consent.Consent;
 import java.util.List;
 
 /**
- * The sender's own consent check just before a send (rule N5: an opt-out or an erasure takes effect for
- * everything not yet sent). The notifier checked consent when it made the request; this catches what
- * changed since: a STOP reply, an opt-out through the API, an erasure, a new phone number.
+ * The sender's consent check just before a call (rule N5: an opt-out or an erasure takes effect for
+ * everything not yet sent), applying the one rule of every role ({@link Consent}) to the preference view.
+ * The notifier checked consent when it made the request; this catches what changed since: a STOP reply,
+ * an opt-out through the API, an erasure, a new phone number.
+ *
+ * <p>A request that names no traveller has no consent to check and is dropped, unless the operator set
+ * the audited override {@code sender.consent.keyless-override} (its value is the reason, logged and put
+ * on the status of every request sent under it); even then, a number whose every known traveller opted
+ * out gets nothing.
  */
 public final class ConsentPolicy {
 
     public enum Verdict {
         SEND,
-        /** Opted out, erased, not opted in to this kind, or the number is no longer the traveller's. */
+        /** Opted out, erased, not opted in to this kind, the number is no longer the traveller's, no traveller key. */
         DROP,
         /** The request names a traveller the preference view does not know (erased, or not read yet). */
         UNKNOWN_TRAVELLER
     }
 
+    /** {@code reason} is why it is dropped, or, for a SEND under the keyless override, the audit note. */
     public record Decision(Verdict verdict, String reason) {
         static final Decision SEND = new Decision(Verdict.SEND, null);
     }
@@ -32,45 +39,27 @@ public final class ConsentPolicy {
      * @param preference      the request's traveller's preference, or null if unknown
      * @param phoneTravellers every known traveller with the request's recipient number (used when the
      *                        request names no traveller)
+     * @param keylessOverride the operator's reason for sending requests without a traveller key, or null
      */
     public static Decision decide(WhatsAppRequest request, TravellerPreference preference,
-                                  List<TravellerPreference> phoneTravellers) {
+                                  List<TravellerPreference> phoneTravellers, String keylessOverride) {
         String travellerKey = request.getCorrelation() == null ? null : request.getCorrelation().getTravellerKey();
-        if (travellerKey == null) {
-            boolean allOut = !phoneTravellers.isEmpty()
-                    && phoneTravellers.stream().allMatch(p -> p.getStatus() == OptInStatus.OPTED_OUT);
-            return allOut ? new Decision(Verdict.DROP, "every traveller with this number opted out") : Decision.SEND;
-        }
-        if (preference == null) {
-            return new Decision(Verdict.UNKNOWN_TRAVELLER, "no WhatsApp preference on record for " + travellerKey
-                    + " (erased, or never opted in)");
-        }
-        if (preference.getStatus() == OptInStatus.OPTED_OUT) {
-            return new Decision(Verdict.DROP, "opted out" + (preference.getOptOutSource() == null ? ""
-                    : " (" + preference.getOptOutSource() + ")"));
-        }
-        if (!kindAllowed(request.getKind(), preference.getKinds())) {
-            return new Decision(Verdict.DROP, "not opted in to " + request.getKind());
-        }
-        if (!preference.getPhoneE164().equals(request.getRecipient())) {
-            return new Decision(Verdict.DROP, "the recipient number is no longer the traveller's");
-        }
-        return Decision.SEND;
+        Consent.Decision rule = Consent.decide(request.getKind(), travellerKey, preference, request.getRecipient());
+        return switch (rule.verdict()) {
+            case ALLOWED -> Decision.SEND;
+            case NO_PREFERENCE -> new Decision(Verdict.UNKNOWN_TRAVELLER, rule.reason() + " for " + travellerKey);
+            case NO_TRAVELLER_KEY -> keyless(phoneTravellers, keylessOverride, rule);
+            case OPTED_OUT, NUMBER_CHANGED, KIND_NOT_CHOSEN -> new Decision(Verdict.DROP, rule.reason());
+        };
     }
 
-    /**
-     * Whether a traveller opted in to {@code kinds} wants a {@code kind} message. Corrections of a delay
-     * (earlier, back on time) go to those who opted in to delays; the opt-in confirmation always goes.
-     * An empty list carries no per-kind choice (the notifier decided per kind), so it allows every kind.
-     */
-    public static boolean kindAllowed(MessageKind kind, List<MessageKind> kinds) {
-        if (kinds == null || kinds.isEmpty() || kind == MessageKind.OPTIN_CONFIRMATION || kind == MessageKind.UNKNOWN) {
-            return true;
+    private static Decision keyless(List<TravellerPreference> phoneTravellers, String override, Consent.Decision rule) {
+        if (override == null || override.isBlank()) {
+            return new Decision(Verdict.DROP, rule.reason() + " (no sender.consent.keyless-override set)");
         }
-        if (kinds.contains(kind)) {
-            return true;
-        }
-        return (kind == MessageKind.EARLIER_DEPARTURE || kind == MessageKind.BACK_ON_TIME)
-                && kinds.contains(MessageKind.DELAY);
+        boolean allOut = !phoneTravellers.isEmpty()
+                && phoneTravellers.stream().allMatch(p -> p.getStatus() == OptInStatus.OPTED_OUT);
+        return allOut ? new Decision(Verdict.DROP, "every traveller with this number opted out")
+                : new Decision(Verdict.SEND, "sent without a traveller key under the ops override: " + override);
     }
 }

@@ -72,6 +72,7 @@ final class RequestConsumerLoop implements Runnable {
             consumer.subscribe(List.of(config.topics().requests()), new Rebalance());
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                pipeline.renewLease(pipeline.clock.getAsLong()); // the fence: see SendPipeline.mayCall
                 for (TopicPartition tp : records.partitions()) {
                     for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
                         if (!take(record)) {

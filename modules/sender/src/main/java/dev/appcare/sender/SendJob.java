@@ -7,7 +7,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * One request on its way: the decoded request, where it came from (for the offset commit and the dead
- * letter), and its retry state. Mutable fields are guarded by the {@link SendPipeline}'s lock.
+ * letter), and its retry state. Mutable fields are guarded by the {@link SendPipeline}'s lock (an attempt's fields by the one thread making it).
  */
 final class SendJob {
     final WhatsAppRequest request;
@@ -34,8 +34,18 @@ final class SendJob {
     CompletableFuture<Void> pendingForget;
     /** Writes made when the job was taken in (dropping what it supersedes); part of its outcome. */
     CompletableFuture<Void> intakeWrites;
-    /** When a call for this job went unanswered (epoch ms), for the in-doubt resend policy; 0 if never. */
+    /** When the in-doubt call this job waits on was made (epoch ms); 0 if it is not in doubt. */
     long inDoubtSince;
+    /** The ledger claim (an unanswered attempt, ours or another instance's) this job waits on, or null. */
+    String waitedOnClaim;
+    /** Until when evidence about {@link #waitedOnClaim} is awaited before the in-doubt policy decides. */
+    long evidenceUntil;
+    /** On a resend of an in-doubt id: the claim it supersedes in the ledger; else null. */
+    String supersedesClaim;
+    /** Our last claim whose call was never made (the claim's write timed out): provably not sent. */
+    String uncalledClaim;
+    /** Why it is sent although it names no traveller (the keyless override), for the status; else null. */
+    String auditNote;
 
     SendJob(WhatsAppRequest request, long seq, TopicPartition source, long offset, long sourceTimestamp,
             byte[] rawKey, byte[] rawValue) {

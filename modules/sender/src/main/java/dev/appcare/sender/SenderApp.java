@@ -11,22 +11,19 @@ import dev.appcare.sender.webhook.SignatureVerifier;
 import dev.appcare.sender.webhook.WebhookProcessor;
 import dev.appcare.sender.webhook.WebhookServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +41,7 @@ import org.slf4j.LoggerFactory;
  *       {@code sender.health.host:port}.</li>
  * </ul>
  *
- * Run it with {@code appcare sender --config sender.properties} ({@link SenderCommand}); see
- * {@code docs/sender.md}. How a request travels through it: {@link SendPipeline}.
+ * Run it with {@code appcare sender} ({@link SenderCommand}); see {@code docs/sender.md} and {@link SendPipeline}.
  */
 public final class SenderApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SenderApp.class);
@@ -55,12 +51,15 @@ public final class SenderApp implements AutoCloseable {
     private final PrometheusMeterRegistry registry = HealthServer.newMeterRegistry();
     private final SenderMetrics metrics = new SenderMetrics(registry);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final SenderClients clients;
     private RecordWriter writer;
     private SendLedger ledger;
     private PreferenceView preferences;
     private CloudApiClient api;
     private SendPipeline pipeline;
     private volatile RequestConsumerLoop consumerLoop;
+    private Dispatcher dispatcher;
+    private volatile String fatal;
     private Thread consumerThread;
     private WebhookServer webhook;
     private HealthServer health;
@@ -74,6 +73,7 @@ public final class SenderApp implements AutoCloseable {
     SenderApp(SenderConfig config, LongSupplier clock) {
         this.config = config;
         this.clock = clock;
+        this.clients = new SenderClients(config);
     }
 
     public static SenderApp fromConfig(AppConfig config) {
@@ -86,12 +86,12 @@ public final class SenderApp implements AutoCloseable {
             return this;
         }
         log.info("Starting the sender: {}", config);
-        String clientId = "appcare-sender-" + hostName();
-        writer = new RecordWriter(new KafkaProducer<>(producerProperties(clientId), new StringSerializer(),
+        String clientId = "appcare-sender-" + SenderClients.hostName();
+        writer = new RecordWriter(new KafkaProducer<>(clients.producerProperties(clientId), new StringSerializer(),
                 new ByteArraySerializer()), config.topics(), config.serdeConfig());
-        ledger = new SendLedger(config.topics().ledger(), viewConsumer(clientId + "-ledger"),
+        ledger = new SendLedger(config.topics().ledger(), clients.viewConsumer(clientId + "-ledger"),
                 Topics.SENDER_LEDGER.valueSerde(config.serdeConfig()).deserializer(), writer);
-        preferences = new PreferenceView(config.topics().preferences(), viewConsumer(clientId + "-preferences"),
+        preferences = new PreferenceView(config.topics().preferences(), clients.viewConsumer(clientId + "-preferences"),
                 Topics.TRAVELLER_PREFERENCE.valueSerde(config.serdeConfig()).deserializer(), writer);
         ledger.start();
         preferences.start();
@@ -110,9 +110,15 @@ public final class SenderApp implements AutoCloseable {
                 config.connectTimeout(), config.requestTimeout(), config.namedParameters());
         Pacer pacer = new Pacer(config.ratePerSecond(), config.rateBurstWindow());
         OffsetTracker offsets = new OffsetTracker();
-        pipeline = new SendPipeline(config, api, ledger, preferences, writer, offsets, metrics, clock, pacer, token);
-        metrics.gauges(pipeline::inFlight, pipeline::queued, () -> pipeline.suspended() ? 1 : 0,
-                pacer::currentRate, ledger::size);
+        Suspension suspension = new Suspension(config.suspendFirstProbe(), config.suspendMaxProbe());
+        Semaphore permits = new Semaphore(config.maxInFlight());
+        String instanceId = clientId + "-" + UUID.randomUUID().toString().substring(0, 8);
+        pipeline = new SendPipeline(config, ledger, offsets, new Outcomes(ledger, writer, offsets, metrics, clock), clock);
+        CallRunner calls = new CallRunner(pipeline, api, preferences, writer, suspension, permits, metrics, instanceId);
+        dispatcher = new Dispatcher(pipeline, preferences, pacer, suspension, token, permits, calls, metrics,
+                () -> fatal("dispatcher", dispatcher.failure()));
+        metrics.gauges(() -> config.maxInFlight() - permits.availablePermits(), pipeline::queued,
+                () -> suspension.active() ? 1 : 0, pacer::currentRate, ledger::size);
 
         if (config.webhookEnabled()) {
             WebhookProcessor processor = new WebhookProcessor(ledger, preferences, writer, 200_000, metrics::webhook, clock,
@@ -123,9 +129,11 @@ public final class SenderApp implements AutoCloseable {
             log.info("Webhook listening on http://{}:{}{}", config.webhookHost(), webhook.port(), config.webhookPath());
         }
         health = new HealthServer(config.healthHost(), config.healthPort(), registry)
-                .check("whatsapp", () -> pipeline.suspended()
-                        ? HealthServer.Health.down(pipeline.describeSuspension())
+                .check("whatsapp", () -> suspension.active()
+                        ? HealthServer.Health.down(suspension.describe())
                         : HealthServer.Health.up("sending"))
+                .check("dispatcher", () -> dispatcher.healthy() ? HealthServer.Health.up("dispatching")
+                        : HealthServer.Health.down("stopped: " + dispatcher.failure()))
                 .check("request-consumer", () -> consumerLoop == null ? HealthServer.Health.down("starting")
                         : consumerLoop.healthy() ? HealthServer.Health.up("consuming")
                         : HealthServer.Health.down("stopped: " + consumerLoop.failure()))
@@ -142,12 +150,12 @@ public final class SenderApp implements AutoCloseable {
                 })
                 .start();
 
-        KafkaConsumer<byte[], byte[]> requestConsumer = new KafkaConsumer<>(requestConsumerProperties(clientId),
+        KafkaConsumer<byte[], byte[]> requestConsumer = new KafkaConsumer<>(clients.requestConsumerProperties(clientId),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumerLoop = new RequestConsumerLoop(config, requestConsumer,
                 Topics.WHATSAPP_REQUEST.valueSerde(config.serdeConfig()).deserializer(), pipeline, offsets, ledger,
                 preferences, pacer, metrics);
-        pipeline.start();
+        pipeline.start(dispatcher);
         consumerThread = new Thread(consumerLoop, "sender-request-consumer");
         consumerThread.start();
 
@@ -167,10 +175,48 @@ public final class SenderApp implements AutoCloseable {
                 log.warn("Ledger pruning failed: {}", e.toString());
             }
         }, 1, 5, TimeUnit.MINUTES);
+        housekeeping.scheduleWithFixedDelay(this::watchdog, 1, 1, TimeUnit.SECONDS);
         running = true;
         log.info("Sender started: {} msg/s ceiling, pair interval {}, up to {} calls in flight; health on :{}",
                 config.ratePerSecond(), config.pairInterval(), config.maxInFlight(), health.port());
         return this;
+    }
+
+    /**
+     * No silent death: a reader, the poll loop or the dispatcher that stopped by itself stops the whole
+     * sender (sending on frozen consent or a frozen ledger is worse than not sending); {@code appcare
+     * sender} then exits non-zero and the platform restarts it. Transient Kafka and registry trouble is
+     * retried inside each of them and never gets here.
+     */
+    private void watchdog() {
+        if (!running || fatal != null) {
+            return;
+        }
+        if (!ledger.healthy()) {
+            fatal("ledger reader", ledger.failure());
+        } else if (!preferences.healthy()) {
+            fatal("preference reader", preferences.failure());
+        } else if (!consumerLoop.healthy() || !consumerThread.isAlive()) {
+            fatal("request consumer", consumerLoop.failure());
+        } else if (!dispatcher.healthy()) {
+            fatal("dispatcher", dispatcher.failure());
+        }
+    }
+
+    private synchronized void fatal(String what, Throwable cause) {
+        if (fatal != null || !running) {
+            return;
+        }
+        fatal = what + " stopped: " + (cause == null ? "(thread ended)" : cause.toString());
+        log.error("Sender stopping, {}; exiting so that it is restarted", fatal);
+        Thread stopper = new Thread(this::stop, "sender-fatal-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    /** Why the sender stopped by itself (a reader, the poll loop or the dispatcher died), or null. */
+    public String fatalReason() {
+        return fatal;
     }
 
     /**
@@ -239,6 +285,12 @@ public final class SenderApp implements AutoCloseable {
         return registry;
     }
 
+    /** The request partitions this instance owns now. */
+    public java.util.Set<Integer> ownedRequestPartitions() {
+        return pipeline == null ? java.util.Set.of() : pipeline.owned().stream()
+                .map(org.apache.kafka.common.TopicPartition::partition).collect(java.util.stream.Collectors.toSet());
+    }
+
     /** Messages WhatsApp accepted since start. */
     public long acceptedCount() {
         return (long) metrics.acceptedCount();
@@ -246,57 +298,5 @@ public final class SenderApp implements AutoCloseable {
 
     public SenderConfig config() {
         return config;
-    }
-
-    private Map<String, Object> producerProperties(String clientId) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(30).toMillis());
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(10).toMillis());
-        overrides(p, ProducerConfig.configNames());
-        return p;
-    }
-
-    /** A group-less consumer reading a whole compacted topic (ledger, preferences). */
-    private KafkaConsumer<String, byte[]> viewConsumer(String clientId) {
-        return new KafkaConsumer<>(consumerBase(clientId), new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private Map<String, Object> consumerBase(String clientId) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        overrides(p, ConsumerConfig.configNames());
-        return p;
-    }
-
-    private Map<String, Object> requestConsumerProperties(String clientId) {
-        Map<String, Object> p = consumerBase(clientId + "-requests");
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        return p;
-    }
-
-    /** {@code kafka.*} settings (security, timeouts...) that apply to this kind of client. */
-    private void overrides(Map<String, Object> properties, java.util.Set<String> known) {
-        config.kafkaOverrides().forEach((k, v) -> {
-            if (known.contains(k)) {
-                properties.put(k, v);
-            }
-        });
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "unknown";
-        }
     }
 }

@@ -71,7 +71,8 @@ public final class SenderCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         app.start();
         app.awaitStop();
-        return 0;
+        // A reader, the poll loop or the dispatcher died: exit non-zero so that the platform restarts us.
+        return app.fatalReason() == null ? 0 : 70;
     }
 
     private static void put(Map<String, String> overrides, String key, Object value) {

@@ -39,7 +39,11 @@ public record SenderConfig(
         int maxBuffered,
         Backoff retryBackoff,
         Duration inDoubtResendAfter,
+        InDoubtPolicy inDoubtPolicy,
+        Duration sessionTimeout,
+        Duration ownershipLease,
         boolean dropUnknownTravellers,
+        String keylessOverride,
         Duration suspendFirstProbe,
         Duration suspendMaxProbe,
         Duration ledgerRetainAfterExpiry,
@@ -94,6 +98,10 @@ public record SenderConfig(
             throw new IllegalArgumentException("sender.consent.unknown-traveller must be drop or send, got " + unknown);
         }
         int maxInFlight = c.integer("sender.max-in-flight", 0);
+        // A crashed instance's partitions move after the session timeout: 6 s (the broker's minimum) rather than 45 s.
+        kafka.putIfAbsent("session.timeout.ms", "6000");
+        kafka.putIfAbsent("heartbeat.interval.ms", "2000");
+        long sessionTimeoutMs = Long.parseLong(kafka.get("session.timeout.ms").toString());
         int maxBuffered = c.integer("sender.max-buffered", 0);
         return new SenderConfig(
                 c.required("kafka.bootstrap.servers"),
@@ -120,7 +128,14 @@ public record SenderConfig(
                 new Backoff(c.duration("sender.retry.initial-backoff", Duration.ofSeconds(1)),
                         c.duration("sender.retry.max-backoff", Duration.ofMinutes(1))),
                 c.duration("sender.in-doubt.resend-after", null),
+                InDoubtPolicy.of(c.duration("sender.in-doubt.resend-after", null),
+                        c.duration("sender.in-doubt.evidence-wait", Duration.ofMinutes(1)),
+                        kinds(c.string("sender.in-doubt.resend-kinds", null)),
+                        c.duration("whatsapp.request-timeout", Duration.ofSeconds(15)).plusSeconds(2)),
+                Duration.ofMillis(sessionTimeoutMs),
+                c.duration("sender.ownership-lease", Duration.ofMillis(sessionTimeoutMs * 2 / 3)),
                 unknown.equals("drop"),
+                blankToNull(c.string("sender.consent.keyless-override", null)),
                 c.duration("sender.suspend.first-probe", Duration.ofSeconds(15)),
                 c.duration("sender.suspend.max-probe", Duration.ofMinutes(5)),
                 c.duration("sender.ledger.retain-after-expiry", Duration.ofHours(24)),
@@ -133,6 +148,28 @@ public record SenderConfig(
                 c.integer("sender.webhook.max-body-bytes", 1024 * 1024),
                 c.string("sender.health.host", "127.0.0.1"),
                 c.integer("sender.health.port", 8089));
+    }
+
+    private static java.util.Set<dev.appcare.avro.MessageKind> kinds(String list) {
+        if (list == null) {
+            return InDoubtPolicy.DEFAULT_RESEND_KINDS;
+        }
+        java.util.Set<dev.appcare.avro.MessageKind> kinds = java.util.EnumSet.noneOf(dev.appcare.avro.MessageKind.class);
+        for (String name : list.split(",")) {
+            if (!name.isBlank()) {
+                try {
+                    kinds.add(dev.appcare.avro.MessageKind.valueOf(name.strip().toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("sender.in-doubt.resend-kinds: unknown kind '" + name.strip()
+                            + "' (kinds: " + java.util.Arrays.toString(dev.appcare.avro.MessageKind.values()) + ")");
+                }
+            }
+        }
+        return kinds;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 
     /** Reads typed keys; {@link AppConfig} also finds a hyphenated key under its environment-variable form. */

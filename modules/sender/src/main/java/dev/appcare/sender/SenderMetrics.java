@@ -76,6 +76,17 @@ final class SenderMetrics {
         counter("appcare.sender.dropped", "reason", reason).increment();
     }
 
+    /** A request without a traveller key sent under {@code sender.consent.keyless-override}. */
+    void keylessOverride() {
+        Counter.builder("appcare.sender.keyless.override").description("requests sent without a traveller key "
+                + "under the ops override").register(registry).increment();
+    }
+
+    /** A ledger claim that lost to another attempt's (a zombie, a rebalance, two resolvers): no call made. */
+    void claimLost() {
+        counter("appcare.sender.claims.lost", "role", "sender").increment();
+    }
+
     void webhook(String event) {
         counter("appcare.sender.webhook", "event", event).increment();
     }

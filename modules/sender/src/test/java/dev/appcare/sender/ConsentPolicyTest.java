@@ -7,10 +7,15 @@ import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.sender.ConsentPolicy.Verdict;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
+/** The sender's use of the consent rule ({@code dev.appcare.model.consent.Consent}), as a table. */
 class ConsentPolicyTest {
     private static final String PHONE = "+31612345678";
 
@@ -23,60 +28,41 @@ class ConsentPolicyTest {
                 .setUpdatedAt(Instant.EPOCH).build();
     }
 
-    private final WhatsAppRequest gateChange = Requests.gateChange("m1", PHONE, "ABC123/1").build();
+    private static final WhatsAppRequest GATE = Requests.gateChange("m1", PHONE, "ABC123/1").build();
+    private static final WhatsAppRequest KEYLESS = Requests.gateChange("m2", PHONE, null).build();
+    private static final TravellerPreference GATE_OPTIN = preference("ABC123/1", PHONE, OptInStatus.OPTED_IN, MessageKind.GATE_CHANGE);
+    private static final TravellerPreference OUT_A = preference("A/1", PHONE, OptInStatus.OPTED_OUT);
+    private static final TravellerPreference IN_B = preference("B/1", PHONE, OptInStatus.OPTED_IN, MessageKind.GATE_CHANGE);
 
-    @Test
-    void shouldSendToAnOptedInTraveller() {
-        var decision = ConsentPolicy.decide(gateChange,
-                preference("ABC123/1", PHONE, OptInStatus.OPTED_IN, MessageKind.GATE_CHANGE), List.of());
-        assertThat(decision.verdict()).isEqualTo(ConsentPolicy.Verdict.SEND);
+    static Stream<Arguments> table() {
+        return Stream.of(
+                // request, its traveller's preference, the number's travellers, keyless override → verdict, reason contains
+                Arguments.of(GATE, GATE_OPTIN, List.of(), null, Verdict.SEND, null),
+                Arguments.of(GATE, preference("ABC123/1", PHONE, OptInStatus.OPTED_OUT), List.of(), null, Verdict.DROP, "whatsapp-reply:stop"),
+                Arguments.of(GATE, null, List.of(), null, Verdict.UNKNOWN_TRAVELLER, "ABC123/1"),
+                Arguments.of(GATE, preference("ABC123/1", PHONE, OptInStatus.OPTED_IN, MessageKind.DELAY), List.of(), null, Verdict.DROP, "GATE_CHANGE"),
+                Arguments.of(GATE, preference("ABC123/1", PHONE, OptInStatus.OPTED_IN), List.of(), null, Verdict.DROP, "GATE_CHANGE"),
+                Arguments.of(GATE, preference("ABC123/1", "+31699999999", OptInStatus.OPTED_IN, MessageKind.GATE_CHANGE), List.of(), null, Verdict.DROP, "number"),
+                // no traveller key: dropped, unless the audited override is set
+                Arguments.of(KEYLESS, null, List.of(), null, Verdict.DROP, "keyless-override"),
+                Arguments.of(KEYLESS, null, List.of(IN_B), null, Verdict.DROP, "keyless-override"),
+                Arguments.of(KEYLESS, null, List.of(), "INC-42 redrive", Verdict.SEND, "INC-42 redrive"),
+                Arguments.of(KEYLESS, null, List.of(OUT_A, IN_B), "INC-42 redrive", Verdict.SEND, "INC-42 redrive"),
+                Arguments.of(KEYLESS, null, List.of(OUT_A), "INC-42 redrive", Verdict.DROP, "opted out"));
     }
 
-    @Test
-    void shouldDropForATravellerWhoOptedOutSince() {
-        var decision = ConsentPolicy.decide(gateChange, preference("ABC123/1", PHONE, OptInStatus.OPTED_OUT), List.of());
-        assertThat(decision.verdict()).isEqualTo(ConsentPolicy.Verdict.DROP);
-        assertThat(decision.reason()).contains("whatsapp-reply:stop");
-    }
+    @ParameterizedTest(name = "[{index}] {4}")
+    @MethodSource("table")
+    void shouldDecideAsTheTableSays(WhatsAppRequest request, TravellerPreference preference,
+                                    List<TravellerPreference> phoneTravellers, String override,
+                                    Verdict expected, String reasonContains) {
+        ConsentPolicy.Decision decision = ConsentPolicy.decide(request, preference, phoneTravellers, override);
 
-    @Test
-    void shouldReportAnUnknownTravellerSoTheCallerCanCatchUpAndDecide() {
-        assertThat(ConsentPolicy.decide(gateChange, null, List.of()).verdict())
-                .isEqualTo(ConsentPolicy.Verdict.UNKNOWN_TRAVELLER);
-    }
-
-    @Test
-    void shouldDropAKindTheTravellerNoLongerWants() {
-        var decision = ConsentPolicy.decide(gateChange,
-                preference("ABC123/1", PHONE, OptInStatus.OPTED_IN, MessageKind.DELAY), List.of());
-        assertThat(decision.verdict()).isEqualTo(ConsentPolicy.Verdict.DROP);
-    }
-
-    @Test
-    void shouldDropWhenTheTravellersNumberChanged() {
-        var decision = ConsentPolicy.decide(gateChange,
-                preference("ABC123/1", "+31699999999", OptInStatus.OPTED_IN), List.of());
-        assertThat(decision.verdict()).isEqualTo(ConsentPolicy.Verdict.DROP);
-    }
-
-    @Test
-    void shouldTreatDelayCorrectionsAndConfirmationsAsWanted() {
-        assertThat(ConsentPolicy.kindAllowed(MessageKind.BACK_ON_TIME, List.of(MessageKind.DELAY))).isTrue();
-        assertThat(ConsentPolicy.kindAllowed(MessageKind.EARLIER_DEPARTURE, List.of(MessageKind.DELAY))).isTrue();
-        assertThat(ConsentPolicy.kindAllowed(MessageKind.OPTIN_CONFIRMATION, List.of(MessageKind.DELAY))).isTrue();
-        assertThat(ConsentPolicy.kindAllowed(MessageKind.BOARDING, List.of(MessageKind.DELAY))).isFalse();
-        assertThat(ConsentPolicy.kindAllowed(MessageKind.BOARDING, List.of())).isTrue();
-    }
-
-    @Test
-    void shouldCheckTheNumberWhenTheRequestNamesNoTraveller() {
-        WhatsAppRequest anonymous = Requests.gateChange("m2", PHONE, null).build();
-        assertThat(ConsentPolicy.decide(anonymous, null, List.of()).verdict()).isEqualTo(ConsentPolicy.Verdict.SEND);
-        assertThat(ConsentPolicy.decide(anonymous, null,
-                List.of(preference("A/1", PHONE, OptInStatus.OPTED_OUT), preference("B/1", PHONE, OptInStatus.OPTED_OUT)))
-                .verdict()).isEqualTo(ConsentPolicy.Verdict.DROP);
-        assertThat(ConsentPolicy.decide(anonymous, null,
-                List.of(preference("A/1", PHONE, OptInStatus.OPTED_OUT), preference("B/1", PHONE, OptInStatus.OPTED_IN)))
-                .verdict()).isEqualTo(ConsentPolicy.Verdict.SEND);
+        assertThat(decision.verdict()).isEqualTo(expected);
+        if (reasonContains == null) {
+            assertThat(decision.reason()).isNull();
+        } else {
+            assertThat(decision.reason()).contains(reasonContains);
+        }
     }
 }

@@ -7,8 +7,16 @@ import dev.appcare.avro.FlightStatusEvent;
 import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.model.Keys;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -22,6 +30,13 @@ import java.util.regex.Pattern;
  * IANA region id ({@code Europe/Amsterdam}; offsets such as {@code +01:00} change with daylight saving
  * and are refused). A flight event whose key is not a flight key, or names another flight than its
  * value, is about an unknown flight.
+ *
+ * <p>Sanity limits (a record that passes them can always be processed and written): no string is longer
+ * than {@value #MAX_STRING} characters ({@link Rejection#FIELD_TOO_LONG}); every time of a flight event or
+ * boarding pass lies near the flight's day — the date in its flight key — (leg and boarding times from
+ * {@link #LEG_TIMES_BEFORE} before to {@link #LEG_TIMES_AFTER} after that day, event times up to
+ * {@link #EVENT_TIME_BEFORE} before it and {@link #EVENT_TIME_AFTER} after), and no time of a segment or
+ * a preference is past the year 2200 ({@link Rejection#IMPLAUSIBLE_TIME}).
  */
 public final class InputRules {
     private static final Pattern AIRPORT = Pattern.compile("[A-Z]{3}");
@@ -29,12 +44,24 @@ public final class InputRules {
     private static final Pattern LOCALE = Pattern.compile("[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,4})?");
     private static final Set<String> IANA_ZONES = ZoneId.getAvailableZoneIds();
 
+    /** The longest string any input field may hold. */
+    public static final int MAX_STRING = 1024;
+    static final Duration LEG_TIMES_BEFORE = Duration.ofDays(2);
+    static final Duration LEG_TIMES_AFTER = Duration.ofDays(4);
+    static final Duration EVENT_TIME_BEFORE = Duration.ofDays(400);
+    static final Duration EVENT_TIME_AFTER = Duration.ofDays(7);
+    private static final Instant LATEST_PLAUSIBLE = Instant.parse("2200-01-01T00:00:00Z");
+
     private InputRules() {
     }
 
     public static Optional<Rejection> flightStatus(String key, FlightStatusEvent event) {
         if (event == null) {
             return reject(Rejection.MISSING_VALUE, "flight-status records cannot be tombstones (key '" + key + "')");
+        }
+        Optional<Rejection> strings = saneStrings("", event);
+        if (strings.isPresent()) {
+            return strings;
         }
         if (!Keys.isFlightKey(key)) {
             return reject(Rejection.UNKNOWN_FLIGHT, "record key '" + key + "' is not a flight key like KL1234/2026-11-23/AMS");
@@ -75,6 +102,92 @@ public final class InputRules {
                         + "' is not an IANA time-zone id");
             }
         }
+        LocalDate day = flightDay(key);
+        return firstOf(
+                near("eventTime", event.getEventTime(), day, EVENT_TIME_BEFORE, EVENT_TIME_AFTER),
+                legTimes("departure", event.getDeparture(), day),
+                legTimes("arrival", event.getArrival(), day));
+    }
+
+    private static Optional<Rejection> legTimes(String which, FlightLegEnd end, LocalDate day) {
+        return firstOf(
+                near(which + ".scheduled", end.getScheduled(), day, LEG_TIMES_BEFORE, LEG_TIMES_AFTER),
+                near(which + ".estimated", end.getEstimated(), day, LEG_TIMES_BEFORE, LEG_TIMES_AFTER),
+                near(which + ".actual", end.getActual(), day, LEG_TIMES_BEFORE, LEG_TIMES_AFTER));
+    }
+
+    /** A time (null: absent, fine) within [day - before, day + 1 day + after], UTC. */
+    private static Optional<Rejection> near(String field, Instant time, LocalDate day, Duration before, Duration after) {
+        if (time == null || day == null) {
+            return Optional.empty();
+        }
+        Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        if (time.isBefore(start.minus(before)) || time.isAfter(start.plus(Duration.ofDays(1)).plus(after))) {
+            return reject(Rejection.IMPLAUSIBLE_TIME, field + " " + time + " is far outside the flight's day " + day);
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Rejection> notAbsurd(String field, Instant time) {
+        return time != null && time.isAfter(LATEST_PLAUSIBLE)
+                ? reject(Rejection.IMPLAUSIBLE_TIME, field + " " + time + " is not a plausible time")
+                : Optional.empty();
+    }
+
+    /** The date of a flight key ({@code KL1234/2026-11-23/AMS}), or null. */
+    static LocalDate flightDay(String flightKey) {
+        if (flightKey == null) {
+            return null;
+        }
+        int first = flightKey.indexOf('/');
+        int last = flightKey.lastIndexOf('/');
+        if (first < 0 || last <= first) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(flightKey.substring(first + 1, last));
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Every string in the record (nested records, arrays, unions included) at most {@value #MAX_STRING} chars. */
+    static Optional<Rejection> saneStrings(String path, GenericRecord record) {
+        for (Schema.Field field : record.getSchema().getFields()) {
+            Optional<Rejection> r = saneValue(path + field.name(), record.get(field.pos()));
+            if (r.isPresent()) {
+                return r;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Rejection> saneValue(String path, Object value) {
+        if (value instanceof CharSequence text && text.length() > MAX_STRING) {
+            return reject(Rejection.FIELD_TOO_LONG, path + " is " + text.length() + " characters long (at most "
+                    + MAX_STRING + ")");
+        }
+        if (value instanceof GenericRecord nested) {
+            return saneStrings(path + ".", nested);
+        }
+        if (value instanceof List<?> list) {
+            for (Object item : list) {
+                Optional<Rejection> r = saneValue(path + "[]", item);
+                if (r.isPresent()) {
+                    return r;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @SafeVarargs
+    private static Optional<Rejection> firstOf(Optional<Rejection>... checks) {
+        for (Optional<Rejection> check : checks) {
+            if (check.isPresent()) {
+                return check;
+            }
+        }
         return Optional.empty();
     }
 
@@ -99,6 +212,9 @@ public final class InputRules {
             return reject(Rejection.INVALID_KEY, "record key '" + key + "' does not match the segment's "
                     + segment.getTravellerKey() + "|" + segment.getFlightKey());
         }
+        if (segment != null) {
+            return firstOf(saneStrings("", segment), notAbsurd("updatedAt", segment.getUpdatedAt()));
+        }
         return Optional.empty();
     }
 
@@ -120,7 +236,8 @@ public final class InputRules {
         if (!LOCALE.matcher(preference.getLocale()).matches()) {
             return reject(Rejection.INVALID_PREFERENCE, "locale '" + preference.getLocale() + "' is not a language code like nl or pt_BR");
         }
-        return Optional.empty();
+        return firstOf(saneStrings("", preference), notAbsurd("updatedAt", preference.getUpdatedAt()),
+                notAbsurd("optedOutAt", preference.getOptedOutAt()));
     }
 
     public static Optional<Rejection> boardingPass(String key, BoardingPassIssued pass) {
@@ -149,7 +266,11 @@ public final class InputRules {
         if (!pass.getDocumentUrl().startsWith("https://")) {
             return reject(Rejection.INVALID_BOARDING_PASS, "documentUrl is not an https link (WhatsApp fetches it)");
         }
-        return Optional.empty();
+        LocalDate day = flightDay(pass.getFlightKey());
+        return firstOf(saneStrings("", pass),
+                near("eventTime", pass.getEventTime(), day, EVENT_TIME_BEFORE, LEG_TIMES_AFTER),
+                near("scheduledDeparture", pass.getScheduledDeparture(), day, LEG_TIMES_BEFORE, LEG_TIMES_AFTER),
+                near("boardingTime", pass.getBoardingTime(), day, LEG_TIMES_BEFORE, LEG_TIMES_AFTER));
     }
 
     private static Optional<Rejection> reject(String type, String reason) {

@@ -17,6 +17,10 @@ public record Rejection(String errorType, String reason) {
     public static final String INVALID_FIELD = "INVALID_FIELD";
     public static final String INVALID_PREFERENCE = "INVALID_PREFERENCE";
     public static final String INVALID_BOARDING_PASS = "INVALID_BOARDING_PASS";
+    /** A string past a sane length (a 1 MB gate): it would make internal records too large to write. */
+    public static final String FIELD_TOO_LONG = "FIELD_TOO_LONG";
+    /** A time far outside the flight's day (an estimate in the year 9999, a pass dated decades off). */
+    public static final String IMPLAUSIBLE_TIME = "IMPLAUSIBLE_TIME";
     /** An unexpected failure while processing one record (a bug); see {@code DeadLetterProcessingExceptionHandler}. */
     public static final String PROCESSING_ERROR = "PROCESSING_ERROR";
 

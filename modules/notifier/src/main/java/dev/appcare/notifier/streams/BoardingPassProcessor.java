@@ -5,7 +5,7 @@ import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.notifier.avro.PassengerMemory;
-import dev.appcare.notifier.rules.Consent;
+import dev.appcare.model.consent.Consent;
 import dev.appcare.notifier.rules.NotificationPlanner;
 import dev.appcare.notifier.rules.NotificationPlanner.Plan;
 import dev.appcare.notifier.rules.NotificationPlanner.PlannedMessage;

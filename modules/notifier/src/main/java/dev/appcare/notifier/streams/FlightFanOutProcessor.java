@@ -51,8 +51,8 @@ final class FlightFanOutProcessor implements Processor<String, FlightStatusEvent
         this.flightState = context.getStateStore(NotifierTopology.FLIGHT_STATE_STORE);
         this.roster = context.getStateStore(NotifierTopology.FLIGHT_ROSTER_STORE);
         context.schedule(StateRetention.SWEEP_INTERVAL, PunctuationType.STREAM_TIME, streamTime -> {
-            StateRetention.sweep(flightState, streamTime, retention, key -> key);
-            StateRetention.sweep(roster, streamTime, retention, StateRetention::beforeBar);
+            StateRetention.sweep(flightState, streamTime, context.currentSystemTimeMs(), retention, key -> key);
+            StateRetention.sweep(roster, streamTime, context.currentSystemTimeMs(), retention, StateRetention::beforeBar);
         });
     }
 

@@ -5,7 +5,7 @@ import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.notifier.avro.PassengerMemory;
 import dev.appcare.notifier.avro.PassengerNotice;
-import dev.appcare.notifier.rules.Consent;
+import dev.appcare.model.consent.Consent;
 import dev.appcare.notifier.rules.NotificationPlanner;
 import dev.appcare.notifier.rules.NotificationPlanner.Plan;
 import dev.appcare.notifier.rules.NotificationPlanner.PlannedMessage;
@@ -51,7 +51,7 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
         this.preferences = context.getStateStore(NotifierTopology.PREFERENCES_STORE);
         this.memories = context.getStateStore(NotifierTopology.PASSENGER_MEMORY_STORE);
         context.schedule(StateRetention.SWEEP_INTERVAL, PunctuationType.STREAM_TIME,
-                streamTime -> StateRetention.sweep(memories, streamTime, retention, StateRetention::afterBar));
+                streamTime -> StateRetention.sweep(memories, streamTime, context.currentSystemTimeMs(), retention, StateRetention::afterBar));
     }
 
     @Override

@@ -15,7 +15,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Keeps per-flight state from growing forever: entries of flights whose departure day lies more than the
  * retention before stream time are deleted (deletes reach the changelog, so restored state is small too).
- * Run from a stream-time punctuation, so a replay of old data does not purge what it is about to need.
+ * Run from a stream-time punctuation, so a replay of old data does not purge what it is about to need;
+ * and the time it sweeps by is stream time <em>capped by the wall clock</em> (the task's, injected by the
+ * test driver), so one record with a far-future timestamp (producer clock skew, a backfill) cannot make
+ * every live flight look past its retention.
  */
 final class StateRetention {
     /** How often the stores are swept, in stream time. */
@@ -25,12 +28,13 @@ final class StateRetention {
     }
 
     /**
-     * Deletes entries whose flight departed before {@code streamTime - retention}.
+     * Deletes entries whose flight departed before {@code min(streamTime, wallClock) - retention}.
      *
      * @param flightKeyOf extracts the flight key ({@code KL1234/2026-11-23/AMS}) from a store key
      */
-    static <V> int sweep(KeyValueStore<String, V> store, long streamTime, Duration retention,
+    static <V> int sweep(KeyValueStore<String, V> store, long streamTime, long wallClock, Duration retention,
                          Function<String, String> flightKeyOf) {
+        streamTime = Math.min(streamTime, wallClock);
         if (streamTime < 0) {
             return 0;
         }

@@ -71,6 +71,11 @@ final class KafkaIo implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, key, value == null ? null : serializer.serialize(topic, value)));
     }
 
+    /** With the record timestamp {@code timestamp} (a producer whose clock is far off). */
+    void sendAt(String topic, String key, SpecificRecord value, java.time.Instant timestamp) {
+        producer.send(new ProducerRecord<>(topic, null, timestamp.toEpochMilli(), key, serializer.serialize(topic, value)));
+    }
+
     void sendRaw(String topic, String key, byte[] value) {
         producer.send(new ProducerRecord<>(topic, key, value));
     }

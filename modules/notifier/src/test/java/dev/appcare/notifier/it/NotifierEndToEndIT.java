@@ -122,6 +122,8 @@ class NotifierEndToEndIT {
                  ChildNotifier sideBySide = ChildNotifier.start(secondInstance, work, "notifier-3")) {
                 restarted.awaitHealthy(Duration.ofSeconds(60));
                 sideBySide.awaitHealthy(Duration.ofSeconds(60));
+                sendFarFutureRecords(io, topics);
+                io.flush();
                 secondHalf.forEach(e -> io.send(topics.flightStatus(), e.getFlightKey(), e));
                 badInputs += sendBadInternalRecords(io, applicationId, day);
                 io.flush();
@@ -203,6 +205,50 @@ class NotifierEndToEndIT {
                 .setScheduledDeparture(unknownZone.getEventTime()).setDocumentUrl("http://insecure.example.com/p.pdf")
                 .setBarcodeData("M1").build();
         io.send(topics.boardingPass(), insecure.getTravellerKey(), insecure);
-        return 5;
+        // Valid but absurd: a 900 kB gate (the notifier's own records would be too large to write) and a
+        // departure estimate in the year 9999. Both dead-lettered; the day's flights flow on.
+        String key = "KL1000/" + HubDay.DAY + "/AMS";
+        FlightStatusEvent absurd = FlightStatusEvent.newBuilder(unknownZone).setEventId("huge-gate").setFlightKey(key)
+                .setCarrier("KL").setFlightNumber("1000")
+                .setDeparture(FlightLegEnd.newBuilder(unknownZone.getDeparture()).setTimeZone("Europe/Amsterdam")
+                        .setGate("G".repeat(900_000)).build())
+                .build();
+        io.send(topics.flightStatus(), key, absurd);
+        io.send(topics.flightStatus(), key, FlightStatusEvent.newBuilder(absurd).setEventId("year-9999")
+                .setDeparture(FlightLegEnd.newBuilder(absurd.getDeparture()).setGate("D7")
+                        .setEstimated(java.time.Instant.parse("9999-01-01T00:00:00Z")).build())
+                .build());
+        return 7;
+    }
+
+    /**
+     * Valid records about nobody of the day, each stamped in the year 2100, on every input topic: stream
+     * time jumps, and the retention sweeps must not take the day's rosters and memory with it.
+     */
+    private static void sendFarFutureRecords(KafkaIo io, NotifierTopics topics) {
+        java.time.Instant future = java.time.Instant.parse("2100-01-01T00:00:00Z");
+        String flight = "KL9000/" + HubDay.DAY + "/AMS";
+        java.time.Instant departure = HubDay.DAY.atTime(12, 0).toInstant(ZoneOffset.UTC);
+        FlightStatusEvent event = FlightStatusEvent.newBuilder().setEventId("far-future").setStatus(FlightStatus.SCHEDULED)
+                .setEventTime(departure.minusSeconds(3600)).setSequence(1).setFlightKey(flight).setCarrier("KL")
+                .setFlightNumber("9000").setOriginDate(HubDay.DAY)
+                .setDeparture(FlightLegEnd.newBuilder().setAirport("AMS").setTimeZone("Europe/Amsterdam").setScheduled(departure).build())
+                .setArrival(FlightLegEnd.newBuilder().setAirport("LHR").setTimeZone("Europe/London")
+                        .setScheduled(departure.plusSeconds(3600)).build())
+                .build();
+        io.sendAt(topics.flightStatus(), flight, event, future);
+        io.sendAt(topics.passengerSegment(), Keys.segmentKey("FUTURE/1", flight), PassengerSegment.newBuilder()
+                .setTravellerKey("FUTURE/1").setFlightKey(flight).setStatus(dev.appcare.avro.SegmentStatus.ACTIVE)
+                .setUpdatedAt(departure.minusSeconds(86_400)).build(), future);
+        io.sendAt(topics.travellerPreference(), "FUTURE/2", dev.appcare.avro.TravellerPreference.newBuilder()
+                .setTravellerKey("FUTURE/2").setPhoneE164("+31699999999").setLocale("en")
+                .setStatus(dev.appcare.avro.OptInStatus.OPTED_IN).setKinds(List.of())
+                .setConsent(new dev.appcare.avro.ConsentEvidence(departure.minusSeconds(86_400), "booking-web", "v1"))
+                .setUpdatedAt(departure.minusSeconds(86_400)).build(), future);
+        io.sendAt(topics.boardingPass(), "FUTURE/1", BoardingPassIssued.newBuilder().setEventId("far-future-pass")
+                .setEventTime(departure.minusSeconds(7200)).setTravellerKey("FUTURE/1").setFlightKey(flight)
+                .setPassengerName("FUTURE/ANNA").setDepartureAirport("AMS").setDepartureTimeZone("Europe/Amsterdam")
+                .setScheduledDeparture(departure).setDocumentUrl("https://passes.example.com/future.pdf")
+                .setBarcodeData("M1").build(), future);
     }
 }

@@ -88,4 +88,46 @@ class InputRulesTest {
                 .map(Rejection::errorType).contains("UNKNOWN_AIRPORT");
         assertThat(InputRules.boardingPass("ABC123/1", null)).map(Rejection::errorType).contains("MISSING_VALUE");
     }
+
+    @Test
+    void shouldRejectStringsPastASaneLengthOnEveryInput() {
+        String huge = "X".repeat(1024 * 1024);
+        assertThat(flightError(Fixtures.gate(Fixtures.flight(1), huge))).contains("FIELD_TOO_LONG");
+        assertThat(flightError(Fixtures.flight(1).setSource("x".repeat(InputRules.MAX_STRING + 1)))).contains("FIELD_TOO_LONG");
+        assertThat(flightError(Fixtures.flight(1).setSource("x".repeat(InputRules.MAX_STRING)))).isEmpty();
+        String segmentKey = "PNR001/1|" + KEY;
+        assertThat(InputRules.passengerSegment(segmentKey, Fixtures.segment("PNR001/1", KEY, huge)))
+                .map(Rejection::errorType).contains("FIELD_TOO_LONG");
+        TravellerPreference good = Fixtures.optedIn("ABC123/1", "+31612345678", "nl", List.of(MessageKind.DELAY));
+        assertThat(InputRules.travellerPreference("ABC123/1", TravellerPreference.newBuilder(good)
+                .setOptOutSource(huge).build())).map(Rejection::errorType).contains("FIELD_TOO_LONG");
+        assertThat(InputRules.boardingPass("PNR001/1", Fixtures.boardingPass("PNR001/1", 1).setPassengerName(huge).build()))
+                .map(Rejection::errorType).contains("FIELD_TOO_LONG");
+    }
+
+    @Test
+    void shouldRejectTimesFarOutsideTheFlightsDay() {
+        java.time.Instant year9999 = java.time.Instant.parse("9999-01-01T00:00:00Z");
+        FlightLegEnd departure = Fixtures.flight(1).getDeparture();
+        assertThat(flightError(Fixtures.flight(1).setDeparture(FlightLegEnd.newBuilder(departure).setEstimated(year9999).build())))
+                .contains("IMPLAUSIBLE_TIME");
+        assertThat(flightError(Fixtures.flight(1).setDeparture(FlightLegEnd.newBuilder(departure)
+                .setEstimated(Fixtures.SCHEDULED.plus(java.time.Duration.ofDays(3))).build())))
+                .as("a three-day delay is plausible").isEmpty();
+        assertThat(flightError(Fixtures.flight(1).setDeparture(FlightLegEnd.newBuilder(departure)
+                .setActual(Fixtures.SCHEDULED.plus(java.time.Duration.ofDays(6))).build()))).contains("IMPLAUSIBLE_TIME");
+        assertThat(flightError(Fixtures.flight(1).setEventTime(year9999))).contains("IMPLAUSIBLE_TIME");
+        assertThat(flightError(Fixtures.flight(1).setEventTime(Fixtures.SCHEDULED.minus(java.time.Duration.ofDays(90)))))
+                .as("a schedule change three months ahead").isEmpty();
+        assertThat(InputRules.boardingPass("PNR001/1", Fixtures.boardingPass("PNR001/1", 1).setScheduledDeparture(year9999).build()))
+                .map(Rejection::errorType).contains("IMPLAUSIBLE_TIME");
+        assertThat(InputRules.boardingPass("PNR001/1", Fixtures.boardingPass("PNR001/1", 1).setBoardingTime(year9999).build()))
+                .map(Rejection::errorType).contains("IMPLAUSIBLE_TIME");
+        assertThat(InputRules.passengerSegment("PNR001/1|" + KEY, dev.appcare.avro.PassengerSegment.newBuilder(
+                Fixtures.segment("PNR001/1", KEY, "Jane")).setUpdatedAt(year9999).build()))
+                .map(Rejection::errorType).contains("IMPLAUSIBLE_TIME");
+        TravellerPreference good = Fixtures.optedIn("ABC123/1", "+31612345678", "nl", List.of(MessageKind.DELAY));
+        assertThat(InputRules.travellerPreference("ABC123/1", TravellerPreference.newBuilder(good).setUpdatedAt(year9999).build()))
+                .map(Rejection::errorType).contains("IMPLAUSIBLE_TIME");
+    }
 }

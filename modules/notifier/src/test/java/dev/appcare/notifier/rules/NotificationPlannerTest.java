@@ -9,6 +9,7 @@ import dev.appcare.avro.BoardingPassIssued;
 import dev.appcare.avro.FlightStatus;
 import dev.appcare.avro.FlightStatusEvent;
 import dev.appcare.avro.MessageKind;
+import dev.appcare.model.consent.Consent;
 import dev.appcare.model.MessageIds;
 import dev.appcare.notifier.avro.FlightView;
 import dev.appcare.notifier.rules.NotificationPlanner.Plan;

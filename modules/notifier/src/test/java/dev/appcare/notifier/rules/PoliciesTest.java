@@ -6,6 +6,7 @@ import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.Priority;
 import dev.appcare.avro.TravellerPreference;
+import dev.appcare.model.consent.Consent;
 import dev.appcare.notifier.avro.FlightView;
 import dev.appcare.notifier.testing.Fixtures;
 import java.time.Duration;

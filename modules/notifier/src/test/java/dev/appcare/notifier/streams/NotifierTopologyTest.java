@@ -247,6 +247,8 @@ class NotifierTopologyTest {
         assertThat(storeKeys(NotifierTopology.PASSENGER_MEMORY_STORE)).hasSize(1);
 
         Instant weekLater = SCHEDULED.plus(java.time.Duration.ofDays(7));
+        // A week passes (the sweeps go by stream time capped by the wall clock: both must move).
+        notifier.driver.advanceWallClockTime(java.time.Duration.ofDays(7));
         String nextWeek = "KL1234/2026-11-30/AMS";
         notifier.book(travellerKey(1), nextWeek, "Jane");
         notifier.flight(flight(nextWeek, 1).setEventTime(weekLater).build());

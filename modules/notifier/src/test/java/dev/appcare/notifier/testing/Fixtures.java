@@ -35,16 +35,20 @@ public final class Fixtures {
     public static FlightStatusEvent.Builder flight(String flightKey, long sequence) {
         String[] parts = flightKey.split("/");
         String designator = parts[0];
+        // The times lie on the flight key's day, as the schedule of KL1234 on 2026-11-23 shifted to it.
+        java.time.Duration shift = java.time.Duration.ofDays(java.time.temporal.ChronoUnit.DAYS.between(
+                LocalDate.parse("2026-11-23"), LocalDate.parse(parts[1])));
+        Instant scheduled = SCHEDULED.plus(shift);
         return FlightStatusEvent.newBuilder()
                 .setEventId(flightKey + "#" + sequence)
-                .setEventTime(SCHEDULED.minusSeconds(3 * 3600).plusSeconds(sequence * 60))
+                .setEventTime(scheduled.minusSeconds(3 * 3600).plusSeconds(sequence * 60))
                 .setSequence(sequence)
                 .setFlightKey(flightKey)
                 .setCarrier(designator.substring(0, 2))
                 .setFlightNumber(designator.substring(2))
                 .setOriginDate(LocalDate.parse(parts[1]))
-                .setDeparture(leg(parts[2], "Europe/Amsterdam", SCHEDULED))
-                .setArrival(leg("JFK", "America/New_York", ARRIVAL))
+                .setDeparture(leg(parts[2], "Europe/Amsterdam", scheduled))
+                .setArrival(leg("JFK", "America/New_York", ARRIVAL.plus(shift)))
                 .setStatus(FlightStatus.SCHEDULED)
                 .setSource("test");
     }

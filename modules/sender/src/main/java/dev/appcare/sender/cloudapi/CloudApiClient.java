@@ -2,14 +2,11 @@ package dev.appcare.sender.cloudapi;
 
 import dev.appcare.avro.WhatsAppRequest;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -62,15 +59,13 @@ public final class CloudApiClient implements AutoCloseable {
         try {
             HttpResponse<byte[]> response = http.send(call, HttpResponse.BodyHandlers.ofByteArray());
             return ErrorClassifier.classify(response.statusCode(), response.body());
-        } catch (HttpConnectTimeoutException e) {
-            return SendOutcome.notSent("connect timeout: " + e.getMessage());
-        } catch (ConnectException e) {
-            return SendOutcome.notSent("connection refused: " + e.getMessage());
-        } catch (HttpTimeoutException e) {
-            return SendOutcome.inDoubt("no answer within " + requestTimeout.toMillis() + " ms");
         } catch (IOException e) {
-            if (e.getCause() instanceof UnresolvedAddressException) {
-                return SendOutcome.notSent("unknown host: " + messagesUri.getHost());
+            String notSent = TransportErrors.provesNotSent(e);
+            if (notSent != null) {
+                return SendOutcome.notSent(notSent + ": " + e.getMessage());
+            }
+            if (e instanceof HttpTimeoutException) {
+                return SendOutcome.inDoubt("no answer within " + requestTimeout.toMillis() + " ms");
             }
             return SendOutcome.inDoubt("connection failed after sending: " + e);
         } catch (InterruptedException e) {

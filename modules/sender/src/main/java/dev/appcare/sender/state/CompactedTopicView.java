@@ -54,11 +54,16 @@ public abstract class CompactedTopicView<V> implements AutoCloseable {
     private final Map<String, Long> localWrites = new HashMap<>();
     /** Next offset the reader will apply, per partition. */
     private final Map<Integer, Long> positions = new HashMap<>();
+    /** Futures waiting for the reader to pass an offset of a partition ({@link #readPast}). */
+    private final List<ReadPast> readPastWaiters = new ArrayList<>();
     private final AtomicLong skippedBadRecords = new AtomicLong();
     private volatile boolean running = true;
     private volatile Throwable failure;
 
     private record CatchUp(CompletableFuture<Void> done, Map<TopicPartition, Long> targets) {
+    }
+
+    private record ReadPast(int partition, long offset, CompletableFuture<Void> done) {
     }
 
     protected CompactedTopicView(String name, String topic, Consumer<String, byte[]> consumer, Deserializer<V> deserializer) {
@@ -118,16 +123,42 @@ public abstract class CompactedTopicView<V> implements AutoCloseable {
         apply(key, value);
     }
 
+    /**
+     * Completes once the reader has applied the record at {@code offset} of {@code partition} (and so every
+     * record before it): what the view then shows for a key is what the log says up to that point.
+     */
+    protected final synchronized CompletableFuture<Void> readPast(int partition, long offset) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Throwable failed = failure;
+        Long position = positions.get(partition);
+        if (failed != null) {
+            done.completeExceptionally(failed);
+        } else if (position != null && position > offset) {
+            done.complete(null);
+        } else {
+            readPastWaiters.add(new ReadPast(partition, offset, done));
+        }
+        return done;
+    }
+
+    private void advance(int partition, long next) {
+        positions.put(partition, next);
+        if (!readPastWaiters.isEmpty()) {
+            readPastWaiters.removeIf(w -> w.partition() == partition && w.offset() < next && w.done().complete(null));
+        }
+    }
+
     private synchronized void applyRecord(ConsumerRecord<String, byte[]> record, V value) {
-        positions.put(record.partition(), record.offset() + 1);
         Long local = localWrites.get(record.key());
         if (local != null) {
             if (record.offset() < local) {
+                advance(record.partition(), record.offset() + 1);
                 return; // older than what this instance wrote and already applied
             }
             localWrites.remove(record.key());
         }
         apply(record.key(), value);
+        advance(record.partition(), record.offset() + 1);
     }
 
     private void run() {
@@ -168,7 +199,7 @@ public abstract class CompactedTopicView<V> implements AutoCloseable {
             log.error("Skipping undecodable record {}-{}@{} of {}: {}", record.topic(), record.partition(),
                     record.offset(), getClass().getSimpleName(), e.getMessage());
             synchronized (this) {
-                positions.put(record.partition(), record.offset() + 1);
+                advance(record.partition(), record.offset() + 1);
             }
             return true;
         } catch (SchemaRegistryException e) {
@@ -235,6 +266,10 @@ public abstract class CompactedTopicView<V> implements AutoCloseable {
             f.completeExceptionally(t);
         }
         pendingRequests.forEach(r -> r.done().completeExceptionally(t));
+        synchronized (this) {
+            readPastWaiters.forEach(w -> w.done().completeExceptionally(t));
+            readPastWaiters.clear();
+        }
     }
 
     private static void sleepQuietly(long millis) {

@@ -42,6 +42,9 @@ public final class SendLedger extends CompactedTopicView<SendLedgerEntry> {
 
     @Override
     protected void apply(String messageId, SendLedgerEntry entry) {
+        if (entry != null && !claimCounts(entries.get(messageId), entry)) {
+            return; // a claim that lost: another attempt holds (or finished) this id
+        }
         SendLedgerEntry old = entry == null ? entries.remove(messageId) : entries.put(messageId, entry);
         if (old != null && old.getWamid() != null) {
             messageIdByWamid.remove(old.getWamid());
@@ -49,6 +52,49 @@ public final class SendLedger extends CompactedTopicView<SendLedgerEntry> {
         if (entry != null && entry.getWamid() != null) {
             messageIdByWamid.put(entry.getWamid(), messageId);
         }
+    }
+
+    /**
+     * The fence of the ledger: whether an entry read from the log replaces the current one. Everything
+     * does, except an {@code ATTEMPTING} claim, which counts only if the id has no entry (never attempted,
+     * or tombstoned after a retriable answer) or if it supersedes exactly the claim now recorded (a resend
+     * of an in-doubt id). Two instances that claim the same id — a zombie and the new owner, or two
+     * resolvers of one in-doubt id — are thus ordered by the log: the first claim counts, the other loses,
+     * and only the winner calls WhatsApp. Entries without a claim (senders before the field) always count.
+     */
+    public static boolean claimCounts(SendLedgerEntry current, SendLedgerEntry incoming) {
+        if (incoming.getState() != LedgerState.ATTEMPTING || incoming.getClaim() == null) {
+            return true;
+        }
+        if (current == null) {
+            return true;
+        }
+        String superseded = incoming.getSupersedesClaim();
+        return current.getState() == LedgerState.ATTEMPTING && superseded != null
+                && superseded.equals(current.getClaim() == null ? UNNAMED_CLAIM : current.getClaim());
+    }
+
+    /** What a resend names as superseded when the in-doubt entry has no claim id (written before claims). */
+    public static final String UNNAMED_CLAIM = "-";
+
+    /**
+     * Claims the right to call WhatsApp for {@code attempt}'s id: writes the ATTEMPTING entry, waits until
+     * this view has read the log past it, and completes with whether this claim is the one that counts
+     * ({@link #claimCounts}). Only then may the caller make the call.
+     */
+    public CompletableFuture<Boolean> claim(SendLedgerEntry attempt) {
+        if (attempt.getState() != LedgerState.ATTEMPTING || attempt.getClaim() == null) {
+            throw new IllegalArgumentException("a claim is an ATTEMPTING entry with a claim id");
+        }
+        String id = attempt.getMessageId();
+        return writer.ledger(id, attempt)
+                .thenCompose(written -> readPast(written.partition(), written.offset()))
+                .thenApply(read -> {
+                    synchronized (this) {
+                        SendLedgerEntry now = entries.get(id);
+                        return now != null && attempt.getClaim().equals(now.getClaim());
+                    }
+                });
     }
 
     public synchronized SendLedgerEntry get(String messageId) {
@@ -104,5 +150,11 @@ public final class SendLedger extends CompactedTopicView<SendLedgerEntry> {
         return SendLedgerEntry.newBuilder().setMessageId(messageId).setState(state)
                 .setAt(java.time.Instant.ofEpochMilli(at)).setWamid(wamid)
                 .setExpiresAt(java.time.Instant.ofEpochMilli(expiresAt)).build();
+    }
+
+    /** An ATTEMPTING claim; {@code supersedes} is the in-doubt claim it replaces, or null. */
+    public static SendLedgerEntry attempt(String messageId, long at, long expiresAt, String claim, String supersedes) {
+        return SendLedgerEntry.newBuilder(entry(messageId, LedgerState.ATTEMPTING, at, null, expiresAt))
+                .setClaim(claim).setSupersedesClaim(supersedes).build();
     }
 }

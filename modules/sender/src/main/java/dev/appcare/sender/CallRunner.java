@@ -1,0 +1,171 @@
+package dev.appcare.sender;
+
+import dev.appcare.avro.DeliveryState;
+import dev.appcare.avro.TravellerPreference;
+import dev.appcare.sender.cloudapi.CloudApiClient;
+import dev.appcare.sender.cloudapi.ErrorClass;
+import dev.appcare.sender.cloudapi.SendOutcome;
+import dev.appcare.sender.state.PreferenceView;
+import dev.appcare.sender.state.RecordWriter;
+import dev.appcare.sender.state.SendLedger;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call, on its own virtual thread: claim the messageId in the ledger (the claim is read back, and
+ * only the first claim in the log may call), call the Cloud API, and apply
+ * {@link SendDecisions#afterOutcome} to the answer.
+ */
+final class CallRunner {
+    private static final Logger log = LoggerFactory.getLogger(CallRunner.class);
+    private static final Duration LEDGER_WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final SendPipeline pipeline;
+    private final CloudApiClient api;
+    private final PreferenceView preferences;
+    private final RecordWriter writer;
+    private final Suspension suspension;
+    private final Semaphore permits;
+    private final SenderMetrics metrics;
+    private final String instanceId;
+    private final AtomicLong claims = new AtomicLong();
+
+    CallRunner(SendPipeline pipeline, CloudApiClient api, PreferenceView preferences, RecordWriter writer,
+               Suspension suspension, Semaphore permits, SenderMetrics metrics, String instanceId) {
+        this.pipeline = pipeline;
+        this.api = api;
+        this.preferences = preferences;
+        this.writer = writer;
+        this.suspension = suspension;
+        this.permits = permits;
+        this.metrics = metrics;
+        this.instanceId = instanceId;
+    }
+
+    ConsentPolicy.Decision consent(SendJob job) {
+        String travellerKey = Outcomes.correlation(job).getTravellerKey();
+        TravellerPreference preference = travellerKey == null ? null : preferences.get(travellerKey);
+        List<TravellerPreference> phone = travellerKey == null ? preferences.forPhone(job.recipient) : List.of();
+        return ConsentPolicy.decide(job.request, preference, phone, pipeline.config.keylessOverride());
+    }
+
+    void attempt(SendJob job) {
+        long attemptedAt = pipeline.clock.getAsLong();
+        try {
+            if (job.pendingForget != null) {
+                // The tombstone of the previous attempt must land before this attempt's claim.
+                job.pendingForget.get(LEDGER_WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                job.pendingForget = null;
+            }
+            String claim = instanceId + "#" + claims.incrementAndGet();
+            boolean won;
+            try {
+                won = pipeline.ledger.claim(SendLedger.attempt(job.messageId, attemptedAt, job.expiresAt(), claim,
+                        job.supersedesClaim)).get(LEDGER_WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // Without a claim that counts the call must not be made; the claim may still land: remember it.
+                log.warn("Cannot claim {} in the ledger ({}); not calling WhatsApp, retrying later", job.messageId, e.toString());
+                job.uncalledClaim = claim;
+                long now = pipeline.clock.getAsLong();
+                pipeline.requeue(job, now, false, now + pipeline.config.retryBackoff().delayMillis(1, ThreadLocalRandom.current()));
+                return;
+            }
+            job.uncalledClaim = null;
+            job.supersedesClaim = null;
+            if (!won) {
+                metrics.claimLost();
+                apply(job, null, attemptedAt, claim, false);
+                return;
+            }
+            job.attempts++;
+            long started = System.nanoTime();
+            SendOutcome outcome = api.send(job.request);
+            metrics.call(outcome.errorClass().name(), outcome.errorCode(), System.nanoTime() - started);
+            apply(job, outcome, attemptedAt, claim, true);
+        } catch (Throwable t) {
+            // Unexpected: the call may have been made. Treat as in doubt, never as "not sent".
+            log.error("Unexpected failure around the call for {}: {}", job.messageId, t.toString(), t);
+            apply(job, SendOutcome.inDoubt("sender error: " + t), attemptedAt, null, true);
+        } finally {
+            permits.release();
+        }
+    }
+
+    private void apply(SendJob job, SendOutcome outcome, long attemptedAt, String claim, boolean claimWon) {
+        long now = pipeline.clock.getAsLong();
+        ErrorClass outcomeClass = outcome == null ? ErrorClass.TEMPORARY : outcome.errorClass();
+        long retryAt = now + pipeline.config.retryBackoff().delayMillis(Math.max(1, job.attempts), ThreadLocalRandom.current());
+        SendDecisions.After decision = SendDecisions.afterOutcome(outcomeClass, claimWon, retryAt, job.expiresAt(),
+                job.request.getKind(), pipeline.inDoubt);
+        if (outcome != null) {
+            noteForSuspension(job, outcome, now);
+        }
+        boolean reached = outcome != null && outcome.reachedServer();
+        Outcomes outcomes = pipeline.outcomes;
+        switch (decision) {
+            case RECORD_ACCEPTED -> pipeline.finishThen(job, now, true, () -> outcomes.accepted(job, outcome));
+            case RETRY -> {
+                job.lastErrorCode = outcome.errorCode();
+                job.lastErrorTitle = outcome.reason();
+                job.pendingForget = forget(job);
+                pipeline.requeue(job, now, reached, retryAt);
+            }
+            case EXPIRE -> {
+                job.lastErrorCode = outcome.errorCode();
+                job.lastErrorTitle = outcome.reason();
+                pipeline.finishThen(job, now, reached, () -> outcomes.drop(job, DeliveryState.EXPIRED,
+                        expiredReason(job), "expired"));
+            }
+            case DEAD_LETTER -> pipeline.finishThen(job, now, true, () -> outcomes.deadLetter(job, outcome));
+            case SUSPEND -> {
+                suspension.suspend(outcome.errorCode() == null ? outcome.httpStatus() : outcome.errorCode(),
+                        outcome.reason(), now);
+                log.error("Sending paused: {} ({}); requests are kept and sent once WhatsApp accepts calls again",
+                        outcome.reason(), suspension.describe());
+                job.attempts--; // not the message's fault
+                job.pendingForget = forget(job);
+                pipeline.requeue(job, now, false, now);
+            }
+            case IN_DOUBT_WAIT -> {
+                job.inDoubtSince = attemptedAt;
+                job.waitedOnClaim = claim;
+                job.evidenceUntil = pipeline.inDoubt.waitUntil(job.request.getKind(), attemptedAt);
+                log.warn("{}: no answer ({}); waiting until {} for a status webhook, then resending ({} is resent)",
+                        job.messageId, outcome.reason(), java.time.Instant.ofEpochMilli(job.evidenceUntil),
+                        job.request.getKind());
+                pipeline.requeue(job, now, true, job.evidenceUntil);
+            }
+            case IN_DOUBT_GIVE_UP -> pipeline.finishThen(job, now, true, () -> outcomes.inDoubtGivenUp(job, attemptedAt));
+            case CLAIM_LOST -> {
+                log.info("{}: another attempt claimed it first in the ledger; not calling", job.messageId);
+                pipeline.requeue(job, now, false, now); // the dispatcher looks at the ledger again
+            }
+        }
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> forget(SendJob job) {
+        return writer.reliably("ledger " + job.messageId, () -> pipeline.ledger.forget(job.messageId));
+    }
+
+    private void noteForSuspension(SendJob job, SendOutcome outcome, long now) {
+        boolean conclusive = outcome.errorClass() != ErrorClass.IN_DOUBT && outcome.reachedServer();
+        if (outcome.errorClass() != ErrorClass.SUSPEND && conclusive) {
+            if (suspension.onHealthyAnswer(job.messageId)) {
+                log.info("WhatsApp answers again ({}): sending resumed", outcome.errorClass());
+            }
+        } else if (!conclusive) {
+            suspension.probeInconclusive(job.messageId, now);
+        }
+    }
+
+    static String expiredReason(SendJob job) {
+        return job.lastErrorTitle == null ? "expired before it could be sent"
+                : "expired while retrying after " + job.lastErrorTitle;
+    }
+}

@@ -1,0 +1,242 @@
+package dev.appcare.sender;
+
+import dev.appcare.avro.DeliveryState;
+import dev.appcare.avro.SendLedgerEntry;
+import dev.appcare.sender.state.PreferenceView;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dispatcher thread: takes the most urgent sendable request from the scheduler, gathers the facts
+ * {@link SendDecisions#beforeCall} decides on (ownership, expiry, the ledger now, in-doubt evidence,
+ * consent), and starts the call on a virtual thread once it has an in-flight permit and a rate token.
+ * Any failure of this thread other than a stop ends the process ({@code onDeath}): a sender that no longer
+ * dispatches must not look alive.
+ */
+final class Dispatcher {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final long CONSENT_RECHECK_MS = 50;
+    private static final long CONSENT_CATCH_UP_LIMIT_MS = 10_000;
+
+    private final SendPipeline pipeline;
+    private final PreferenceView preferences;
+    private final Pacer pacer;
+    private final Suspension suspension;
+    private final TokenSource token;
+    private final Semaphore permits;
+    private final CallRunner calls;
+    private final SenderMetrics metrics;
+    private final Thread thread;
+    private volatile boolean dispatching = true;
+    private volatile Throwable failure;
+    private long lastSweep;
+    private long seenTokenVersion;
+
+    Dispatcher(SendPipeline pipeline, PreferenceView preferences, Pacer pacer, Suspension suspension, TokenSource token,
+               Semaphore permits, CallRunner calls, SenderMetrics metrics, Runnable onDeath) {
+        this.pipeline = pipeline;
+        this.preferences = preferences;
+        this.pacer = pacer;
+        this.suspension = suspension;
+        this.token = token;
+        this.permits = permits;
+        this.calls = calls;
+        this.metrics = metrics;
+        this.seenTokenVersion = token.version();
+        this.thread = new Thread(() -> {
+            try {
+                loop();
+            } catch (Throwable t) {
+                failure = t;
+                log.error("The dispatcher died: {}", t.toString(), t);
+                onDeath.run();
+            }
+        }, "sender-dispatcher");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    boolean dispatching() {
+        return dispatching;
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    boolean healthy() {
+        return failure == null;
+    }
+
+    private void loop() throws InterruptedException {
+        while (dispatching) {
+            try {
+                permits.acquire();
+            } catch (InterruptedException e) {
+                return; // stop()
+            }
+            SendJob job;
+            try {
+                job = nextJob();
+            } catch (InterruptedException e) {
+                permits.release();
+                return;
+            }
+            if (job == null) {
+                permits.release();
+                return;
+            }
+            if (!readyToCall(job)) {
+                permits.release();
+                continue;
+            }
+            try {
+                pacer.acquire();
+            } catch (InterruptedException e) {
+                permits.release();
+                pipeline.requeue(job, pipeline.clock.getAsLong(), false, 0);
+                return;
+            }
+            if (suspension.active()) {
+                suspension.probeStarted(job.messageId);
+                log.info("Probing with {} while sending is paused", job.messageId);
+            }
+            Thread.ofVirtual().name("send-" + job.messageId).start(() -> calls.attempt(job));
+        }
+    }
+
+    /** Waits for the best sendable job; null once dispatching stopped. */
+    private SendJob nextJob() throws InterruptedException {
+        pipeline.lock.lock();
+        try {
+            while (dispatching) {
+                long now = pipeline.clock.getAsLong();
+                sweepExpired(now);
+                if (suspension.active()) {
+                    long version = token.version();
+                    if (version != seenTokenVersion) {
+                        seenTokenVersion = version;
+                        suspension.probeNow(now);
+                    }
+                    if (!suspension.probeDue(now)) {
+                        pipeline.changed.await(Math.max(1, Math.min(1_000, suspension.probeAt() - now)), TimeUnit.MILLISECONDS);
+                        continue;
+                    }
+                }
+                SendJob job = pipeline.scheduler.poll(now);
+                if (job != null) {
+                    return job;
+                }
+                long wait = pipeline.scheduler.nextEligibleAt(now) - now;
+                pipeline.changed.await(Math.max(1, Math.min(wait, 200)), TimeUnit.MILLISECONDS);
+            }
+            return null;
+        } finally {
+            pipeline.lock.unlock();
+        }
+    }
+
+    /** Gathers the facts for {@link SendDecisions#beforeCall} and applies its decision; true = call now. */
+    private boolean readyToCall(SendJob job) {
+        long now = pipeline.clock.getAsLong();
+        SendLedgerEntry entry = pipeline.ledger.get(job.messageId);
+        ConsentPolicy.Decision consent = calls.consent(job);
+        boolean settled = true;
+        if (consent.verdict() == ConsentPolicy.Verdict.UNKNOWN_TRAVELLER) {
+            // The preference may simply not have been read yet: catch the view up once, then decide.
+            if (job.consentCatchUp == null) {
+                job.consentCatchUp = preferences.catchUp();
+                job.consentAskedAt = now;
+            }
+            settled = job.consentCatchUp.isDone() || now - job.consentAskedAt > CONSENT_CATCH_UP_LIMIT_MS;
+            if (settled) {
+                consent = calls.consent(job);
+            }
+        }
+        boolean inDoubt = job.inDoubtSince > 0;
+        SendDecisions.Before decision = SendDecisions.beforeCall(now, job.expiresAt(), pipeline.mayCall(job.source, now),
+                entry, job.request.getKind(), inDoubt, job.waitedOnClaim, job.uncalledClaim, job.evidenceUntil, pipeline.inDoubt,
+                consent.verdict(), settled, !pipeline.config.dropUnknownTravellers());
+        Outcomes outcomes = pipeline.outcomes;
+        String reason = consent.reason();
+        switch (decision) {
+            case CALL, RESEND -> {
+                if (reason != null && consent.verdict() == ConsentPolicy.Verdict.SEND) {
+                    log.warn("{} names no traveller; sent under sender.consent.keyless-override: {}", job.messageId,
+                            pipeline.config.keylessOverride());
+                    metrics.keylessOverride();
+                    job.auditNote = reason;
+                }
+                job.supersedesClaim = decision == SendDecisions.Before.RESEND ? claimOf(entry) : null;
+                return true;
+            }
+            case NOT_OURS -> {
+                if (pipeline.owns(job.source)) {
+                    // Ours, but the poll loop has not vouched for it lately (a pause?): look again shortly.
+                    pipeline.requeue(job, now, false, now + 100);
+                } else {
+                    pipeline.requeue(job, now, false, now); // handed back: not re-queued
+                }
+            }
+            case EXPIRED -> pipeline.finishThen(job, now, false, () ->
+                    outcomes.drop(job, DeliveryState.EXPIRED, CallRunner.expiredReason(job), "expired"));
+            case DUPLICATE -> pipeline.finishThen(job, now, false, () -> outcomes.reportOnly(job, DeliveryState.DUPLICATE,
+                    entry.getWamid(), "recorded as " + entry.getState() + " (by another instance or a webhook) "
+                            + "before this call; not sent", "duplicate"));
+            case PROVED_ACCEPTED -> pipeline.finishThen(job, now, false, () -> outcomes.reportOnly(job,
+                    DeliveryState.ACCEPTED, entry.getWamid(), "accepted (shown by a status webhook after the call "
+                            + "went unanswered)", null));
+            case WAIT_FOR_EVIDENCE -> {
+                if (job.inDoubtSince == 0 || !java.util.Objects.equals(job.waitedOnClaim, entry.getClaim())) {
+                    pipeline.waitOn(job, entry); // another attempt holds it now: wait on that one
+                }
+                pipeline.requeue(job, now, false, Math.max(now + CONSENT_RECHECK_MS, job.evidenceUntil));
+            }
+            case IN_DOUBT_GIVE_UP -> pipeline.finishThen(job, now, false, () ->
+                    outcomes.inDoubtGivenUp(job, entry.getAt().toEpochMilli()));
+            case NO_CONSENT -> pipeline.finishThen(job, now, false, () ->
+                    outcomes.drop(job, DeliveryState.OPTED_OUT, reason, "opted-out"));
+            case CHECK_CONSENT_AGAIN -> pipeline.requeue(job, now, false, now + CONSENT_RECHECK_MS);
+        }
+        return false;
+    }
+
+    private static String claimOf(SendLedgerEntry entry) {
+        return entry.getClaim() == null ? dev.appcare.sender.state.SendLedger.UNNAMED_CLAIM : entry.getClaim();
+    }
+
+    /** Drops queued jobs whose expiry passed (while waiting for a lane, a retry, or a suspension), once a second. */
+    private void sweepExpired(long now) {
+        if (now - lastSweep < 1_000) {
+            return;
+        }
+        lastSweep = now;
+        List<SendJob> expired = pipeline.scheduler.removeQueuedIf(j -> now >= j.expiresAt());
+        for (SendJob job : expired) {
+            pipeline.outcomes.drop(job, DeliveryState.EXPIRED, CallRunner.expiredReason(job), "expired");
+        }
+    }
+
+    /** Stops starting calls (those in flight go on). */
+    void stop() {
+        dispatching = false;
+        pipeline.lock.lock();
+        try {
+            pipeline.changed.signalAll();
+        } finally {
+            pipeline.lock.unlock();
+        }
+        thread.interrupt(); // wakes it from a pacer sleep or permit wait
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

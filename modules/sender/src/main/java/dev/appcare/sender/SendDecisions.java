@@ -1,0 +1,173 @@
+package dev.appcare.sender;
+
+import dev.appcare.avro.MessageKind;
+import dev.appcare.avro.SendLedgerEntry;
+import dev.appcare.sender.cloudapi.ErrorClass;
+
+/**
+ * The sender's decision core: what to do with a request at its three moments — when it arrives, just
+ * before its call, after the call's outcome — as plain functions from facts to a decision value
+ * (table-tested in {@code SendDecisionsTest} without Kafka or HTTP). {@link SendPipeline} and its helpers
+ * only gather the facts and apply the decisions.
+ */
+final class SendDecisions {
+
+    private SendDecisions() {
+    }
+
+    // ─── on arrival ─────────────────────────────────────────────────────────────────────────────
+
+    enum Arrival {
+        /** Queue it. */
+        QUEUE,
+        /** This instance holds a copy, or is recording an outcome for it: DUPLICATE, not sent. */
+        COPY_IN_PROGRESS,
+        /** The ledger says ACCEPTED: DUPLICATE, never sent again. */
+        ALREADY_ACCEPTED,
+        /** The ledger says DROPPED: DUPLICATE, never sent. */
+        ALREADY_DROPPED,
+        /**
+         * The ledger says ATTEMPTING: queue it to wait for the answer or evidence ({@link InDoubtPolicy#waitUntil});
+         * a kind that is resent then goes (past the wait at once).
+         */
+        IN_DOUBT_WAIT,
+        /** The ledger says ATTEMPTING, the wait is over and the kind is not resent: UNKNOWN status, not sent. */
+        IN_DOUBT_GIVE_UP,
+        /** Past expiresAt: EXPIRED. */
+        EXPIRED
+    }
+
+    static Arrival onArrival(boolean copyInProgress, SendLedgerEntry entry, MessageKind kind, long now,
+                             long expiresAt, InDoubtPolicy policy) {
+        if (copyInProgress) {
+            return Arrival.COPY_IN_PROGRESS;
+        }
+        if (entry != null) {
+            return switch (entry.getState()) {
+                case ACCEPTED -> Arrival.ALREADY_ACCEPTED;
+                case DROPPED -> Arrival.ALREADY_DROPPED;
+                case ATTEMPTING -> now >= expiresAt ? Arrival.EXPIRED
+                        : policy.resends(kind) || now < policy.waitUntil(kind, entry.getAt().toEpochMilli())
+                        ? Arrival.IN_DOUBT_WAIT : Arrival.IN_DOUBT_GIVE_UP;
+            };
+        }
+        return now >= expiresAt ? Arrival.EXPIRED : Arrival.QUEUE;
+    }
+
+    // ─── just before the call ───────────────────────────────────────────────────────────────────
+
+    enum Before {
+        /** Claim the id in the ledger, then call. */
+        CALL,
+        /** Claim the id superseding the in-doubt claim it waited on, then call (the in-doubt policy's resend). */
+        RESEND,
+        /** The partition is no longer ours (or our ownership is not confirmed): hand it back, do not call. */
+        NOT_OURS,
+        EXPIRED,
+        /** The ledger changed since arrival (another instance or a webhook recorded it): DUPLICATE. */
+        DUPLICATE,
+        /** A status webhook proved the in-doubt call accepted: report ACCEPTED, do not call. */
+        PROVED_ACCEPTED,
+        /** An attempt holds the id, no answer nor evidence yet: wait on it until {@link InDoubtPolicy#waitUntil}. */
+        WAIT_FOR_EVIDENCE,
+        /** The wait on an unanswered attempt is over and its kind is not resent: UNKNOWN status. */
+        IN_DOUBT_GIVE_UP,
+        /** Consent withdrawn (or none): OPTED_OUT. */
+        NO_CONSENT,
+        /** The traveller is unknown to the preference view: catch it up, look again shortly. */
+        CHECK_CONSENT_AGAIN
+    }
+
+    /**
+     * @param owned          the request's partition is assigned here and the ownership lease is fresh
+     * @param entry          the ledger's entry for the id now
+     * @param inDoubt        the job waits on an unanswered attempt (its own, or another instance's)
+     * @param waitedOnClaim  the claim of that attempt (null for a claim from before claims had ids)
+     * @param uncalledClaim  a claim of this job whose call was never made (its write timed out), or null
+     * @param evidenceUntil  until when to wait for evidence about {@code waitedOnClaim}
+     * @param consent        the consent decision now (null when not yet asked: the checks before it failed)
+     * @param consentSettled the preference view was caught up (or gave up trying) for an unknown traveller
+     */
+    static Before beforeCall(long now, long expiresAt, boolean owned, SendLedgerEntry entry, MessageKind kind,
+                             boolean inDoubt, String waitedOnClaim, String uncalledClaim, long evidenceUntil, InDoubtPolicy policy,
+                             ConsentPolicy.Verdict consent, boolean consentSettled, boolean sendUnknownTravellers) {
+        if (!owned) {
+            return Before.NOT_OURS;
+        }
+        if (now >= expiresAt) {
+            return Before.EXPIRED;
+        }
+        boolean resend = false;
+        if (entry != null) {
+            switch (entry.getState()) {
+                case ACCEPTED -> {
+                    return inDoubt ? Before.PROVED_ACCEPTED : Before.DUPLICATE;
+                }
+                case DROPPED -> {
+                    return Before.DUPLICATE;
+                }
+                case ATTEMPTING -> {
+                    if (uncalledClaim != null && uncalledClaim.equals(entry.getClaim())) {
+                        resend = true; // our own claim, and we never called: supersede it
+                        break;
+                    }
+                    boolean sameClaim = inDoubt && java.util.Objects.equals(waitedOnClaim, entry.getClaim());
+                    if (!sameClaim || now < evidenceUntil) {
+                        return Before.WAIT_FOR_EVIDENCE; // another claim (re)starts the wait: the caller waits on it
+                    }
+                    if (!policy.resends(kind)) {
+                        return Before.IN_DOUBT_GIVE_UP;
+                    }
+                    resend = true;
+                }
+            }
+        }
+        if (consent == ConsentPolicy.Verdict.DROP) {
+            return Before.NO_CONSENT;
+        }
+        if (consent == ConsentPolicy.Verdict.UNKNOWN_TRAVELLER) {
+            if (!consentSettled) {
+                return Before.CHECK_CONSENT_AGAIN;
+            }
+            if (!sendUnknownTravellers) {
+                return Before.NO_CONSENT;
+            }
+        }
+        return resend ? Before.RESEND : Before.CALL;
+    }
+
+    // ─── after the outcome ──────────────────────────────────────────────────────────────────────
+
+    enum After {
+        /** Ledger ACCEPTED with the wamid, status ACCEPTED. */
+        RECORD_ACCEPTED,
+        /** WhatsApp did not take it (or nothing was sent): tombstone the claim, retry at the given time. */
+        RETRY,
+        /** Retriable, but the retry would come after expiresAt: ledger DROPPED, status EXPIRED. */
+        EXPIRE,
+        /** Ledger DROPPED, dead letter with the code, status DEAD_LETTERED. */
+        DEAD_LETTER,
+        /** Pause all sending (190, 368 ...), tombstone the claim, keep the request at its place. */
+        SUSPEND,
+        /** No answer and the kind is resent: keep the claim, wait for evidence, then resend. */
+        IN_DOUBT_WAIT,
+        /** No answer and the kind is not resent: keep the claim, status UNKNOWN. */
+        IN_DOUBT_GIVE_UP,
+        /** Our claim lost to another attempt: look at the ledger again, as before a call. */
+        CLAIM_LOST
+    }
+
+    static After afterOutcome(ErrorClass outcome, boolean claimWon, long retryAt, long expiresAt, MessageKind kind,
+                              InDoubtPolicy policy) {
+        if (!claimWon) {
+            return After.CLAIM_LOST;
+        }
+        return switch (outcome) {
+            case ACCEPTED -> After.RECORD_ACCEPTED;
+            case THROTTLED, TEMPORARY -> retryAt >= expiresAt ? After.EXPIRE : After.RETRY;
+            case TERMINAL -> After.DEAD_LETTER;
+            case SUSPEND -> After.SUSPEND;
+            case IN_DOUBT -> policy.resends(kind) ? After.IN_DOUBT_WAIT : After.IN_DOUBT_GIVE_UP;
+        };
+    }
+}

@@ -1,0 +1,148 @@
+package dev.appcare.sender;
+
+import static dev.appcare.avro.MessageKind.CANCELLATION;
+import static dev.appcare.avro.MessageKind.DELAY;
+import static dev.appcare.sender.ConsentPolicy.Verdict.DROP;
+import static dev.appcare.sender.ConsentPolicy.Verdict.SEND;
+import static dev.appcare.sender.ConsentPolicy.Verdict.UNKNOWN_TRAVELLER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.appcare.avro.LedgerState;
+import dev.appcare.avro.MessageKind;
+import dev.appcare.avro.SendLedgerEntry;
+import dev.appcare.sender.SendDecisions.After;
+import dev.appcare.sender.SendDecisions.Arrival;
+import dev.appcare.sender.SendDecisions.Before;
+import dev.appcare.sender.cloudapi.ErrorClass;
+import dev.appcare.sender.state.SendLedger;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The sender's decision core as tables: one row per situation, the facts in, the decision out. Times are
+ * offsets from a pinned instant; the in-doubt policy resends cancellations after 60 s without evidence
+ * and waits 17 s for the answer of someone else's call.
+ */
+class SendDecisionsTest {
+    private static final long T = 1_800_000_000_000L;
+    private static final long EXPIRES = T + 3_600_000;
+    private static final InDoubtPolicy POLICY = new InDoubtPolicy(Duration.ofSeconds(60), EnumSet.of(CANCELLATION),
+            Duration.ofSeconds(17));
+
+    private static SendLedgerEntry entry(LedgerState state, long at, String claim) {
+        SendLedgerEntry e = SendLedger.entry("m", state, at, state == LedgerState.ACCEPTED ? "wamid.1" : null, EXPIRES);
+        e.setClaim(claim);
+        return e;
+    }
+
+    static Stream<Arguments> arrivals() {
+        return Stream.of(
+                // copy in progress, ledger entry, kind, now → decision
+                Arguments.of(false, null, DELAY, T, Arrival.QUEUE),
+                Arguments.of(true, null, DELAY, T, Arrival.COPY_IN_PROGRESS),
+                Arguments.of(false, entry(LedgerState.ACCEPTED, T - 1_000, "a#1"), DELAY, T, Arrival.ALREADY_ACCEPTED),
+                Arguments.of(false, entry(LedgerState.DROPPED, T - 1_000, null), DELAY, T, Arrival.ALREADY_DROPPED),
+                Arguments.of(false, null, DELAY, EXPIRES, Arrival.EXPIRED),
+                // someone's attempt: wait for its answer (17 s), then a delay is given up; a cancellation is queued
+                // (the check before the call resends it once 60 s passed without evidence)
+                Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 5_000, "a#1"), DELAY, T, Arrival.IN_DOUBT_WAIT),
+                Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 20_000, "a#1"), DELAY, T, Arrival.IN_DOUBT_GIVE_UP),
+                Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 20_000, "a#1"), CANCELLATION, T, Arrival.IN_DOUBT_WAIT),
+                Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 61_000, "a#1"), CANCELLATION, T, Arrival.IN_DOUBT_WAIT),
+                Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 5_000, "a#1"), CANCELLATION, EXPIRES, Arrival.EXPIRED));
+    }
+
+    @ParameterizedTest(name = "[{index}] {4}")
+    @MethodSource("arrivals")
+    void shouldDecideOnArrival(boolean copy, SendLedgerEntry entry, MessageKind kind, long now, Arrival expected) {
+        assertThat(SendDecisions.onArrival(copy, entry, kind, now, EXPIRES, POLICY)).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> beforeCalls() {
+        SendLedgerEntry theirs = entry(LedgerState.ATTEMPTING, T - 30_000, "b#7");
+        SendLedgerEntry mine = entry(LedgerState.ATTEMPTING, T - 30_000, "a#3");
+        return Stream.of(
+                // now, owned, entry, kind, in doubt, waited-on claim, uncalled claim, evidence until, consent, settled → decision
+                Arguments.of(T, true, null, DELAY, false, null, null, 0L, SEND, true, Before.CALL),
+                Arguments.of(T, false, null, DELAY, false, null, null, 0L, SEND, true, Before.NOT_OURS),
+                Arguments.of(EXPIRES, true, null, DELAY, false, null, null, 0L, SEND, true, Before.EXPIRED),
+                // the ledger changed since arrival: another instance (or a webhook) recorded it
+                Arguments.of(T, true, entry(LedgerState.ACCEPTED, T - 1, "b#1"), DELAY, false, null, null, 0L, SEND, true, Before.DUPLICATE),
+                Arguments.of(T, true, entry(LedgerState.DROPPED, T - 1, null), DELAY, false, null, null, 0L, SEND, true, Before.DUPLICATE),
+                Arguments.of(T, true, theirs, DELAY, false, null, null, 0L, SEND, true, Before.WAIT_FOR_EVIDENCE),
+                // waiting on an in-doubt claim
+                Arguments.of(T, true, entry(LedgerState.ACCEPTED, T - 1, "b#7"), CANCELLATION, true, "b#7", null, T + 1, SEND, true, Before.PROVED_ACCEPTED),
+                Arguments.of(T, true, theirs, CANCELLATION, true, "b#7", null, T + 1, SEND, true, Before.WAIT_FOR_EVIDENCE),
+                Arguments.of(T, true, theirs, CANCELLATION, true, "b#7", null, T, SEND, true, Before.RESEND),
+                Arguments.of(T, true, theirs, DELAY, true, "b#7", null, T, SEND, true, Before.IN_DOUBT_GIVE_UP),
+                Arguments.of(T, true, theirs, CANCELLATION, true, "c#1", null, T, SEND, true, Before.WAIT_FOR_EVIDENCE),
+                Arguments.of(T, true, null, CANCELLATION, true, "b#7", null, T + 1, SEND, true, Before.CALL),
+                Arguments.of(T, true, theirs, CANCELLATION, true, "b#7", null, T, DROP, true, Before.NO_CONSENT),
+                // our own claim whose write timed out, never called: superseded and called
+                Arguments.of(T, true, mine, DELAY, false, null, "a#3", 0L, SEND, true, Before.RESEND),
+                // consent
+                Arguments.of(T, true, null, DELAY, false, null, null, 0L, DROP, true, Before.NO_CONSENT),
+                Arguments.of(T, true, null, DELAY, false, null, null, 0L, UNKNOWN_TRAVELLER, false, Before.CHECK_CONSENT_AGAIN),
+                Arguments.of(T, true, null, DELAY, false, null, null, 0L, UNKNOWN_TRAVELLER, true, Before.NO_CONSENT));
+    }
+
+    @ParameterizedTest(name = "[{index}] {10}")
+    @MethodSource("beforeCalls")
+    void shouldDecideJustBeforeTheCall(long now, boolean owned, SendLedgerEntry entry, MessageKind kind, boolean inDoubt,
+                                       String waitedOn, String uncalled, long evidenceUntil, ConsentPolicy.Verdict consent,
+                                       boolean settled, Before expected) {
+        assertThat(SendDecisions.beforeCall(now, EXPIRES, owned, entry, kind, inDoubt, waitedOn, uncalled, evidenceUntil,
+                POLICY, consent, settled, false)).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> outcomes() {
+        return Stream.of(
+                // outcome, claim won, retry at, kind → decision
+                Arguments.of(ErrorClass.ACCEPTED, true, T + 1_000, DELAY, After.RECORD_ACCEPTED),
+                Arguments.of(ErrorClass.THROTTLED, true, T + 1_000, DELAY, After.RETRY),
+                Arguments.of(ErrorClass.TEMPORARY, true, T + 1_000, DELAY, After.RETRY),
+                Arguments.of(ErrorClass.TEMPORARY, true, EXPIRES, DELAY, After.EXPIRE),
+                Arguments.of(ErrorClass.TERMINAL, true, T + 1_000, DELAY, After.DEAD_LETTER),
+                Arguments.of(ErrorClass.SUSPEND, true, T + 1_000, DELAY, After.SUSPEND),
+                Arguments.of(ErrorClass.IN_DOUBT, true, T + 1_000, CANCELLATION, After.IN_DOUBT_WAIT),
+                Arguments.of(ErrorClass.IN_DOUBT, true, T + 1_000, DELAY, After.IN_DOUBT_GIVE_UP),
+                Arguments.of(ErrorClass.TEMPORARY, false, T + 1_000, DELAY, After.CLAIM_LOST));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} → {4}")
+    @MethodSource("outcomes")
+    void shouldDecideAfterTheOutcome(ErrorClass outcome, boolean won, long retryAt, MessageKind kind, After expected) {
+        assertThat(SendDecisions.afterOutcome(outcome, won, retryAt, EXPIRES, kind, POLICY)).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> claims() {
+        SendLedgerEntry a = SendLedger.attempt("m", T, EXPIRES, "a#1", null);
+        SendLedgerEntry b = SendLedger.attempt("m", T + 1, EXPIRES, "b#1", null);
+        SendLedgerEntry bResendsA = SendLedger.attempt("m", T + 1, EXPIRES, "b#2", "a#1");
+        SendLedgerEntry legacy = SendLedger.entry("m", LedgerState.ATTEMPTING, T, null, EXPIRES);
+        SendLedgerEntry resendsLegacy = SendLedger.attempt("m", T + 1, EXPIRES, "b#3", SendLedger.UNNAMED_CLAIM);
+        SendLedgerEntry accepted = SendLedger.entry("m", LedgerState.ACCEPTED, T, "wamid.1", EXPIRES);
+        return Stream.of(
+                // current, incoming → counts
+                Arguments.of(null, a, true),
+                Arguments.of(a, b, false),               // second claim of a race loses
+                Arguments.of(a, bResendsA, true),        // resend of an in-doubt claim
+                Arguments.of(b, bResendsA, false),       // ... only of the one it names
+                Arguments.of(accepted, b, false),        // a zombie's claim after the new owner's success
+                Arguments.of(accepted, bResendsA, false),
+                Arguments.of(legacy, resendsLegacy, true),
+                Arguments.of(legacy, b, false),
+                Arguments.of(a, accepted, true),         // outcomes always count
+                Arguments.of(a, legacy, true));          // senders before claims: as before
+    }
+
+    @ParameterizedTest(name = "[{index}] {2}")
+    @MethodSource("claims")
+    void shouldLetOnlyTheFirstClaimInTheLogCount(SendLedgerEntry current, SendLedgerEntry incoming, boolean counts) {
+        assertThat(SendLedger.claimCounts(current, incoming)).isEqualTo(counts);
+    }
+}

@@ -59,7 +59,8 @@ class SenderCrashIT {
         assertThat(outcome.undecided()).as("requests without an outcome").isEmpty();
         assertThat(outcome.neverSent()).as("every id not sent is one the sender reported in doubt")
                 .allMatch(outcome.inDoubt()::contains);
-        assertThat(outcome.inDoubt().size()).as("only calls in flight at a kill are in doubt").isLessThanOrEqualTo(2 * 60);
+        assertThat(outcome.inDoubt()).as("only calls in flight at a kill (ledger ATTEMPTING when it died) are in doubt")
+                .allMatch(id -> outcome.inFlightAtKill().containsKey(id));
     }
 
     /**

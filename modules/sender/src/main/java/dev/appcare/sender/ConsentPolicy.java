@@ -61,10 +61,12 @@ public final class ConsentPolicy {
     /**
      * Whether a traveller opted in to {@code kinds} wants a {@code kind} message. Corrections of a delay
      * (earlier, back on time) go to those who opted in to delays; the opt-in confirmation always goes.
-     * An empty list carries no per-kind choice (the notifier decided per kind), so it allows every kind.
+     * Care replies (CARE_REPLY) go to whoever wrote. An empty list carries no per-kind choice (the notifier decided per kind), so it allows every kind.
      */
     public static boolean kindAllowed(MessageKind kind, List<MessageKind> kinds) {
-        if (kinds == null || kinds.isEmpty() || kind == MessageKind.OPTIN_CONFIRMATION || kind == MessageKind.UNKNOWN) {
+        // A care reply answers a message the traveller wrote: no per-kind opt-in, but an opt-out still stops it.
+        if (kinds == null || kinds.isEmpty() || kind == MessageKind.OPTIN_CONFIRMATION || kind == MessageKind.UNKNOWN
+                || kind == MessageKind.CARE_REPLY) {
             return true;
         }
         if (kinds.contains(kind)) {

@@ -64,6 +64,8 @@ class ConsentPolicyTest {
         assertThat(ConsentPolicy.kindAllowed(MessageKind.BACK_ON_TIME, List.of(MessageKind.DELAY))).isTrue();
         assertThat(ConsentPolicy.kindAllowed(MessageKind.EARLIER_DEPARTURE, List.of(MessageKind.DELAY))).isTrue();
         assertThat(ConsentPolicy.kindAllowed(MessageKind.OPTIN_CONFIRMATION, List.of(MessageKind.DELAY))).isTrue();
+        assertThat(ConsentPolicy.kindAllowed(MessageKind.CARE_REPLY, List.of(MessageKind.DELAY)))
+                .as("a care reply answers the traveller's own message").isTrue();
         assertThat(ConsentPolicy.kindAllowed(MessageKind.BOARDING, List.of(MessageKind.DELAY))).isFalse();
         assertThat(ConsentPolicy.kindAllowed(MessageKind.BOARDING, List.of())).isTrue();
     }

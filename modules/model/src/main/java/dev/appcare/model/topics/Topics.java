@@ -85,11 +85,16 @@ public final class Topics {
             DEFAULT_PARTITIONS, CleanupPolicy.DELETE, WEEK,
             "agent desk", "care");
 
+    public static final TopicSpec<DeadLetter> CARE_DLQ = new TopicSpec<>(
+            "care.dlq.v1", "the bad record's original key", DeadLetter.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, MONTH,
+            "care (input it cannot process)", "ops, people");
+
     /** All topics, in the order of the data flow. */
     public static final List<TopicSpec<?>> ALL = List.of(
             FLIGHT_STATUS, BOARDING_PASS, PASSENGER_SEGMENT, TRAVELLER_PREFERENCE,
             WHATSAPP_REQUEST, WHATSAPP_STATUS, WHATSAPP_REQUEST_DLQ, NOTIFIER_DLQ, SENDER_LEDGER,
-            CARE_INBOUND, CARE_HANDOFF, CARE_AGENT_REPLY);
+            CARE_INBOUND, CARE_HANDOFF, CARE_AGENT_REPLY, CARE_DLQ);
 
     private Topics() {
     }

@@ -1,5 +1,6 @@
 package dev.appcare.sender;
 
+import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
@@ -44,6 +45,10 @@ public final class ConsentPolicy {
     public static Decision decide(WhatsAppRequest request, TravellerPreference preference,
                                   List<TravellerPreference> phoneTravellers, String keylessOverride) {
         String travellerKey = request.getCorrelation() == null ? null : request.getCorrelation().getTravellerKey();
+        if (request.getKind() == MessageKind.CARE_REPLY && (travellerKey == null || travellerKey.isBlank())
+                && allOptedOut(phoneTravellers)) {
+            return new Decision(Verdict.DROP, "every traveller with this number opted out");
+        }
         Consent.Decision rule = Consent.decide(request.getKind(), travellerKey, preference, request.getRecipient());
         return switch (rule.verdict()) {
             case ALLOWED -> Decision.SEND;
@@ -57,9 +62,12 @@ public final class ConsentPolicy {
         if (override == null || override.isBlank()) {
             return new Decision(Verdict.DROP, rule.reason() + " (no sender.consent.keyless-override set)");
         }
-        boolean allOut = !phoneTravellers.isEmpty()
-                && phoneTravellers.stream().allMatch(p -> p.getStatus() == OptInStatus.OPTED_OUT);
-        return allOut ? new Decision(Verdict.DROP, "every traveller with this number opted out")
+        return allOptedOut(phoneTravellers) ? new Decision(Verdict.DROP, "every traveller with this number opted out")
                 : new Decision(Verdict.SEND, "sent without a traveller key under the ops override: " + override);
+    }
+
+    private static boolean allOptedOut(List<TravellerPreference> phoneTravellers) {
+        return !phoneTravellers.isEmpty()
+                && phoneTravellers.stream().allMatch(p -> p.getStatus() == OptInStatus.OPTED_OUT);
     }
 }

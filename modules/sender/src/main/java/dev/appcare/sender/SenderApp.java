@@ -70,7 +70,8 @@ public final class SenderApp implements AutoCloseable {
         this(config, System::currentTimeMillis);
     }
 
-    SenderApp(SenderConfig config, LongSupplier clock) {
+    /** With the clock every decision reads (expiry, ledger, webhook times); tests pass a scenario clock. */
+    public SenderApp(SenderConfig config, LongSupplier clock) {
         this.config = config;
         this.clock = clock;
         this.clients = new SenderClients(config);

@@ -7,7 +7,8 @@ import dev.appcare.model.topics.Topics;
  * optional suffix ({@code sender.topic-suffix}) so that tests sharing one broker, or two environments
  * sharing one cluster, keep apart. Production leaves the suffix empty.
  */
-public record SenderTopics(String requests, String statuses, String deadLetters, String ledger, String preferences) {
+public record SenderTopics(String requests, String statuses, String deadLetters, String ledger, String preferences,
+                           String careInbound) {
 
     public static SenderTopics contract() {
         return withSuffix("");
@@ -20,6 +21,7 @@ public record SenderTopics(String requests, String statuses, String deadLetters,
                 Topics.WHATSAPP_STATUS.name() + s,
                 Topics.WHATSAPP_REQUEST_DLQ.name() + s,
                 Topics.SENDER_LEDGER.name() + s,
-                Topics.TRAVELLER_PREFERENCE.name() + s);
+                Topics.TRAVELLER_PREFERENCE.name() + s,
+                Topics.CARE_INBOUND.name() + s);
     }
 }

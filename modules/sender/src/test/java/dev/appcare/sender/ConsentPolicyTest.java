@@ -30,6 +30,8 @@ class ConsentPolicyTest {
 
     private static final WhatsAppRequest GATE = Requests.gateChange("m1", PHONE, "ABC123/1").build();
     private static final WhatsAppRequest KEYLESS = Requests.gateChange("m2", PHONE, null).build();
+    private static final WhatsAppRequest CARE = Requests.gateChange("m3", PHONE, "ABC123/1").setKind(MessageKind.CARE_REPLY).build();
+    private static final WhatsAppRequest CARE_KEYLESS = Requests.gateChange("m4", PHONE, null).setKind(MessageKind.CARE_REPLY).build();
     private static final TravellerPreference GATE_OPTIN = preference("ABC123/1", PHONE, OptInStatus.OPTED_IN, MessageKind.GATE_CHANGE);
     private static final TravellerPreference OUT_A = preference("A/1", PHONE, OptInStatus.OPTED_OUT);
     private static final TravellerPreference IN_B = preference("B/1", PHONE, OptInStatus.OPTED_IN, MessageKind.GATE_CHANGE);
@@ -48,7 +50,12 @@ class ConsentPolicyTest {
                 Arguments.of(KEYLESS, null, List.of(IN_B), null, Verdict.DROP, "keyless-override"),
                 Arguments.of(KEYLESS, null, List.of(), "INC-42 redrive", Verdict.SEND, "INC-42 redrive"),
                 Arguments.of(KEYLESS, null, List.of(OUT_A, IN_B), "INC-42 redrive", Verdict.SEND, "INC-42 redrive"),
-                Arguments.of(KEYLESS, null, List.of(OUT_A), "INC-42 redrive", Verdict.DROP, "opted out"));
+                Arguments.of(KEYLESS, null, List.of(OUT_A), "INC-42 redrive", Verdict.DROP, "opted out"),
+                // a care reply answers whoever wrote: no traveller key, preference or kind needed; STOP still stops it
+                Arguments.of(CARE_KEYLESS, null, List.of(), null, Verdict.SEND, null),
+                Arguments.of(CARE_KEYLESS, null, List.of(OUT_A), null, Verdict.DROP, "opted out"),
+                Arguments.of(CARE, preference("ABC123/1", PHONE, OptInStatus.OPTED_IN, MessageKind.DELAY), List.of(), null, Verdict.SEND, null),
+                Arguments.of(CARE, preference("ABC123/1", PHONE, OptInStatus.OPTED_OUT), List.of(), null, Verdict.DROP, "opted out"));
     }
 
     @ParameterizedTest(name = "[{index}] {4}")

@@ -297,10 +297,23 @@ final class AdminApi {
             JsonNode button = req.get("button");
             wamid = sim.simulateButtonReply(from, button.path("text").asText(), button.path("payload").asText(null),
                     req.path("context").asText(null));
+        } else if (req.has("media")) {
+            JsonNode media = req.get("media");
+            WhatsAppSimulator.InboundMedia type;
+            try {
+                type = WhatsAppSimulator.InboundMedia.valueOf(media.path("type").asText("").toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("\"media.type\" must be image, video, document or audio");
+            }
+            WhatsAppSimulator.InboundMediaMessage sent = sim.simulateInboundMedia(from, type,
+                    media.path("mimeType").asText("application/octet-stream"), media.path("caption").asText(null),
+                    media.path("filename").asText(null));
+            json(ctx, 201, mapper.createObjectNode().put("id", sent.wamid()).put("mediaId", sent.mediaId()));
+            return;
         } else {
             String text = req.path("text").asText(null);
             if (text == null) {
-                throw new IllegalArgumentException("\"text\" (or \"button\") is required");
+                throw new IllegalArgumentException("\"text\" (or \"button\" or \"media\") is required");
             }
             wamid = sim.simulateInboundText(from, text, req.path("name").asText("WhatsApp User"),
                     req.path("phoneNumberId").asText(null));

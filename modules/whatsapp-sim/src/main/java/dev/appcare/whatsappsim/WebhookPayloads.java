@@ -74,6 +74,42 @@ final class WebhookPayloads {
         return bytes(root);
     }
 
+    /**
+     * An inbound photo, video, voice note or document: WhatsApp sends a media object with the media id
+     * (fetched later through {@code GET /{media-id}}), MIME type, SHA-256, and a caption or file name.
+     */
+    byte[] inboundMedia(String phoneNumberId, String fromWaId, String profileName, String wamid, Instant at,
+                        String type, String mediaId, String mimeType, String caption, String filename) {
+        ObjectNode root = envelope();
+        ObjectNode value = value(root, phoneNumberId);
+        contact(value, fromWaId, profileName);
+        ObjectNode msg = value.putArray("messages").addObject();
+        msg.put("from", fromWaId);
+        msg.put("id", wamid);
+        msg.put("timestamp", Long.toString(at.getEpochSecond()));
+        msg.put("type", type);
+        ObjectNode media = msg.putObject(type);
+        if (caption != null) {
+            media.put("caption", caption);
+        }
+        if (filename != null) {
+            media.put("filename", filename);
+        }
+        media.put("mime_type", mimeType);
+        media.put("sha256", sha256Base64(mediaId));
+        media.put("id", mediaId);
+        return bytes(root);
+    }
+
+    private static String sha256Base64(String seed) {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     /** A tap on a template quick-reply button (type {@code button}), replying to contextWamid. */
     byte[] inboundButton(String phoneNumberId, String fromWaId, String profileName, String wamid, Instant at,
                          String buttonText, String payload, String contextWamid) {

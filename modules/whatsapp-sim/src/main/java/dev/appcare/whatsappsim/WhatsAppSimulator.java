@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -102,6 +103,9 @@ public final class WhatsAppSimulator implements AutoCloseable {
     private final AtomicInteger rejectionsSize = new AtomicInteger();
     private final Map<String, Instant> lastInbound = new ConcurrentHashMap<>();
     private final LongAdder inboundTotal = new LongAdder();
+    private final AtomicLong mediaCounter = new AtomicLong();
+    /** Time of inbound messages, of accepted messages and of the 24-hour window; tests move it. */
+    private volatile Clock clock = Clock.systemUTC();
 
     // Running parts (between start and close).
     private final Set<PendingReply> pendingReplies = ConcurrentHashMap.newKeySet();
@@ -422,7 +426,7 @@ public final class WhatsAppSimulator implements AutoCloseable {
         String from = inboundSender(fromPhone);
         String phoneId = inboundPhoneNumberId(from, phoneNumberId);
         String wamid = newWamid(from);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         byte[] body = payloads.inboundText(phoneId, from, profileName, wamid, now, text);
         postInbound(from, wamid, "text", body, now);
         return wamid;
@@ -433,11 +437,56 @@ public final class WhatsAppSimulator implements AutoCloseable {
         String from = inboundSender(fromPhone);
         String phoneId = inboundPhoneNumberId(from, null);
         String wamid = newWamid(from);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         byte[] body = payloads.inboundButton(phoneId, from, "WhatsApp User", wamid, now, buttonText,
                 payload != null ? payload : buttonText, contextWamid);
         postInbound(from, wamid, "button", body, now);
         return wamid;
+    }
+
+    /** What a user can attach; each is posted with WhatsApp's own type name and media object. */
+    public enum InboundMedia {
+        IMAGE("image"), VIDEO("video"), DOCUMENT("document"), AUDIO("audio");
+
+        final String type;
+
+        InboundMedia(String type) {
+            this.type = type;
+        }
+    }
+
+    /** What {@link #simulateInboundMedia} posted: the message's wamid and the media id an agent would fetch. */
+    public record InboundMediaMessage(String wamid, String mediaId) {
+    }
+
+    /**
+     * A user sends a photo, video, voice note or document (with an optional caption; a file name for
+     * documents): posts the inbound webhook with the media object WhatsApp sends ({@code id},
+     * {@code mime_type}, {@code sha256}, {@code caption}, {@code filename}), never the bytes. Opens the
+     * 24-hour window like any inbound message.
+     */
+    public InboundMediaMessage simulateInboundMedia(String fromPhone, InboundMedia media, String mimeType,
+                                                    String caption, String filename) {
+        Objects.requireNonNull(media, "media");
+        Objects.requireNonNull(mimeType, "mimeType");
+        String from = inboundSender(fromPhone);
+        String phoneId = inboundPhoneNumberId(from, null);
+        String wamid = newWamid(from);
+        String mediaId = Long.toString(1_000_000_000_000L + mediaCounter.incrementAndGet());
+        Instant now = clock.instant();
+        byte[] body = payloads.inboundMedia(phoneId, from, "WhatsApp User", wamid, now, media.type, mediaId, mimeType,
+                caption, filename);
+        postInbound(from, wamid, media.type, body, now);
+        return new InboundMediaMessage(wamid, mediaId);
+    }
+
+    /**
+     * The clock of inbound timestamps, accepted messages and the 24-hour customer-service window (free-form
+     * text more than 24 h after the user's last message fails with 131047). Default: the system clock.
+     */
+    public WhatsAppSimulator clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
     }
 
     private String inboundSender(String fromPhone) {
@@ -595,7 +644,7 @@ public final class WhatsAppSimulator implements AutoCloseable {
 
     private boolean insideServiceWindow(String waId) {
         Instant last = lastInbound.get(waId);
-        return last != null && last.plus(CUSTOMER_SERVICE_WINDOW).isAfter(Instant.now());
+        return last != null && last.plus(CUSTOMER_SERVICE_WINDOW).isAfter(clock.instant());
     }
 
     private static long latencyNanos(SimulatorSettings s) {
@@ -609,7 +658,7 @@ public final class WhatsAppSimulator implements AutoCloseable {
         String text = v.template() != null ? v.template().render(v.language(), v.bodyParameters()) : v.textBody();
         SentMessage m = new SentMessage(newWamid(v.waId()), phoneId, version, v.to(), v.waId(), v.type(),
                 v.templateName(), v.language(), v.bodyParameters(), v.documentLink(), v.documentId(),
-                v.documentFilename(), text, v.bizOpaqueCallbackData(), Instant.now(), asyncFailure);
+                v.documentFilename(), text, v.bizOpaqueCallbackData(), clock.instant(), asyncFailure);
         accepted.addLast(m);
         acceptedByWamid.put(m.wamid(), m);
         // compute(): adding and the eviction below never race on one recipient's list

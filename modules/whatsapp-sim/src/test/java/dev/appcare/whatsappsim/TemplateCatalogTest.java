@@ -26,7 +26,7 @@ class TemplateCatalogTest {
         assertThat(params).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "flight_delay", 5, "flight_earlier", 5, "flight_back_on_time", 4, "flight_cancelled", 4,
                 "gate_change", 4, "boarding_started", 3, "flight_diverted", 3, "boarding_pass", 4,
-                "optin_confirmation", 1));
+                "optin_confirmation", 1, "care_follow_up", 0));
         assertThat(catalog.templates()).allSatisfy(t -> assertThat(t.languages()).containsExactlyInAnyOrder(
                 "en", "en_US", "en_GB", "nl", "fr", "de", "es", "it", "pt_BR", "pt_PT"));
         assertThat(catalog.find("boarding_pass").orElseThrow().header()).isEqualTo(TemplateCatalog.HeaderFormat.DOCUMENT);

@@ -261,6 +261,74 @@ class WebhookTest {
     }
 
     @Test
+    void shouldPostInboundImageVideoAndDocumentWithMediaReferencesNotBytes() throws Exception {
+        start(b -> { });
+        var image = sim.simulateInboundMedia("+31612345678", WhatsAppSimulator.InboundMedia.IMAGE, "image/jpeg",
+                "my suitcase arrived like this", null);
+        var video = sim.simulateInboundMedia("+31612345678", WhatsAppSimulator.InboundMedia.VIDEO, "video/mp4", null, null);
+        var document = sim.simulateInboundMedia("+31612345678", WhatsAppSimulator.InboundMedia.DOCUMENT,
+                "application/pdf", null, "receipt.pdf");
+
+        List<JsonNode> messages = receiver.await(3, WAIT).stream().map(h -> h.value().at("/messages/0")).toList();
+
+        assertThat(messages).extracting(m -> m.path("type").asText()).containsExactlyInAnyOrder("image", "video", "document");
+        JsonNode photo = messages.stream().filter(m -> m.path("id").asText().equals(image.wamid())).findFirst().orElseThrow();
+        assertThat(photo.at("/image/id").asText()).isEqualTo(image.mediaId());
+        assertThat(photo.at("/image/mime_type").asText()).isEqualTo("image/jpeg");
+        assertThat(photo.at("/image/caption").asText()).isEqualTo("my suitcase arrived like this");
+        assertThat(photo.at("/image/sha256").asText()).isNotBlank();
+        JsonNode clip = messages.stream().filter(m -> m.path("id").asText().equals(video.wamid())).findFirst().orElseThrow();
+        assertThat(clip.at("/video/id").asText()).isEqualTo(video.mediaId());
+        assertThat(clip.at("/video/mime_type").asText()).isEqualTo("video/mp4");
+        JsonNode pdf = messages.stream().filter(m -> m.path("id").asText().equals(document.wamid())).findFirst().orElseThrow();
+        assertThat(pdf.at("/document/filename").asText()).isEqualTo("receipt.pdf");
+        assertThat(pdf.at("/document/id").asText()).isEqualTo(document.mediaId());
+        assertThat(java.util.Set.of(image.mediaId(), video.mediaId(), document.mediaId())).hasSize(3);
+        assertThat(sim.stats().inbound()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldPostInboundMediaFromTheAdminEndpoint() throws Exception {
+        start(b -> { });
+
+        SimClient.Response r = client.post("/_sim/inbound",
+                "{\"from\":\"31612345678\",\"media\":{\"type\":\"video\",\"mimeType\":\"video/mp4\",\"caption\":\"gate D7\"}}");
+
+        assertThat(r.status()).isEqualTo(201);
+        JsonNode message = receiver.await(1, WAIT).get(0).value().at("/messages/0");
+        assertThat(message.path("type").asText()).isEqualTo("video");
+        assertThat(message.at("/video/id").asText()).isEqualTo(r.json().path("mediaId").asText()).isNotBlank();
+        assertThat(message.at("/video/caption").asText()).isEqualTo("gate D7");
+    }
+
+    @Test
+    void shouldCloseTheServiceWindowTwentyFourHoursAfterTheUsersLastMessageOnItsClock() throws Exception {
+        start(b -> b.readProbability(0));
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.now());
+        sim.clock(new java.time.Clock() {
+            @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public java.time.Instant instant() { return now.get(); }
+        });
+        String text = "{\"messaging_product\":\"whatsapp\",\"to\":\"31612345678\",\"type\":\"text\",\"text\":{\"body\":\"hi\"}}";
+        sim.simulateInboundText("31612345678", "hello?");
+        receiver.await(1, WAIT);
+
+        now.set(now.get().plus(Duration.ofHours(23).plusMinutes(59)));
+        SimClient.Response inside = client.send(text);
+        now.set(now.get().plus(Duration.ofMinutes(2)));
+        SimClient.Response outside = client.send(text);
+
+        List<WebhookReceiver.Received> failed = receiver.await(1, h -> h.isStatus()
+                && "failed".equals(h.status().path("status").asText()), WAIT);
+        assertThat(failed).extracting(h -> h.status().path("id").asText()).containsExactly(outside.wamid());
+        assertThat(failed.get(0).status().at("/errors/0/code").asInt()).isEqualTo(131047);
+        assertThat(receiver.await(1, h -> h.isStatus() && inside.wamid().equals(h.status().path("id").asText())
+                && "delivered".equals(h.status().path("status").asText()), WAIT)).isNotEmpty();
+    }
+
+    @Test
     void shouldPerformMetasVerificationHandshake() {
         start(b -> { });
 

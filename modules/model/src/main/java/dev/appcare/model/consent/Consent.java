@@ -19,7 +19,9 @@ import java.util.List;
  *   <li>the kind must be among {@code kinds}; delay corrections ({@code EARLIER_DEPARTURE},
  *       {@code BACK_ON_TIME}) are covered by {@code DELAY}; the {@code OPTIN_CONFIRMATION} goes to every
  *       opted-in traveller (it confirms the opt-in itself); {@code UNKNOWN} (a kind this code does not
- *       know) is never covered.</li>
+ *       know) is never covered;</li>
+ *   <li>a {@code CARE_REPLY} answers someone who wrote to us: it needs no traveller key, preference or
+ *       per-kind opt-in, and only an opt-out stops it.</li>
  * </ul>
  *
  * <b>An empty {@code kinds} list means no kind</b>: the traveller opted in to nothing but the
@@ -54,6 +56,14 @@ public final class Consent {
      *                     the preference itself (the notifier)
      */
     public static Decision decide(MessageKind kind, String travellerKey, TravellerPreference preference, String recipient) {
+        if (kind == MessageKind.CARE_REPLY) {
+            // A care reply answers a message the traveller wrote to us (C1, C3): no per-kind opt-in and no
+            // booking needed, but a traveller who said stop gets nothing, not even an answer.
+            return preference != null && preference.getStatus() != OptInStatus.OPTED_IN
+                    ? new Decision(Verdict.OPTED_OUT, "opted out" + (preference.getOptOutSource() == null ? ""
+                            : " (" + preference.getOptOutSource() + ")"))
+                    : ALLOWED;
+        }
         if (travellerKey == null || travellerKey.isBlank()) {
             return new Decision(Verdict.NO_TRAVELLER_KEY, "the request names no traveller, so no consent can be checked");
         }

@@ -1,6 +1,9 @@
 package dev.appcare.model.topics;
 
 import dev.appcare.avro.BoardingPassIssued;
+import dev.appcare.avro.CareAgentReply;
+import dev.appcare.avro.CareHandoff;
+import dev.appcare.avro.CareInboundMessage;
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.FlightStatusEvent;
@@ -67,10 +70,31 @@ public final class Topics {
             DEFAULT_PARTITIONS, CleanupPolicy.COMPACT, FOREVER,
             "sender", "sender (on start), ops (audit)");
 
+    public static final TopicSpec<CareInboundMessage> CARE_INBOUND = new TopicSpec<>(
+            "care.inbound.v1", "sender's phone in E.164, e.g. +31612345678", CareInboundMessage.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, WEEK,
+            "sender (WhatsApp webhook: every inbound message but STOP)", "care");
+
+    public static final TopicSpec<CareHandoff> CARE_HANDOFF = new TopicSpec<>(
+            "care.handoff.v1", "traveller's phone in E.164", CareHandoff.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, WEEK,
+            "care (conversations that need a person, with context)", "agent desk");
+
+    public static final TopicSpec<CareAgentReply> CARE_AGENT_REPLY = new TopicSpec<>(
+            "care.agent-reply.v1", "traveller's phone in E.164", CareAgentReply.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, WEEK,
+            "agent desk", "care");
+
+    public static final TopicSpec<DeadLetter> CARE_DLQ = new TopicSpec<>(
+            "care.dlq.v1", "the bad record's original key", DeadLetter.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, MONTH,
+            "care (input it cannot process)", "ops, people");
+
     /** All topics, in the order of the data flow. */
     public static final List<TopicSpec<?>> ALL = List.of(
             FLIGHT_STATUS, BOARDING_PASS, PASSENGER_SEGMENT, TRAVELLER_PREFERENCE,
-            WHATSAPP_REQUEST, WHATSAPP_STATUS, WHATSAPP_REQUEST_DLQ, NOTIFIER_DLQ, SENDER_LEDGER);
+            WHATSAPP_REQUEST, WHATSAPP_STATUS, WHATSAPP_REQUEST_DLQ, NOTIFIER_DLQ, SENDER_LEDGER,
+            CARE_INBOUND, CARE_HANDOFF, CARE_AGENT_REPLY, CARE_DLQ);
 
     private Topics() {
     }

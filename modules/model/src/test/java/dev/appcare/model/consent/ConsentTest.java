@@ -71,7 +71,11 @@ class ConsentTest {
                 // another number than the one opted in
                 Arguments.of(GATE_CHANGE, KEY, gateAndDelay, OTHER_PHONE, NUMBER_CHANGED),
                 // the notifier takes the number from the preference: no number to compare
-                Arguments.of(GATE_CHANGE, KEY, gateAndDelay, null, ALLOWED));
+                Arguments.of(GATE_CHANGE, KEY, gateAndDelay, null, ALLOWED),
+                // a care reply answers whoever wrote to us: no key, preference or kind needed; an opt-out stops it
+                Arguments.of(MessageKind.CARE_REPLY, null, null, PHONE, ALLOWED),
+                Arguments.of(MessageKind.CARE_REPLY, KEY, nothing, PHONE, ALLOWED),
+                Arguments.of(MessageKind.CARE_REPLY, KEY, out, PHONE, OPTED_OUT));
     }
 
     @ParameterizedTest(name = "{0} for {1} at {3} with {2} → {4}")

@@ -8,7 +8,8 @@ import dev.appcare.avro.TemplateParameter;
 import dev.appcare.avro.WhatsAppRequest;
 
 /**
- * The Cloud API body for one {@link WhatsAppRequest}: a template message with its body parameters in
+ * The Cloud API body for one {@link WhatsAppRequest}: a {@code type: text} message when the request carries
+ * free-form text (care replies), else a template message with its body parameters in
  * order, the document header for boarding passes, and {@code biz_opaque_callback_data} = messageId so
  * that every status webhook names the request it is about (rule S4).
  *
@@ -35,6 +36,13 @@ public final class TemplateMessage {
         root.put("messaging_product", "whatsapp");
         root.put("recipient_type", "individual");
         root.put("to", request.getRecipient());
+        if (request.getText() != null) {
+            // Free-form text (care replies): WhatsApp delivers it only inside the 24-hour window (131047 otherwise).
+            root.put("type", "text");
+            root.put("biz_opaque_callback_data", request.getMessageId());
+            root.putObject("text").put("preview_url", true).put("body", request.getText());
+            return root;
+        }
         root.put("type", "template");
         root.put("biz_opaque_callback_data", request.getMessageId());
         ObjectNode template = root.putObject("template");

@@ -1,5 +1,6 @@
 package dev.appcare.sender.state;
 
+import dev.appcare.avro.CareInboundMessage;
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.SendLedgerEntry;
@@ -39,6 +40,7 @@ public final class RecordWriter implements AutoCloseable {
     private final Serializer<DeliveryStatus> statusSerializer;
     private final Serializer<DeadLetter> deadLetterSerializer;
     private final Serializer<TravellerPreference> preferenceSerializer;
+    private final Serializer<CareInboundMessage> inboundSerializer;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sender-write-retry");
         t.setDaemon(true);
@@ -54,6 +56,7 @@ public final class RecordWriter implements AutoCloseable {
         this.statusSerializer = Topics.WHATSAPP_STATUS.valueSerde(serdeConfig).serializer();
         this.deadLetterSerializer = Topics.WHATSAPP_REQUEST_DLQ.valueSerde(serdeConfig).serializer();
         this.preferenceSerializer = Topics.TRAVELLER_PREFERENCE.valueSerde(serdeConfig).serializer();
+        this.inboundSerializer = Topics.CARE_INBOUND.valueSerde(serdeConfig).serializer();
     }
 
     /** A ledger entry, or a tombstone ({@code entry == null}: nothing is known about the id any more). */
@@ -72,6 +75,12 @@ public final class RecordWriter implements AutoCloseable {
     public CompletableFuture<RecordMetadata> preference(TravellerPreference preference) {
         return send(topics.preferences(), preference.getTravellerKey(),
                 () -> preferenceSerializer.serialize(topics.preferences(), preference));
+    }
+
+    /** A traveller's message for care, keyed by their phone so one conversation stays in order. */
+    public CompletableFuture<RecordMetadata> careInbound(CareInboundMessage message) {
+        return send(topics.careInbound(), message.getFrom(),
+                () -> inboundSerializer.serialize(topics.careInbound(), message));
     }
 
     private CompletableFuture<RecordMetadata> send(String topic, String key, Supplier<byte[]> value) {

@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>each inbound {@code messages[]} entry that is a STOP-like reply ({@link StopWords}) becomes an
  *       opt-out on {@code traveller.preference.v1} for every opted-in traveller with that number
  *       ({@code optOutSource = whatsapp-reply:<word>}), which the sender's own consent check then honours;</li>
+ *   <li>every other inbound message (text, button, image, video, document, ...) goes on to care as one
+ *       {@code care.inbound.v1} record ({@link InboundForCare}; media as ids, never bytes); a repeat is skipped;</li>
  *   <li>account-level {@code errors[]} are logged and counted.</li>
  * </ul>
  * The returned future completes once every record is acknowledged; the endpoint answers 200 only then,
@@ -85,7 +87,7 @@ public final class WebhookProcessor {
                 }
                 for (JsonNode message : value.path("messages")) {
                     counts[4]++;
-                    inbound(message, writes, counts);
+                    inbound(value, message, writes, counts);
                 }
                 for (JsonNode error : value.path("errors")) {
                     events.accept("account-error");
@@ -166,11 +168,12 @@ public final class WebhookProcessor {
         return entry != null && entry.getState() == LedgerState.ATTEMPTING;
     }
 
-    private void inbound(JsonNode message, List<CompletableFuture<?>> writes, int[] counts) {
+    private void inbound(JsonNode value, JsonNode message, List<CompletableFuture<?>> writes, int[] counts) {
         String from = text(message.get("from"));
         Optional<String> word = StopWords.match(replyText(message));
         if (from == null || word.isEmpty()) {
             events.accept("inbound");
+            forCare(value, message, writes);
             return;
         }
         String event = "inbound|" + text(message.get("id")) + "|" + from;
@@ -216,6 +219,25 @@ public final class WebhookProcessor {
             }
         });
         writes.add(optOut);
+    }
+
+    /** Every inbound message but a STOP goes on to care ({@code care.inbound.v1}); a repeat is skipped. */
+    private void forCare(JsonNode value, JsonNode message, List<CompletableFuture<?>> writes) {
+        InboundForCare.map(value, message, Instant.ofEpochMilli(clock.getAsLong())).ifPresent(inbound -> {
+            String event = "care|" + inbound.getWamid();
+            if (!seen.claim(event)) {
+                events.accept("inbound-duplicate");
+                return;
+            }
+            events.accept("care-inbound");
+            CompletableFuture<?> write = writer.careInbound(inbound);
+            write.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    seen.release(event); // Meta's retry must be processed
+                }
+            });
+            writes.add(write);
+        });
     }
 
     /** The text of a reply: a typed message, a quick-reply button, or an interactive reply. */

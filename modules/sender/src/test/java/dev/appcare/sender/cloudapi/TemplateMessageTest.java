@@ -45,6 +45,21 @@ class TemplateMessageTest {
     }
 
     @Test
+    void shouldSendFreeFormTextAsATextMessageWithTheMessageIdAsCallbackData() {
+        var request = Requests.gateChange("care-reply-1", "+31612345678", "ABC123/1")
+                .setText("Uw bagage: 1 stuk van 23 kg. https://appcare.example/nl/bagage").build();
+
+        JsonNode body = TemplateMessage.build(request, false);
+
+        assertThat(body.path("type").asText()).isEqualTo("text");
+        assertThat(body.path("to").asText()).isEqualTo("+31612345678");
+        assertThat(body.path("text").path("body").asText()).isEqualTo("Uw bagage: 1 stuk van 23 kg. https://appcare.example/nl/bagage");
+        assertThat(body.path("text").path("preview_url").asBoolean()).isTrue();
+        assertThat(body.path("biz_opaque_callback_data").asText()).isEqualTo("care-reply-1");
+        assertThat(body.has("template")).isFalse();
+    }
+
+    @Test
     void shouldSendParameterNamesOnlyWhenAskedTo() {
         var request = Requests.gateChange("m", "+31612345678", "ABC123/1")
                 .setParameters(List.of(TemplateParameter.newBuilder().setName("givenName").setValue("Anna").build()))

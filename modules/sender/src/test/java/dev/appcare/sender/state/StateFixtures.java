@@ -1,5 +1,6 @@
 package dev.appcare.sender.state;
 
+import dev.appcare.avro.CareInboundMessage;
 import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.TravellerPreference;
@@ -52,6 +53,12 @@ public final class StateFixtures {
         var deserializer = Topics.TRAVELLER_PREFERENCE.valueSerde(serde).deserializer();
         return producer.history().stream().filter(r -> r.topic().equals(topics.preferences()))
                 .map(r -> deserializer.deserialize(r.topic(), r.value())).toList();
+    }
+
+    public List<ProducerRecord<String, CareInboundMessage>> careInbound() {
+        var deserializer = Topics.CARE_INBOUND.valueSerde(serde).deserializer();
+        return producer.history().stream().filter(r -> r.topic().equals(topics.careInbound()))
+                .map(r -> new ProducerRecord<>(r.topic(), r.key(), deserializer.deserialize(r.topic(), r.value()))).toList();
     }
 
     public List<ProducerRecord<String, byte[]>> ledgerWrites() {

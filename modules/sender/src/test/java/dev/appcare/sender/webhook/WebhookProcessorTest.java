@@ -135,6 +135,51 @@ class WebhookProcessorTest {
     }
 
     @Test
+    void shouldPassAnOrdinaryReplyOnToCareKeyedByThePhoneOnce() throws Exception {
+        JsonNode webhook = sample("webhook-inbound-text.json");
+        processor.process(webhook).get();
+        processor.process(webhook).get(); // Meta delivers at least once
+
+        assertThat(state.careInbound()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("+16315551234");
+            assertThat(r.value().getWamid()).isEqualTo("wamid.ABGGFlCGg0cvAgo-sJQh43L5Pe4W");
+            assertThat(r.value().getFrom()).isEqualTo("+16315551234");
+            assertThat(r.value().getType()).isEqualTo(dev.appcare.avro.InboundType.TEXT);
+            assertThat(r.value().getText()).isEqualTo("Hello this is an answer");
+            assertThat(r.value().getReceivedAt()).isEqualTo(Instant.ofEpochSecond(1603059201));
+            assertThat(r.value().getProfileName()).isEqualTo("Kerry Fisher");
+            assertThat(r.value().getPhoneNumberId()).isEqualTo("27681414235104944");
+            assertThat(r.value().getMedia()).isNull();
+        });
+    }
+
+    @Test
+    void shouldPassAPhotoOnAsAMediaReferenceWithItsCaption() throws Exception {
+        JsonNode webhook = sample("webhook-inbound-text.json").deepCopy();
+        var message = (com.fasterxml.jackson.databind.node.ObjectNode) webhook.at("/entry/0/changes/0/value/messages/0");
+        message.remove("text");
+        message.put("type", "image");
+        message.putObject("image").put("caption", "broken suitcase").put("mime_type", "image/jpeg")
+                .put("sha256", "abc=").put("id", "1234567890");
+
+        processor.process(webhook).get();
+
+        assertThat(state.careInbound()).singleElement().satisfies(r -> {
+            assertThat(r.value().getType()).isEqualTo(dev.appcare.avro.InboundType.IMAGE);
+            assertThat(r.value().getText()).isEqualTo("broken suitcase");
+            assertThat(r.value().getMedia().getId()).isEqualTo("1234567890");
+            assertThat(r.value().getMedia().getMimeType()).isEqualTo("image/jpeg");
+            assertThat(r.value().getMedia().getSha256()).isEqualTo("abc=");
+        });
+    }
+
+    @Test
+    void shouldNotPassAStopOnToCare() throws Exception {
+        processor.process(sample("webhook-inbound-button-reply.json")).get();
+        assertThat(state.careInbound()).isEmpty();
+    }
+
+    @Test
     void shouldForgetTheNumberOfAnErasedTraveller() {
         state.preference(optedIn("ABC123/1", "+16505551234"));
         assertThat(state.preferences.knowsPhone("+16505551234")).isTrue();

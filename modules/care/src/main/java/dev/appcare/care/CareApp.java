@@ -1,0 +1,184 @@
+package dev.appcare.care;
+
+import dev.appcare.care.streams.CareTopology;
+import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.model.runtime.HealthServer;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The care role: runs {@link CareTopology} with exactly-once processing, serves {@code /health} and
+ * {@code /metrics}, and shuts down gracefully. Several instances with the same {@code care.application.id}
+ * share the phone partitions.
+ *
+ * <p>Configuration (besides {@link CareConfig}'s keys):
+ * <pre>
+ *   kafka.bootstrap.servers    Kafka (default 127.0.0.1:9092)
+ *   kafka.*                    any other Kafka Streams / client setting
+ *   care.application.id        consumer group, transactional ids, internal topic prefix (default appcare-care)
+ *   care.state.dir             local state (default: java.io.tmpdir/appcare-care/&lt;application id&gt;-&lt;health port&gt;)
+ *   care.health.host/port      the health and metrics endpoint (default 127.0.0.1:8093; 0 = any free port)
+ * </pre>
+ */
+public final class CareApp implements AutoCloseable {
+    public static final String APPLICATION_ID = "care.application.id";
+    public static final String STATE_DIR = "care.state.dir";
+    public static final String HEALTH_HOST = "care.health.host";
+    public static final String HEALTH_PORT = "care.health.port";
+    public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    public static final String DEFAULT_APPLICATION_ID = "appcare-care";
+    public static final int DEFAULT_HEALTH_PORT = 8093;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger log = LoggerFactory.getLogger(CareApp.class);
+
+    private final AppConfig config;
+    private final Clock clock;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private CareMetrics metrics;
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    private HealthServer health;
+    private volatile boolean failed;
+
+    public CareApp(AppConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /** @param clock what every care decision reads as "now" (service hours, the 24-hour window); tests pass their own */
+    public CareApp(AppConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public synchronized CareApp start() {
+        if (streams != null) {
+            throw new IllegalStateException("already started");
+        }
+        PrometheusMeterRegistry meters = HealthServer.newMeterRegistry();
+        metrics = new CareMetrics(meters);
+        CareConfig care = CareConfig.from(config, metrics, clock);
+        String host = config.get(HEALTH_HOST, "127.0.0.1");
+        health = new HealthServer(host, config.getInt(HEALTH_PORT, DEFAULT_HEALTH_PORT), meters);
+        Properties properties = streamsProperties(config, care, health.port());
+        checkCoPartitioned(care.topics(), properties);
+        Topology topology = CareTopology.build(care);
+        log.info("Care topology:\n{}", topology.describe());
+
+        streams = new KafkaStreams(topology, properties);
+        streams.setUncaughtExceptionHandler(exception -> {
+            log.error("Stream thread failed; replacing it", exception);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            log.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.ERROR) {
+                failed = true;
+            }
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                terminated.countDown();
+            }
+        });
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+        health.check("kafka-streams", () -> {
+            KafkaStreams.State state = streams.state();
+            boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+            return new HealthServer.Health(up, state.name());
+        });
+        health.start();
+        streams.start();
+        log.info("Care {} started: health and metrics on http://{}:{}/", properties.get(StreamsConfig.APPLICATION_ID_CONFIG),
+                host, health.port());
+        return this;
+    }
+
+    static Properties streamsProperties(AppConfig config, CareConfig care, int healthPort) {
+        Properties properties = new Properties();
+        properties.putAll(config.withPrefix("kafka."));
+        properties.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+        String applicationId = config.get(APPLICATION_ID, DEFAULT_APPLICATION_ID);
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        String instance = healthPort > 0 ? Integer.toString(healthPort) : UUID.randomUUID().toString();
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, config.get(STATE_DIR,
+                Path.of(System.getProperty("java.io.tmpdir"), "appcare-care", applicationId + "-" + instance).toString()));
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        care.serdeConfig().forEach(properties::put);
+        return properties;
+    }
+
+    /** The three phone-keyed inputs meet in one task: a conversation is only whole if they agree on partitions. */
+    static void checkCoPartitioned(CareTopics topics, Properties properties) {
+        Map<String, TopicDescription> descriptions;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                properties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
+            descriptions = admin.describeTopics(topics.phoneKeyed()).allTopicNames().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe care's input topics " + topics.phoneKeyed()
+                    + " (create them first: appcare topics create): " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer within 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        Map<String, Integer> counts = descriptions.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().partitions().size()));
+        if (counts.values().stream().distinct().count() > 1) {
+            throw new IllegalStateException("care's phone-keyed topics must have the same partition count, but have "
+                    + counts);
+        }
+    }
+
+    public boolean awaitTermination() throws InterruptedException {
+        terminated.await();
+        return failed;
+    }
+
+    public synchronized KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    public synchronized CareMetrics metrics() {
+        return metrics;
+    }
+
+    public synchronized void stop() {
+        if (streams != null) {
+            if (!streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
+                log.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
+            }
+            streamsMetrics.close();
+        }
+        if (health != null) {
+            health.close();
+        }
+        terminated.countDown();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,159 @@
+package dev.appcare.care.streams;
+
+import dev.appcare.avro.CareAgentReply;
+import dev.appcare.avro.CareHandoff;
+import dev.appcare.avro.CareInboundMessage;
+import dev.appcare.avro.Correlation;
+import dev.appcare.avro.DeadLetter;
+import dev.appcare.avro.FlightLegEnd;
+import dev.appcare.avro.FlightStatus;
+import dev.appcare.avro.FlightStatusEvent;
+import dev.appcare.avro.InboundType;
+import dev.appcare.avro.MessageKind;
+import dev.appcare.avro.PassengerSegment;
+import dev.appcare.avro.Priority;
+import dev.appcare.avro.SegmentStatus;
+import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.care.CareConfig;
+import dev.appcare.care.MutableClock;
+import dev.appcare.model.Keys;
+import dev.appcare.model.serde.AvroSerde;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** Care's real topology in a {@link TopologyTestDriver}, with the scenario's clock as care's and the driver's clock. */
+final class CareDriver implements AutoCloseable {
+    static final ZoneId AMSTERDAM = ZoneId.of("Europe/Amsterdam");
+    private static final AtomicInteger SCOPES = new AtomicInteger();
+
+    final MutableClock clock;
+    final CareConfig config;
+    final TopologyTestDriver driver;
+    private final Map<String, Object> serde;
+    private final TestInputTopic<String, byte[]> inbound;
+    private final TestInputTopic<String, byte[]> agentReplies;
+    private final TestInputTopic<String, byte[]> requestsIn;
+    private final TestInputTopic<String, byte[]> flights;
+    private final TestInputTopic<String, byte[]> segments;
+    private final TestOutputTopic<String, WhatsAppRequest> requestsOut;
+    private final TestOutputTopic<String, CareHandoff> handoffs;
+    private final TestOutputTopic<String, DeadLetter> deadLetters;
+    private int wamids;
+
+    CareDriver(Instant start) {
+        clock = new MutableClock(start);
+        serde = Map.of("schema.registry.url", "mock://care-driver-" + SCOPES.incrementAndGet());
+        config = CareConfig.defaults((String) serde.get("schema.registry.url")).withClock(clock);
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "care-test");
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "care-driver-" + SCOPES.get()).toString());
+        driver = new TopologyTestDriver(CareTopology.build(config), properties, start);
+        var topics = config.topics();
+        StringSerializer keys = new StringSerializer();
+        ByteArraySerializer bytes = new ByteArraySerializer();
+        inbound = driver.createInputTopic(topics.inbound(), keys, bytes);
+        agentReplies = driver.createInputTopic(topics.agentReply(), keys, bytes);
+        requestsIn = driver.createInputTopic(topics.whatsappRequest(), keys, bytes);
+        flights = driver.createInputTopic(topics.flightStatus(), keys, bytes);
+        segments = driver.createInputTopic(topics.passengerSegment(), keys, bytes);
+        StringDeserializer keyReader = new StringDeserializer();
+        requestsOut = driver.createOutputTopic(topics.whatsappRequest(), keyReader,
+                AvroSerde.forValues(WhatsAppRequest.class, serde).deserializer());
+        handoffs = driver.createOutputTopic(topics.handoff(), keyReader, AvroSerde.forValues(CareHandoff.class, serde).deserializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetters(), keyReader, AvroSerde.forValues(DeadLetter.class, serde).deserializer());
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends SpecificRecord> byte[] bytes(String topic, T value) {
+        return AvroSerde.forValues((Class<T>) value.getClass(), serde).serializer().serialize(topic, value);
+    }
+
+    /** The traveller writes now (by the scenario clock); returns the wamid. */
+    String text(String phone, String text) {
+        return inbound(phone, InboundType.TEXT, text, null);
+    }
+
+    String inbound(String phone, InboundType type, String text, dev.appcare.avro.MediaReference media) {
+        String wamid = "wamid.test-" + (++wamids);
+        inbound(CareInboundMessage.newBuilder().setWamid(wamid).setFrom(phone).setReceivedAt(clock.instant())
+                .setType(type).setText(text).setMedia(media).build());
+        return wamid;
+    }
+
+    void inbound(CareInboundMessage message) {
+        inbound.pipeInput(message.getFrom(), bytes(config.topics().inbound(), message), clock.instant());
+    }
+
+    void rawInbound(String key, byte[] value) {
+        inbound.pipeInput(key, value, clock.instant());
+    }
+
+    void agentReply(String phone, String replyId, String text, boolean close) {
+        CareAgentReply reply = CareAgentReply.newBuilder().setReplyId(replyId).setPhone(phone).setAgentId("desk-7")
+                .setText(text).setWrittenAt(clock.instant()).setCloseConversation(close).build();
+        agentReplies.pipeInput(phone, bytes(config.topics().agentReply(), reply), clock.instant());
+    }
+
+    /** A notification AppCare sent this number for this traveller (as the notifier would). */
+    void sent(String phone, String travellerKey, String flightKey, String language, MessageKind kind, String template) {
+        WhatsAppRequest request = WhatsAppRequest.newBuilder().setMessageId(kind.name().toLowerCase() + "-" + travellerKey)
+                .setKind(kind).setRecipient(phone).setTemplateName(template).setLanguage(language).setParameters(List.of())
+                .setPriority(Priority.NORMAL).setCreatedAt(clock.instant()).setExpiresAt(clock.instant().plus(Duration.ofHours(3)))
+                .setCorrelation(Correlation.newBuilder().setTravellerKey(travellerKey).setFlightKey(flightKey).build()).build();
+        requestsIn.pipeInput(phone, bytes(config.topics().whatsappRequest(), request), clock.instant());
+    }
+
+    void booked(String travellerKey, String flightKey) {
+        PassengerSegment segment = PassengerSegment.newBuilder().setTravellerKey(travellerKey).setFlightKey(flightKey)
+                .setStatus(SegmentStatus.ACTIVE).setGivenName("Anna").setUpdatedAt(clock.instant()).build();
+        segments.pipeInput(Keys.segmentKey(travellerKey, flightKey), bytes(config.topics().passengerSegment(), segment),
+                clock.instant());
+    }
+
+    void flight(String flightKey, FlightStatus status, Instant scheduled, Instant estimated, String gate) {
+        FlightStatusEvent event = FlightStatusEvent.newBuilder().setEventId("evt-" + flightKey + "-" + status)
+                .setEventTime(clock.instant()).setSequence(1).setFlightKey(flightKey).setCarrier(flightKey.substring(0, 2))
+                .setFlightNumber(flightKey.substring(2, flightKey.indexOf('/')))
+                .setOriginDate(LocalDate.parse(flightKey.split("/")[1]))
+                .setDeparture(FlightLegEnd.newBuilder().setAirport("AMS").setTimeZone("Europe/Amsterdam").setScheduled(scheduled)
+                        .setEstimated(estimated).setGate(gate).build())
+                .setArrival(FlightLegEnd.newBuilder().setAirport("LHR").setTimeZone("Europe/London")
+                        .setScheduled(scheduled.plus(Duration.ofMinutes(80))).build())
+                .setStatus(status).build();
+        flights.pipeInput(flightKey, bytes(config.topics().flightStatus(), event), clock.instant());
+    }
+
+    /** Care's requests (the notifications piped in with {@link #sent} are left out). */
+    List<WhatsAppRequest> careRequests() {
+        return requestsOut.readValuesToList().stream().filter(r -> r.getKind() == MessageKind.CARE_REPLY).toList();
+    }
+
+    List<CareHandoff> handoffs() {
+        return handoffs.readValuesToList();
+    }
+
+    List<DeadLetter> deadLetters() {
+        return deadLetters.readValuesToList();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

@@ -2,6 +2,8 @@ package dev.appcare.notifier;
 
 import dev.appcare.model.runtime.AppConfig;
 import dev.appcare.model.runtime.HealthServer;
+import dev.appcare.model.topics.ErasureBound;
+import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.notifier.streams.DeadLetterProcessingExceptionHandler;
 import dev.appcare.notifier.streams.NotifierMetrics;
 import dev.appcare.notifier.streams.NotifierTopology;
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -131,6 +134,11 @@ public final class NotifierApp implements AutoCloseable {
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         properties.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, notifier.topics().deadLetters());
         notifier.serdeConfig().forEach(properties::put);
+        // Changelogs get the settings of the contract's compacted topics, so an erasure reaches them within
+        // the same bound (segment.ms, max.compaction.lag.ms, dirty ratio, tombstone retention).
+        ErasureBound erasure = ErasureBound.from(config);
+        properties.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_MS_CONFIG), Long.toString(erasure.segment().toMillis()));
+        TopicSpec.compactionConfigs(erasure).forEach((key, value) -> properties.putIfAbsent(StreamsConfig.topicPrefix(key), value));
         return properties;
     }
 

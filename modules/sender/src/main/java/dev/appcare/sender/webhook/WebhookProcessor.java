@@ -134,13 +134,11 @@ public final class WebhookProcessor {
         events.accept("status");
         long seconds = status.path("timestamp").asLong(0);
         Instant at = seconds > 0 ? Instant.ofEpochSecond(seconds) : Instant.ofEpochMilli(clock.getAsLong());
-        String recipient = text(status.get("recipient_id"));
         DeliveryStatus record = DeliveryStatus.newBuilder()
                 .setMessageId(messageId)
                 .setStatus(state)
                 .setAt(at)
                 .setWamid(wamid)
-                .setRecipient(recipient == null ? null : "+" + recipient.replaceAll("[^0-9]", ""))
                 .setErrorCode(code)
                 .setErrorTitle(title)
                 .build();

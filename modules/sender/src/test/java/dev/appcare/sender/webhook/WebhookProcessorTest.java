@@ -60,7 +60,7 @@ class WebhookProcessorTest {
         DeliveryStatus sent = statuses.get(0);
         assertThat(sent.getMessageId()).isEqualTo("msg-webhook-status-sent.json");
         assertThat(sent.getWamid()).isEqualTo("wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=");
-        assertThat(sent.getRecipient()).isEqualTo("+16505551234");
+        assertThat(sent.getRecipient()).as("the phone number is not copied into the 30-day status history").isNull();
         assertThat(sent.getAt()).isEqualTo(Instant.ofEpochSecond(1750030073));
         assertThat(statuses.get(3).getErrorCode()).isEqualTo(131049);
         assertThat(statuses.get(4).getErrorCode()).isEqualTo(131047);

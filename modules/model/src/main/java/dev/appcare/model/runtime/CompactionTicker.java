@@ -7,10 +7,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -34,7 +39,8 @@ public final class CompactionTicker implements AutoCloseable {
     private static final byte[] KEY = Keys.COMPACTION_TICK.getBytes(StandardCharsets.UTF_8);
 
     private final Producer<byte[], byte[]> producer;
-    private final List<String> topics;
+    private final Supplier<List<String>> topics;
+    private final AutoCloseable resources;
     private final Duration interval;
     private final AtomicLong ticks = new AtomicLong();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -45,26 +51,61 @@ public final class CompactionTicker implements AutoCloseable {
 
     /** A ticker with its own producer, from the role's Kafka client settings (its {@code kafka.*} keys). */
     public static CompactionTicker start(Map<String, Object> clientConfig, List<String> topics, ErasureBound erasure) {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-        config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "appcare-compaction-ticker");
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        CompactionTicker ticker = new CompactionTicker(new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()),
-                topics, erasure.tickInterval());
+        List<String> fixed = List.copyOf(topics);
+        return start(producer(clientConfig), () -> fixed, () -> { }, erasure);
+    }
+
+    /**
+     * A ticker for the compacted topics whose names start with {@code prefix} and end with {@code suffix},
+     * listed again at every tick: the notifier's changelogs ({@code <application.id>-...-changelog}), which
+     * Kafka Streams creates when it first runs. An application owns its changelogs, and a tombstone keyed
+     * {@link Keys#COMPACTION_TICK} restores as the deletion of a key no store has.
+     */
+    public static CompactionTicker startForPrefix(Map<String, Object> clientConfig, String prefix, String suffix, ErasureBound erasure) {
+        Map<String, Object> adminConfig = new HashMap<>(clientConfig);
+        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
+        Admin admin = Admin.create(adminConfig);
+        Supplier<List<String>> topics = () -> {
+            try {
+                return admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                        .filter(t -> t.startsWith(prefix) && t.endsWith(suffix)).sorted().toList();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("cannot list topics: " + e, e);
+            }
+        };
+        return start(producer(clientConfig), topics, admin, erasure);
+    }
+
+    private static CompactionTicker start(Producer<byte[], byte[]> producer, Supplier<List<String>> topics, AutoCloseable resources,
+                                          ErasureBound erasure) {
+        CompactionTicker ticker = new CompactionTicker(producer, topics, resources, erasure.tickInterval());
         ticker.timer.scheduleWithFixedDelay(ticker::tickSafely, 0, erasure.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
         return ticker;
     }
 
-    CompactionTicker(Producer<byte[], byte[]> producer, List<String> topics, Duration interval) {
+    private static Producer<byte[], byte[]> producer(Map<String, Object> clientConfig) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.keySet().retainAll(ProducerConfig.configNames());
+        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "appcare-compaction-ticker");
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    CompactionTicker(Producer<byte[], byte[]> producer, Supplier<List<String>> topics, AutoCloseable resources, Duration interval) {
         this.producer = producer;
-        this.topics = List.copyOf(topics);
+        this.topics = topics;
+        this.resources = resources;
         this.interval = interval;
     }
 
     /** Appends one tick to every partition of every topic; returns how many were sent. */
     public int tick() {
         int sent = 0;
-        for (String topic : topics) {
+        for (String topic : topics.get()) {
             for (PartitionInfo partition : producer.partitionsFor(topic)) {
                 producer.send(new ProducerRecord<>(topic, partition.partition(), KEY, null));
                 sent++;
@@ -80,7 +121,7 @@ public final class CompactionTicker implements AutoCloseable {
             tick();
         } catch (RuntimeException e) {
             // Kafka down: the next interval tries again; erasures wait for the next roll, nothing is lost.
-            log.warn("Compaction tick on {} failed, retrying in {}: {}", topics, interval, e.toString());
+            log.warn("Compaction tick failed, retrying in {}: {}", interval, e.toString());
         }
     }
 
@@ -93,5 +134,10 @@ public final class CompactionTicker implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         producer.close(Duration.ofSeconds(5));
+        try {
+            resources.close();
+        } catch (Exception e) {
+            log.warn("Closing the ticker's admin client failed: {}", e.toString());
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.appcare.optin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.BookingLife;
 import dev.appcare.model.runtime.AppConfig;
 import dev.appcare.model.runtime.CompactionTicker;
 import dev.appcare.model.runtime.HealthServer;
@@ -52,6 +53,7 @@ public final class OptinApp implements AutoCloseable {
 
     private final OptinSettings settings;
     private final ErasureBound erasure;
+    private final Duration bookingMargin;
     private final PrometheusMeterRegistry metrics;
     private final Clock clock;
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -73,6 +75,7 @@ public final class OptinApp implements AutoCloseable {
     OptinApp(AppConfig config, PrometheusMeterRegistry metrics, Clock clock) {
         this.settings = OptinSettings.from(config);
         this.erasure = ErasureBound.from(config);
+        this.bookingMargin = config.getDuration("optin.preference.margin", BookingLife.DEFAULT_MARGIN);
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -109,7 +112,7 @@ public final class OptinApp implements AutoCloseable {
                     new ConfirmationRequests(catalogue, settings.confirmationTimeToLive(), settings.preferenceTopic()),
                     preferenceSerde.serializer(), requestSerde.serializer(), settings.preferenceTopic(),
                     settings.requestTopic(), settings.writeTimeout(), settings.readTimeout(), clock, metrics);
-            api = new OptinHttpApi(settings, service, new OptInRequestParser(catalogue, clock),
+            api = new OptinHttpApi(settings, service, new OptInRequestParser(catalogue, clock, bookingMargin),
                     new PreferenceJson(new ObjectMapper(), catalogue), metrics, this::health);
             api.start();
             started.add(0, () -> api.stop(SHUTDOWN_GRACE));

@@ -2,6 +2,7 @@ package dev.appcare.optin;
 
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.BookingLife;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -77,9 +78,10 @@ final class OptinService {
         }
     }
 
+    /** The traveller's preference; none once its booking's life is over (a recycled reference reads blank). */
     Optional<TravellerPreference> read(TravellerKey traveller) {
         catchUp(traveller);
-        return view.get(traveller.key());
+        return view.get(traveller.key()).filter(p -> !BookingLife.isOver(p, clock.instant()));
     }
 
     OptInResult optIn(TravellerKey traveller, OptInRequest request) {

@@ -91,8 +91,8 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Starts a broker whose client listener only speaks SASL_PLAINTEXT with the PLAIN mechanism and runs
-     * the standard authorizer (the kit's setup: user {@value #SASL_USER} is a super user). A client without
+     * Starts a broker whose listeners (clients and controller) only speak SASL_PLAINTEXT with the PLAIN
+     * mechanism and run the standard authorizer (the kit's setup: user {@value #SASL_USER} is a super user). A client without
      * {@link #clientSecurityConfig()} cannot connect: that is what the secured-cluster tests rely on.
      */
     public static KafkaBroker startSecured(Map<String, String> extraBrokerConfig) {
@@ -108,6 +108,8 @@ public final class KafkaBroker implements AutoCloseable {
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
                     .setBrokerSecurityProtocol(protocol)
+                    // The kit's authorizer admits the controller connection only as its SASL super user.
+                    .setControllerSecurityProtocol(protocol)
                     .setBaseDirectory(dataDirectory())
                     .build();
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);

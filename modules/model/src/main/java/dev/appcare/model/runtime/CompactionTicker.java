@@ -82,7 +82,10 @@ public final class CompactionTicker implements AutoCloseable {
     private static CompactionTicker start(Producer<byte[], byte[]> producer, Supplier<List<String>> topics, AutoCloseable resources,
                                           ErasureBound erasure) {
         CompactionTicker ticker = new CompactionTicker(producer, topics, resources, erasure.tickInterval());
-        ticker.timer.scheduleWithFixedDelay(ticker::tickSafely, 0, erasure.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
+        // The first tick one interval after start: a partition written since the last tick needs none, and a
+        // short-lived process (a test, a tool) adds nothing to the topic.
+        long interval = erasure.tickInterval().toMillis();
+        ticker.timer.scheduleWithFixedDelay(ticker::tickSafely, interval, interval, TimeUnit.MILLISECONDS);
         return ticker;
     }
 

@@ -67,6 +67,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        kafka.appConfig(); // resolves --config, the environment and the options into the two fields used below
         String run = HexFormat.of().formatHex(UUID.randomUUID().toString().getBytes(), 0, 3).toUpperCase();
         String apiKey = "demo-key-" + UUID.randomUUID() + UUID.randomUUID();
         String token = "demo-token-" + UUID.randomUUID();

@@ -2,7 +2,6 @@ package dev.appcare.app;
 
 import dev.appcare.model.registry.CompatibilityResult;
 import dev.appcare.model.registry.IncompatibleSchemaException;
-import dev.appcare.model.registry.RegistryClientConfig;
 import dev.appcare.model.registry.SchemaNotFoundException;
 import dev.appcare.model.registry.SchemaRegistryClient;
 import dev.appcare.model.registry.SchemaRegistryClients;
@@ -35,7 +34,7 @@ final class SchemasCommand {
 
         @Override
         public Integer call() {
-            SchemaRegistryClient registry = SchemaRegistryClients.forConfig(RegistryClientConfig.of(options.schemaRegistryUrl));
+            SchemaRegistryClient registry = SchemaRegistryClients.forConfig(options.registryConfig());
             int failures = 0;
             for (TopicSpec<?> topic : Topics.ALL) {
                 Schema schema = SpecificData.get().getSchema(topic.valueType());

@@ -1,7 +1,9 @@
 package dev.appcare.app;
 
+import dev.appcare.model.topics.ErasureBound;
 import dev.appcare.model.topics.TopicProvisioner;
 import dev.appcare.model.topics.Topics;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,10 +33,20 @@ final class TopicsCommand {
                 description = "Replication factor for new topics (default: min(3, brokers)).")
         short replicationFactor;
 
+        @Option(names = "--erasure-bound", defaultValue = "${env:APPCARE_ERASURE_BOUND:-PT24H}",
+                description = "An erased traveller is gone from every topic within this (ISO-8601, default: ${DEFAULT-VALUE});"
+                        + " sets segment.ms, max.compaction.lag.ms and the retention of topics with personal data (docs/privacy.md).")
+        Duration erasureBound;
+
+        @Option(names = "--tombstone-retention", defaultValue = "${env:APPCARE_ERASURE_TOMBSTONE_RETENTION:-P7D}",
+                description = "How long erasure tombstones stay readable: longer than any role may be down (default: ${DEFAULT-VALUE}).")
+        Duration tombstoneRetention;
+
         @Override
         public Integer call() throws Exception {
             try (Admin admin = Admin.create(kafka.adminConfig())) {
-                TopicProvisioner provisioner = new TopicProvisioner(admin, Topics.ALL, partitions, replicationFactor);
+                TopicProvisioner provisioner = new TopicProvisioner(admin, Topics.ALL, partitions, replicationFactor,
+                        new ErasureBound(erasureBound, tombstoneRetention));
                 List<TopicProvisioner.Step> steps = dryRun ? provisioner.plan() : provisioner.apply();
                 System.out.println(dryRun ? "Plan (dry run, nothing changed):" : "Done:");
                 steps.forEach(step -> System.out.println("  " + step));

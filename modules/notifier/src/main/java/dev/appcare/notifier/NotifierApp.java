@@ -1,7 +1,10 @@
 package dev.appcare.notifier;
 
 import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.model.runtime.CompactionTicker;
 import dev.appcare.model.runtime.HealthServer;
+import dev.appcare.model.topics.ErasureBound;
+import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.notifier.streams.DeadLetterProcessingExceptionHandler;
 import dev.appcare.notifier.streams.NotifierMetrics;
 import dev.appcare.notifier.streams.NotifierTopology;
@@ -20,6 +23,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -62,6 +67,7 @@ public final class NotifierApp implements AutoCloseable {
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private HealthServer health;
+    private CompactionTicker ticker;
     private volatile boolean failed;
 
     public NotifierApp(AppConfig config) {
@@ -117,6 +123,9 @@ public final class NotifierApp implements AutoCloseable {
         });
         health.start();
         streams.start();
+        // The changelogs are the notifier's own compacted topics: it keeps their partitions rolling (ErasureBound).
+        ticker = CompactionTicker.startForPrefix(clientConfig(properties), properties.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-",
+                "-changelog", ErasureBound.from(config));
         log.info("Notifier {} started: health and metrics on http://{}:{}/", properties.get(StreamsConfig.APPLICATION_ID_CONFIG),
                 host, health.port());
     }
@@ -139,6 +148,11 @@ public final class NotifierApp implements AutoCloseable {
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         properties.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, notifier.topics().deadLetters());
         notifier.serdeConfig().forEach(properties::put);
+        // Changelogs get the settings of the contract's compacted topics, so an erasure reaches them within
+        // the same bound (segment.ms, max.compaction.lag.ms, dirty ratio, tombstone retention).
+        ErasureBound erasure = ErasureBound.from(config);
+        properties.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_MS_CONFIG), Long.toString(erasure.segment().toMillis()));
+        TopicSpec.compactionConfigs(erasure).forEach((key, value) -> properties.putIfAbsent(StreamsConfig.topicPrefix(key), value));
         return properties;
     }
 
@@ -152,8 +166,10 @@ public final class NotifierApp implements AutoCloseable {
     static NotifierConfig resolvePartitions(NotifierConfig notifier, Properties properties) {
         NotifierTopics topics = notifier.topics();
         Map<String, TopicDescription> descriptions;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                properties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
+        Map<String, Object> adminConfig = new java.util.HashMap<>();
+        properties.forEach((key, value) -> adminConfig.put(key.toString(), value));
+        adminConfig.keySet().retainAll(AdminClientConfig.configNames()); // security settings included
+        try (Admin admin = Admin.create(adminConfig)) {
             descriptions = admin.describeTopics(topics.inputs()).allTopicNames().get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot describe the notifier's input topics " + topics.inputs()
@@ -172,6 +188,14 @@ public final class NotifierApp implements AutoCloseable {
         return notifier.withPartitions(flight, traveller).withInputPartitions(inputs);
     }
 
+    /** The plain Kafka client settings among the Streams properties (security, bootstrap...). */
+    static Map<String, Object> clientConfig(Properties properties) {
+        Map<String, Object> client = new java.util.HashMap<>();
+        properties.forEach((key, value) -> client.put(key.toString(), value));
+        client.keySet().retainAll(ProducerConfig.configNames());
+        return client;
+    }
+
     /** Blocks until Kafka Streams stops (closed, or failed for good); true if it failed. */
     public boolean awaitTermination() throws InterruptedException {
         terminated.await();
@@ -188,6 +212,9 @@ public final class NotifierApp implements AutoCloseable {
 
     /** Graceful shutdown: finishes and commits the records in flight, leaves the group, stops the endpoint. */
     public synchronized void stop() {
+        if (ticker != null) {
+            ticker.close();
+        }
         if (streams != null) {
             boolean closed = streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));

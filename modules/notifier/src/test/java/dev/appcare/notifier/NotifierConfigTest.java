@@ -83,6 +83,22 @@ class NotifierConfigTest {
     }
 
     @Test
+    void shouldGiveTheChangelogsTheErasureBoundOfTheContractsCompactedTopics() {
+        AppConfig app = AppConfig.of(Map.of("schema.registry.url", "http://r", "erasure.bound", "PT8H"));
+        NotifierConfig config = NotifierConfig.from(app, NotifierMetrics.detached());
+
+        Properties properties = NotifierApp.streamsProperties(app, config, 8090);
+
+        // B = 8 h: segments roll after B/8, the cleaner must act after B/4, tombstones stay 7 days.
+        assertThat(properties).containsEntry("topic.segment.ms", String.valueOf(3_600_000L))
+                .containsEntry("topic.max.compaction.lag.ms", String.valueOf(7_200_000L))
+                .containsEntry("topic.min.cleanable.dirty.ratio", "0.5")
+                .containsEntry("topic.delete.retention.ms", String.valueOf(7L * 24 * 3_600_000));
+        assertThat(NotifierApp.streamsProperties(AppConfig.of(Map.of("schema.registry.url", "http://r")), config, 8090))
+                .containsEntry("topic.max.compaction.lag.ms", String.valueOf(6L * 3_600_000));
+    }
+
+    @Test
     void shouldBuildTheCommandsConfigurationFromFileEnvironmentAndOptions(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("notifier.properties");
         Files.writeString(file, "kafka.bootstrap.servers=file:9092\nnotifier.health.port=1\nnotifier.delay.threshold=PT30M\n");

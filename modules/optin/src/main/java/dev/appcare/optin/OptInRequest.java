@@ -2,6 +2,7 @@ package dev.appcare.optin;
 
 import dev.appcare.avro.ConsentEvidence;
 import dev.appcare.avro.MessageKind;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -13,8 +14,13 @@ import java.util.List;
  * @param kinds     the kinds of message wanted, without duplicates, in the enum's order
  * @param consent   evidence of the consent (instants truncated to milliseconds, as Avro keeps them)
  */
-record OptInRequest(String phoneE164, String locale, List<MessageKind> kinds, ConsentEvidence consent) {
+record OptInRequest(String phoneE164, String locale, List<MessageKind> kinds, ConsentEvidence consent, Instant validUntil) {
     OptInRequest {
         kinds = List.copyOf(kinds);
+    }
+
+    /** Not bound to a booking's life (no last departure given). */
+    OptInRequest(String phoneE164, String locale, List<MessageKind> kinds, ConsentEvidence consent) {
+        this(phoneE164, locale, kinds, consent, null);
     }
 }

@@ -3,6 +3,7 @@ package dev.appcare.optin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.appcare.avro.ConsentEvidence;
 import dev.appcare.avro.MessageKind;
+import dev.appcare.model.BookingLife;
 import dev.appcare.model.templates.TemplateCatalogue;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +29,8 @@ import java.util.regex.Pattern;
  *   "phone": "+31 6 12345678",          // or a national number together with "region": "NL"
  *   "locale": "nl_NL",                   // nl-NL is fine too; must resolve to a template language
  *   "kinds": ["DELAY", "GATE_CHANGE"],
- *   "consent": {"givenAt": "2026-11-01T10:15:30Z", "channel": "booking-web", "textVersion": "wa-optin-v3"}
+ *   "consent": {"givenAt": "2026-11-01T10:15:30Z", "channel": "booking-web", "textVersion": "wa-optin-v3"},
+ *   "lastDeparture": "2026-11-23T18:40:00Z"   // optional: the booking's last flight; the preference ends a margin after it
  * }
  * }</pre>
  */
@@ -38,17 +40,24 @@ final class OptInRequestParser {
     /** How far in the future a consent time may be, for clocks that are a little off. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
-    private static final Set<String> FIELDS = Set.of("phone", "region", "locale", "kinds", "consent");
+    private static final Set<String> FIELDS = Set.of("phone", "region", "locale", "kinds", "consent", "lastDeparture");
     private static final Set<String> CONSENT_FIELDS = Set.of("givenAt", "channel", "textVersion");
     private static final Pattern LOCALE = Pattern.compile("[a-z]{2,3}(_[A-Z]{2})?");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}");
 
     private final TemplateCatalogue catalogue;
     private final Clock clock;
+    private final Duration bookingMargin;
 
     OptInRequestParser(TemplateCatalogue catalogue, Clock clock) {
+        this(catalogue, clock, BookingLife.DEFAULT_MARGIN);
+    }
+
+    /** @param bookingMargin how long after {@code lastDeparture} the preference stays valid ({@link BookingLife}) */
+    OptInRequestParser(TemplateCatalogue catalogue, Clock clock, Duration bookingMargin) {
         this.catalogue = catalogue;
         this.clock = clock;
+        this.bookingMargin = bookingMargin;
     }
 
     OptInRequest parse(JsonNode body) {
@@ -58,7 +67,7 @@ final class OptInRequestParser {
         }
         body.fieldNames().forEachRemaining(name -> {
             if (!FIELDS.contains(name)) {
-                invalid.add(new InvalidParam(name, "is not a known field (known: phone, region, locale, kinds, consent)"));
+                invalid.add(new InvalidParam(name, "is not a known field (known: phone, region, locale, kinds, consent, lastDeparture)"));
             }
         });
 
@@ -77,11 +86,20 @@ final class OptInRequestParser {
         String locale = locale(body, invalid);
         List<MessageKind> kinds = kinds(body, invalid);
         ConsentEvidence consent = consent(body, invalid);
+        Instant lastDeparture = null;
+        String rawLastDeparture = optionalText(body, "lastDeparture", "lastDeparture", invalid);
+        if (rawLastDeparture != null) {
+            try {
+                lastDeparture = OffsetDateTime.parse(rawLastDeparture).toInstant().truncatedTo(ChronoUnit.MILLIS);
+            } catch (DateTimeParseException e) {
+                invalid.add(new InvalidParam("lastDeparture", "must be an ISO-8601 date-time with offset, e.g. 2026-11-23T18:40:00Z"));
+            }
+        }
 
         if (!invalid.isEmpty()) {
             throw ProblemException.invalid(invalid);
         }
-        return new OptInRequest(phoneE164, locale, kinds, consent);
+        return new OptInRequest(phoneE164, locale, kinds, consent, BookingLife.validUntil(lastDeparture, bookingMargin));
     }
 
     private String locale(JsonNode body, List<InvalidParam> invalid) {

@@ -3,11 +3,14 @@ package dev.appcare.optin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.BookingLife;
 import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.model.runtime.CompactionTicker;
 import dev.appcare.model.runtime.HealthServer;
 import dev.appcare.model.runtime.HealthServer.Health;
 import dev.appcare.model.serde.AvroSerde;
 import dev.appcare.model.templates.TemplateCatalogue;
+import dev.appcare.model.topics.ErasureBound;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>Input: HTTP calls, and {@code traveller.preference.v1} (its own writes, and the sender's opt-outs
  * after a STOP). Output: {@code traveller.preference.v1} and {@code notify.whatsapp-request.v1}.
  * State: only the in-memory table of {@link PreferenceView}, rebuilt from {@code traveller.preference.v1}
- * on start; {@link #stateSnapshot()} shows it for audits and erasure checks.
+ * on start. It also runs the {@link CompactionTicker} of {@code traveller.preference.v1} (every
+ * {@code erasure.bound}/16), which makes the erasure bound hold on quiet partitions; {@link #stateSnapshot()} shows it for audits and erasure checks.
  *
  * <p>Run it with {@code appcare optin --config optin.properties} ({@link OptinCommand}); configuration
  * keys are in docs/optin-api.md.
@@ -48,6 +52,8 @@ public final class OptinApp implements AutoCloseable {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
     private final OptinSettings settings;
+    private final ErasureBound erasure;
+    private final Duration bookingMargin;
     private final PrometheusMeterRegistry metrics;
     private final Clock clock;
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -68,6 +74,8 @@ public final class OptinApp implements AutoCloseable {
 
     OptinApp(AppConfig config, PrometheusMeterRegistry metrics, Clock clock) {
         this.settings = OptinSettings.from(config);
+        this.erasure = ErasureBound.from(config);
+        this.bookingMargin = config.getDuration("optin.preference.margin", BookingLife.DEFAULT_MARGIN);
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -97,12 +105,14 @@ public final class OptinApp implements AutoCloseable {
             writer = track(new PreferenceWriter(settings.kafkaClientConfig(), settings.transactionalId(),
                     settings.writeTimeout(), metrics));
             writer.start();
+            // The owner of traveller.preference.v1 keeps its partitions rolling, so erasures are cleaned in time.
+            track(CompactionTicker.start(settings.kafkaClientConfig(), List.of(settings.preferenceTopic()), erasure));
 
             OptinService service = new OptinService(view, writer,
                     new ConfirmationRequests(catalogue, settings.confirmationTimeToLive(), settings.preferenceTopic()),
                     preferenceSerde.serializer(), requestSerde.serializer(), settings.preferenceTopic(),
                     settings.requestTopic(), settings.writeTimeout(), settings.readTimeout(), clock, metrics);
-            api = new OptinHttpApi(settings, service, new OptInRequestParser(catalogue, clock),
+            api = new OptinHttpApi(settings, service, new OptInRequestParser(catalogue, clock, bookingMargin),
                     new PreferenceJson(new ObjectMapper(), catalogue), metrics, this::health);
             api.start();
             started.add(0, () -> api.stop(SHUTDOWN_GRACE));

@@ -3,6 +3,7 @@ package dev.appcare.optin;
 import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.BookingLife;
 import dev.appcare.model.consent.Consent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -79,9 +80,10 @@ final class OptinService {
         }
     }
 
+    /** The traveller's preference; none once its booking's life is over (a recycled reference reads blank). */
     Optional<TravellerPreference> read(TravellerKey traveller) {
         catchUp(traveller);
-        return view.get(traveller.key());
+        return view.get(traveller.key()).filter(p -> !BookingLife.isOver(p, clock.instant()));
     }
 
     OptInResult optIn(TravellerKey traveller, OptInRequest request) {

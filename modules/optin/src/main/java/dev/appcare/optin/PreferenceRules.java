@@ -2,6 +2,7 @@ package dev.appcare.optin;
 
 import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.TravellerPreference;
+import dev.appcare.model.BookingLife;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -10,7 +11,9 @@ import java.time.temporal.ChronoUnit;
  * Kafka: the service reads the current state, asks these rules, and writes what they decide.
  *
  * <ul>
- *   <li>No preference yet: a new opt-in, confirmed to the traveller on WhatsApp.</li>
+ *   <li>No preference yet, or one whose booking's life is over ({@link BookingLife}: booking references are
+ *       recycled, so an earlier traveller's preference and opt-out do not carry over): a new opt-in,
+ *       confirmed to the traveller on WhatsApp.</li>
  *   <li>Opted out: opting in again needs consent given <em>after</em> the opt-out (a booking site
  *       re-sending the original consent must not undo a STOP); it is then a new opt-in, confirmed.</li>
  *   <li>Opted in: a change. Confirmed only if the phone number changed (the new number has not been
@@ -57,7 +60,8 @@ final class PreferenceRules {
     private PreferenceRules() {
     }
 
-    static Decision optIn(String travellerKey, TravellerPreference current, OptInRequest request, Instant now) {
+    static Decision optIn(String travellerKey, TravellerPreference stored, OptInRequest request, Instant now) {
+        TravellerPreference current = stored == null || BookingLife.isOver(stored, now) ? null : stored;
         TravellerPreference next = TravellerPreference.newBuilder()
                 .setTravellerKey(travellerKey)
                 .setPhoneE164(request.phoneE164())
@@ -68,6 +72,7 @@ final class PreferenceRules {
                 .setOptedOutAt(null)
                 .setOptOutSource(null)
                 .setUpdatedAt(now.truncatedTo(ChronoUnit.MILLIS))
+                .setValidUntil(request.validUntil())
                 .build();
         if (current == null) {
             return new Decision(Outcome.CREATED, next, true);

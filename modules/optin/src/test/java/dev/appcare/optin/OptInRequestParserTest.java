@@ -1,6 +1,7 @@
 package dev.appcare.optin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,6 +38,16 @@ class OptInRequestParserTest {
         assertThat(request.consent().getGivenAt()).isEqualTo(Instant.parse("2026-11-01T10:15:30.123Z"));
         assertThat(request.consent().getChannel()).isEqualTo("booking-web");
         assertThat(request.consent().getTextVersion()).isEqualTo("wa-optin-v3");
+    }
+
+    @Test
+    void shouldBindThePreferenceToTheBookingsLastDepartureWhenGiven() throws Exception {
+        assertThat(parser.parse(valid()).validUntil()).isNull();
+        ObjectNode body = valid();
+        body.put("lastDeparture", "2026-11-23T19:40:00+01:00");
+        assertThat(parser.parse(body).validUntil()).isEqualTo(Instant.parse("2026-11-25T18:40:00Z")); // + 2 days
+        body.put("lastDeparture", "next tuesday");
+        assertThatThrownBy(() -> parser.parse(body)).isInstanceOf(ProblemException.class);
     }
 
     @Test

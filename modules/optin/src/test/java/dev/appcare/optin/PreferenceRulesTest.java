@@ -26,7 +26,7 @@ class PreferenceRulesTest {
         assertThat(decision.outcome()).isEqualTo(Outcome.CREATED);
         assertThat(decision.confirm()).isTrue();
         assertThat(decision.next()).isEqualTo(new TravellerPreference(KEY, "+31612345678", "nl_NL", OptInStatus.OPTED_IN,
-                List.of(MessageKind.DELAY, MessageKind.GATE_CHANGE), CONSENT, null, null, T0.plusSeconds(5)));
+                List.of(MessageKind.DELAY, MessageKind.GATE_CHANGE), CONSENT, null, null, T0.plusSeconds(5), null));
     }
 
     @Test
@@ -73,7 +73,7 @@ class PreferenceRulesTest {
 
         assertThat(optOut.outcome()).isEqualTo(Outcome.OPTED_OUT);
         assertThat(optOut.next()).isEqualTo(new TravellerPreference(KEY, "+31612345678", "nl_NL", OptInStatus.OPTED_OUT,
-                List.of(MessageKind.DELAY, MessageKind.GATE_CHANGE), CONSENT, T0.plusSeconds(3600), "api", T0.plusSeconds(3600)));
+                List.of(MessageKind.DELAY, MessageKind.GATE_CHANGE), CONSENT, T0.plusSeconds(3600), "api", T0.plusSeconds(3600), null));
     }
 
     @Test
@@ -96,7 +96,7 @@ class PreferenceRulesTest {
     @Test
     void shouldNotLetOldConsentUndoAnOptOut() {
         TravellerPreference stop = new TravellerPreference(KEY, "+31612345678", "nl_NL", OptInStatus.OPTED_OUT,
-                REQUEST.kinds(), CONSENT, T0.plusSeconds(100), "whatsapp-reply:STOP", T0.plusSeconds(100));
+                REQUEST.kinds(), CONSENT, T0.plusSeconds(100), "whatsapp-reply:STOP", T0.plusSeconds(100), null);
 
         Decision replayed = PreferenceRules.optIn(KEY, stop, REQUEST, T0.plusSeconds(200));
 
@@ -119,5 +119,29 @@ class PreferenceRulesTest {
         assertThat(again.next().getOptedOutAt()).isNull();
         assertThat(again.next().getOptOutSource()).isNull();
         assertThat(again.next().getConsent()).isEqualTo(fresh);
+    }
+
+    @Test
+    void shouldStartARecycledBookingReferenceBlank() {
+        // The earlier traveller opted in for a booking whose last flight left on T0 + 10 days, then said STOP.
+        java.time.Instant lastDeparture = T0.plus(java.time.Duration.ofDays(10));
+        OptInRequest earlier = new OptInRequest("+31612345678", "nl_NL", REQUEST.kinds(), CONSENT,
+                dev.appcare.model.BookingLife.validUntil(lastDeparture, java.time.Duration.ofDays(2)));
+        TravellerPreference stop = PreferenceRules.optOut(PreferenceRules.optIn(KEY, null, earlier, T0).next(),
+                T0.plusSeconds(100)).next();
+        // Months later the airline gives ABC123/1 to someone else, whose booking site sends its own consent.
+        java.time.Instant later = T0.plus(java.time.Duration.ofDays(90));
+        OptInRequest newcomer = new OptInRequest("+447400123456", "en_GB", List.of(MessageKind.DELAY),
+                new ConsentEvidence(later.minusSeconds(60), "booking-web", "v4"));
+
+        Decision decision = PreferenceRules.optIn(KEY, stop, newcomer, later);
+
+        assertThat(decision.outcome()).as("not STALE_CONSENT: the earlier traveller's opt-out does not carry over")
+                .isEqualTo(Outcome.CREATED);
+        assertThat(decision.confirm()).isTrue();
+        assertThat(decision.next().getPhoneE164()).isEqualTo("+447400123456");
+        assertThat(decision.next().getValidUntil()).isNull();
+        // Within the booking's life the same request is refused as before.
+        assertThat(PreferenceRules.optIn(KEY, stop, earlier, T0.plusSeconds(200)).outcome()).isEqualTo(Outcome.STALE_CONSENT);
     }
 }

@@ -123,7 +123,7 @@ public final class SenderApp implements AutoCloseable {
 
         if (config.webhookEnabled()) {
             WebhookProcessor processor = new WebhookProcessor(ledger, preferences, writer, 200_000, metrics::webhook, clock,
-                    Duration.ofSeconds(5));
+                    Duration.ofSeconds(5), config.webhookStopMaxAge());
             webhook = new WebhookServer(config.webhookHost(), config.webhookPort(), config.webhookPath(),
                     config.webhookMaxBodyBytes(), new SignatureVerifier(config.appSecret()), config.verifyToken(),
                     processor, metrics::webhook).start();

@@ -54,6 +54,7 @@ public record SenderConfig(
         int webhookPort,
         String webhookPath,
         int webhookMaxBodyBytes,
+        Duration webhookStopMaxAge,
         String healthHost,
         int healthPort) {
 
@@ -146,6 +147,7 @@ public record SenderConfig(
                 c.integer("sender.webhook.port", 8088),
                 c.string("sender.webhook.path", "/webhooks/whatsapp"),
                 c.integer("sender.webhook.max-body-bytes", 1024 * 1024),
+                c.duration("sender.webhook.stop.max-age", Duration.ofHours(24)),
                 c.string("sender.health.host", "127.0.0.1"),
                 c.integer("sender.health.port", 8089));
     }

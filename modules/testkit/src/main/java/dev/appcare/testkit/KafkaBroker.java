@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
@@ -61,15 +62,21 @@ public final class KafkaBroker implements AutoCloseable {
             // Topics are part of the contract and always created explicitly; a typo must fail, not create.
             Map.entry("auto.create.topics.enable", "false"));
 
+    /** The SASL/PLAIN user of {@link #startSecured}: the kit's super user (no ACLs needed). */
+    public static final String SASL_USER = "plain-admin";
+    public static final String SASL_PASSWORD = "plain-admin-secret";
+
     private final KafkaClusterTestKit cluster;
     private final String bootstrapServers;
+    private final Map<String, Object> securityConfig;
     private final Thread shutdownHook;
     private Admin admin;
     private boolean closed;
 
-    private KafkaBroker(KafkaClusterTestKit cluster, String bootstrapServers) {
+    private KafkaBroker(KafkaClusterTestKit cluster, String bootstrapServers, Map<String, Object> securityConfig) {
         this.cluster = cluster;
         this.bootstrapServers = bootstrapServers;
+        this.securityConfig = Map.copyOf(securityConfig);
         this.shutdownHook = new Thread(this::closeQuietly, "kafka-broker-shutdown");
     }
 
@@ -80,6 +87,19 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts a broker with extra broker settings (they win over the defaults). */
     public static KafkaBroker start(Map<String, String> extraBrokerConfig) {
+        return start(extraBrokerConfig, SecurityProtocol.PLAINTEXT);
+    }
+
+    /**
+     * Starts a broker whose listeners (clients and controller) only speak SASL_PLAINTEXT with the PLAIN
+     * mechanism and run the standard authorizer (the kit's setup: user {@value #SASL_USER} is a super user). A client without
+     * {@link #clientSecurityConfig()} cannot connect: that is what the secured-cluster tests rely on.
+     */
+    public static KafkaBroker startSecured(Map<String, String> extraBrokerConfig) {
+        return start(extraBrokerConfig, SecurityProtocol.SASL_PLAINTEXT);
+    }
+
+    private static KafkaBroker start(Map<String, String> extraBrokerConfig, SecurityProtocol protocol) {
         long started = System.nanoTime();
         KafkaClusterTestKit cluster = null;
         try {
@@ -87,6 +107,9 @@ public final class KafkaBroker implements AutoCloseable {
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
+                    .setBrokerSecurityProtocol(protocol)
+                    // The kit's authorizer admits the controller connection only as its SASL super user.
+                    .setControllerSecurityProtocol(protocol)
                     .setBaseDirectory(dataDirectory())
                     .build();
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
@@ -110,7 +133,11 @@ public final class KafkaBroker implements AutoCloseable {
             String bootstrap = cluster.brokers().values().stream()
                     .map(broker -> "127.0.0.1:" + broker.boundPort(listener))
                     .collect(Collectors.joining(","));
-            KafkaBroker broker = new KafkaBroker(cluster, bootstrap);
+            Map<String, Object> security = protocol == SecurityProtocol.PLAINTEXT ? Map.of() : Map.of(
+                    "security.protocol", protocol.name, "sasl.mechanism", "PLAIN",
+                    "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                            + SASL_USER + "\" password=\"" + SASL_PASSWORD + "\";");
+            KafkaBroker broker = new KafkaBroker(cluster, bootstrap, security);
             Runtime.getRuntime().addShutdownHook(broker.shutdownHook);
             log.info("Kafka broker ready at {} in {} ms", bootstrap,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -240,16 +267,21 @@ public final class KafkaBroker implements AutoCloseable {
         return admin;
     }
 
+    /** What a client needs besides {@code bootstrap.servers}: empty, or the SASL settings of {@link #startSecured}. */
+    public Map<String, Object> clientSecurityConfig() {
+        return securityConfig;
+    }
+
     /** Settings for an admin client of your own (a fresh, mutable map). */
     public Map<String, Object> adminProperties() {
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = new HashMap<>(securityConfig);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return props;
     }
 
     /** Producer settings without serializers (a fresh, mutable map): {@code acks=all}, idempotent. */
     public Map<String, Object> producerProperties() {
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = new HashMap<>(securityConfig);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -262,7 +294,7 @@ public final class KafkaBroker implements AutoCloseable {
      * committed records, since AppCare's pipeline writes with transactions.
      */
     public Map<String, Object> consumerProperties(String groupId) {
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = new HashMap<>(securityConfig);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -43,12 +43,20 @@ public final class TopicProvisioner {
     private final Collection<TopicSpec<?>> topics;
     private final int partitionsOverride;
     private final short replicationFactor;
+    private final ErasureBound erasure;
 
     /**
      * @param partitionsOverride partitions for every new topic, or 0 for each topic's default
      * @param replicationFactor  replication of new topics, or 0 for min(3, brokers in the cluster)
      */
     public TopicProvisioner(Admin admin, Collection<TopicSpec<?>> topics, int partitionsOverride, short replicationFactor) {
+        this(admin, topics, partitionsOverride, replicationFactor, ErasureBound.DEFAULT);
+    }
+
+    /** As above, with the topic settings that make {@code erasure} true. */
+    public TopicProvisioner(Admin admin, Collection<TopicSpec<?>> topics, int partitionsOverride, short replicationFactor,
+                            ErasureBound erasure) {
+        this.erasure = erasure;
         this.admin = admin;
         this.topics = List.copyOf(topics);
         this.partitionsOverride = partitionsOverride;
@@ -75,7 +83,7 @@ public final class TopicProvisioner {
             }
             List<String> differences = new ArrayList<>();
             Config actual = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
-            spec.configs().forEach((key, wanted) -> {
+            spec.configs(erasure).forEach((key, wanted) -> {
                 ConfigEntry entry = actual.get(key);
                 String value = entry == null ? null : entry.value();
                 if (!wanted.equals(value)) {
@@ -95,7 +103,7 @@ public final class TopicProvisioner {
         List<Step> steps = plan();
         Map<String, TopicSpec<?>> byName = topics.stream().collect(Collectors.toMap(TopicSpec::name, t -> t));
         var toCreate = steps.stream().filter(s -> s.action() == Action.CREATE)
-                .map(s -> byName.get(s.topic()).newTopic(s.partitions(), s.replicationFactor())).toList();
+                .map(s -> byName.get(s.topic()).newTopic(s.partitions(), s.replicationFactor(), erasure)).toList();
         if (!toCreate.isEmpty()) {
             var results = admin.createTopics(toCreate).values();
             for (var result : results.values()) {

@@ -21,9 +21,12 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param valueType    generated Avro class of the values
  * @param partitions   default partition count
  * @param cleanup      delete (retention by time) or compact (latest per key)
- * @param retention    how long records are kept; empty = forever (compacted topics)
+ * @param retention    how long records are kept; empty = forever (compacted topics); for a time-retained
+ *                     topic holding personal data this is the value under the default {@link ErasureBound}
  * @param writers      which roles or systems write it
  * @param readers      which roles read it
+ * @param personalData whether its records hold a phone number or a name: then its retention follows the
+ *                     {@link ErasureBound} ({@link ErasureBound#personalDataRetention()}), not {@code retention}
  */
 public record TopicSpec<V extends SpecificRecord>(
         String name,
@@ -33,7 +36,8 @@ public record TopicSpec<V extends SpecificRecord>(
         CleanupPolicy cleanup,
         Optional<Duration> retention,
         String writers,
-        String readers) {
+        String readers,
+        boolean personalData) {
 
     public TopicSpec {
         Objects.requireNonNull(name);
@@ -43,6 +47,17 @@ public record TopicSpec<V extends SpecificRecord>(
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1 for " + name);
         }
+    }
+
+    /** A topic without personal data. */
+    public TopicSpec(String name, String keyMeaning, Class<V> valueType, int partitions, CleanupPolicy cleanup,
+                     Optional<Duration> retention, String writers, String readers) {
+        this(name, keyMeaning, valueType, partitions, cleanup, retention, writers, readers, false);
+    }
+
+    /** The same topic under another name (tests, environments sharing a cluster). */
+    public TopicSpec<V> withName(String newName) {
+        return new TopicSpec<>(newName, keyMeaning, valueType, partitions, cleanup, retention, writers, readers, personalData);
     }
 
     public Serde<String> keySerde() {
@@ -59,19 +74,47 @@ public record TopicSpec<V extends SpecificRecord>(
         return name + "-value";
     }
 
-    /** The topic configs we own: cleanup policy and retention. */
+    /** The topic configs we own under the default {@link ErasureBound}. */
     public Map<String, String> configs() {
+        return configs(ErasureBound.DEFAULT);
+    }
+
+    /**
+     * The topic configs we own: cleanup policy and retention, and the settings that make the erasure
+     * bound true (see {@link ErasureBound}): compacted topics roll and get cleaned in time, time-retained
+     * topics holding personal data keep it no longer than the bound allows.
+     */
+    public Map<String, String> configs(ErasureBound erasure) {
         Map<String, String> configs = new LinkedHashMap<>();
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup.config());
-        configs.put(TopicConfig.RETENTION_MS_CONFIG, retention.map(d -> Long.toString(d.toMillis())).orElse("-1"));
+        Optional<Duration> kept = cleanup == CleanupPolicy.DELETE && personalData
+                ? Optional.of(erasure.personalDataRetention()) : retention;
+        configs.put(TopicConfig.RETENTION_MS_CONFIG, kept.map(d -> Long.toString(d.toMillis())).orElse("-1"));
+        configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(erasure.segment().toMillis()));
         if (cleanup == CleanupPolicy.COMPACT) {
-            // Tombstones (GDPR erasure) must stay long enough for every reader to see them, then go.
-            configs.put(TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(1).toMillis()));
+            configs.putAll(compactionConfigs(erasure));
         }
         return configs;
     }
 
+    /**
+     * What a compacted topic needs for the bound, besides {@code segment.ms}: a maximum compaction lag, the
+     * cleaner's dirty ratio, and tombstones (erasures) kept longer than any role may be down. The notifier
+     * gives the same to its changelogs ({@code topic.}-prefixed Streams settings).
+     */
+    public static Map<String, String> compactionConfigs(ErasureBound erasure) {
+        Map<String, String> configs = new LinkedHashMap<>();
+        configs.put(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(erasure.maxCompactionLag().toMillis()));
+        configs.put(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.5");
+        configs.put(TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(erasure.tombstoneRetention().toMillis()));
+        return configs;
+    }
+
     public NewTopic newTopic(int partitionCount, short replicationFactor) {
-        return new NewTopic(name, partitionCount, replicationFactor).configs(configs());
+        return newTopic(partitionCount, replicationFactor, ErasureBound.DEFAULT);
+    }
+
+    public NewTopic newTopic(int partitionCount, short replicationFactor, ErasureBound erasure) {
+        return new NewTopic(name, partitionCount, replicationFactor).configs(configs(erasure));
     }
 }

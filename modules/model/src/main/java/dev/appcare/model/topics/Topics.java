@@ -24,6 +24,9 @@ public final class Topics {
     private static final Optional<Duration> WEEK = Optional.of(Duration.ofDays(7));
     private static final Optional<Duration> MONTH = Optional.of(Duration.ofDays(30));
     private static final Optional<Duration> FOREVER = Optional.empty();
+    /** Time-retained topics with phone numbers or names: half the erasure bound ({@link ErasureBound}). */
+    private static final Optional<Duration> BOUND = Optional.of(ErasureBound.DEFAULT.personalDataRetention());
+    private static final boolean PERSONAL = true;
 
     public static final TopicSpec<FlightStatusEvent> FLIGHT_STATUS = new TopicSpec<>(
             "flight.status.v1", "flight key, e.g. KL1234/2026-11-23/AMS", FlightStatusEvent.class,
@@ -32,28 +35,28 @@ public final class Topics {
 
     public static final TopicSpec<BoardingPassIssued> BOARDING_PASS = new TopicSpec<>(
             "flight.boarding-pass.v1", "traveller key, e.g. ABC123/1", BoardingPassIssued.class,
-            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, WEEK,
-            "departure control system", "notifier");
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, BOUND,
+            "departure control system", "notifier", PERSONAL);
 
     public static final TopicSpec<PassengerSegment> PASSENGER_SEGMENT = new TopicSpec<>(
             "booking.passenger-segment.v1", "traveller key|flight key, e.g. ABC123/1|KL1234/2026-11-23/AMS",
             PassengerSegment.class, DEFAULT_PARTITIONS, CleanupPolicy.COMPACT, FOREVER,
-            "reservation system", "notifier");
+            "reservation system", "notifier", PERSONAL);
 
     public static final TopicSpec<TravellerPreference> TRAVELLER_PREFERENCE = new TopicSpec<>(
             "traveller.preference.v1", "traveller key, e.g. ABC123/1", TravellerPreference.class,
             DEFAULT_PARTITIONS, CleanupPolicy.COMPACT, FOREVER,
-            "opt-in API; sender (STOP replies)", "notifier, sender, opt-in API");
+            "opt-in API; sender (STOP replies)", "notifier, sender, opt-in API", PERSONAL);
 
     public static final TopicSpec<WhatsAppRequest> WHATSAPP_REQUEST = new TopicSpec<>(
             "notify.whatsapp-request.v1", "recipient phone in E.164, e.g. +31612345678", WhatsAppRequest.class,
-            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, WEEK,
-            "notifier; opt-in API (confirmations); ops (replays)", "sender");
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, BOUND,
+            "notifier; opt-in API (confirmations); ops (replays)", "sender", PERSONAL);
 
     public static final TopicSpec<DeadLetter> WHATSAPP_REQUEST_DLQ = new TopicSpec<>(
             "notify.whatsapp-request.dlq.v1", "recipient phone in E.164", DeadLetter.class,
-            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, MONTH,
-            "sender (terminal WhatsApp errors)", "ops (redrive), people");
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, BOUND,
+            "sender (terminal WhatsApp errors)", "ops (redrive), people", PERSONAL);
 
     public static final TopicSpec<DeliveryStatus> WHATSAPP_STATUS = new TopicSpec<>(
             "notify.whatsapp-status.v1", "messageId", DeliveryStatus.class,
@@ -97,6 +100,15 @@ public final class Topics {
             CARE_INBOUND, CARE_HANDOFF, CARE_AGENT_REPLY, CARE_DLQ);
 
     private Topics() {
+    }
+
+    /**
+     * Whether records of {@code topic} may hold a phone number or a name: false only for contract topics
+     * known to hold neither (also under a suffix, {@code flight.status.v1-test}); true for anything else,
+     * internal topics included. Dead letters keep a bad record's bytes only when this is false.
+     */
+    public static boolean mayHoldPersonalData(String topic) {
+        return topic == null || ALL.stream().filter(t -> !t.personalData()).noneMatch(t -> topic.startsWith(t.name()));
     }
 
     public static Optional<TopicSpec<?>> byName(String name) {

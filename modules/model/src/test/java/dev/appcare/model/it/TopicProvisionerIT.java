@@ -42,7 +42,6 @@ class TopicProvisionerIT {
     }
 
     private static <V extends org.apache.avro.specific.SpecificRecord> TopicSpec<V> rename(TopicSpec<V> t, String name) {
-        return new TopicSpec<>(name, t.keyMeaning(), t.valueType(), t.partitions(), t.cleanup(), t.retention(),
-                t.writers(), t.readers());
+        return t.withName(name);
     }
 }

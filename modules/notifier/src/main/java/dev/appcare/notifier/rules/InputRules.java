@@ -220,6 +220,9 @@ public final class InputRules {
 
     /** A preference, or a tombstone (an erasure) that still needs a usable key. */
     public static Optional<Rejection> travellerPreference(String key, TravellerPreference preference) {
+        if (preference == null && Keys.COMPACTION_TICK.equals(key)) {
+            return Optional.empty(); // erases nobody; rolls the preference store's changelog (ErasureBound)
+        }
         if (!Keys.isTravellerKey(key)) {
             return reject(Rejection.INVALID_KEY, "record key '" + key + "' is not a traveller key like ABC123/1");
         }

@@ -4,6 +4,7 @@ import dev.appcare.avro.BoardingPassIssued;
 import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.BookingLife;
 import dev.appcare.notifier.avro.PassengerMemory;
 import dev.appcare.model.consent.Consent;
 import dev.appcare.notifier.rules.NotificationPlanner;
@@ -49,7 +50,8 @@ final class BoardingPassProcessor implements Processor<String, BoardingPassIssue
     public void process(Record<String, BoardingPassIssued> record) {
         BoardingPassIssued pass = record.value();
         TravellerPreference preference = preferences.get(pass.getTravellerKey());
-        boolean consented = Consent.allows(preference, MessageKind.BOARDING_PASS) && requests.supports(MessageKind.BOARDING_PASS);
+        boolean consented = preference != null && BookingLife.covers(preference, pass.getScheduledDeparture())
+                && Consent.allows(preference, MessageKind.BOARDING_PASS) && requests.supports(MessageKind.BOARDING_PASS);
         String memoryKey = pass.getTravellerKey() + "|" + pass.getFlightKey();
         PassengerMemory memory = memories.get(memoryKey);
         Plan plan = planner.planBoardingPass(pass, memory, consented);

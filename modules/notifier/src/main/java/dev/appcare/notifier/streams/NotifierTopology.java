@@ -145,7 +145,7 @@ public final class NotifierTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FLIGHT_ROSTER_STORE),
                 strings, rosterSerde));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PREFERENCES_STORE),
-                strings, InternalSerde.of(TravellerPreference.getEncoder(), TravellerPreference.getDecoder())));
+                strings, InternalSerde.of(TravellerPreference.getEncoder(), StoredPreferences.decoder())));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PASSENGER_MEMORY_STORE),
                 strings, InternalSerde.of(PassengerMemory.getEncoder(), PassengerMemory.getDecoder())));
 

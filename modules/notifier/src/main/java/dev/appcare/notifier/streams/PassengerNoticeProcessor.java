@@ -1,6 +1,7 @@
 package dev.appcare.notifier.streams;
 
 import dev.appcare.avro.OptInStatus;
+import dev.appcare.model.BookingLife;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.notifier.avro.PassengerMemory;
@@ -57,7 +58,14 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
     @Override
     public void process(Record<String, PassengerNotice> record) {
         PassengerNotice notice = record.value();
-        TravellerPreference preference = preferences.get(notice.getTravellerKey());
+        TravellerPreference stored = preferences.get(notice.getTravellerKey());
+        // A recycled booking reference: the preference belongs to an earlier booking whose life ended.
+        TravellerPreference preference = stored == null || BookingLife.covers(stored, notice.getFlight().getScheduledDeparture())
+                ? stored : null;
+        if (stored != null && preference == null) {
+            metrics.skipped("booking-life-over");
+            return;
+        }
         if (preference == null || preference.getStatus() != OptInStatus.OPTED_IN) {
             metrics.skipped(preference == null ? "no-preference" : "opted-out");
             return;

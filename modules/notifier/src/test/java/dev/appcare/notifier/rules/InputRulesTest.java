@@ -7,6 +7,7 @@ import dev.appcare.avro.FlightStatus;
 import dev.appcare.avro.FlightStatusEvent;
 import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.TravellerPreference;
+import dev.appcare.model.Keys;
 import dev.appcare.notifier.testing.Fixtures;
 import java.util.List;
 import java.util.Optional;
@@ -69,6 +70,9 @@ class InputRulesTest {
         assertThat(InputRules.travellerPreference("ABC123/1", null)).isEmpty();
         assertThat(InputRules.travellerPreference("ABC123/2", good)).map(Rejection::errorType).contains("INVALID_KEY");
         assertThat(InputRules.travellerPreference("bad", null)).map(Rejection::errorType).contains("INVALID_KEY");
+        // The compaction tick (ErasureBound) erases nobody and is no bad input; with a value it would be.
+        assertThat(InputRules.travellerPreference(Keys.COMPACTION_TICK, null)).isEmpty();
+        assertThat(InputRules.travellerPreference(Keys.COMPACTION_TICK, good)).map(Rejection::errorType).contains("INVALID_KEY");
         for (String phone : List.of("0612345678", "+0612345678", "+31 6 1234 5678", "+316")) {
             assertThat(InputRules.travellerPreference("ABC123/1", TravellerPreference.newBuilder(good).setPhoneE164(phone).build()))
                     .as(phone).map(Rejection::errorType).contains("INVALID_PREFERENCE");

@@ -14,6 +14,7 @@ import dev.appcare.avro.FlightStatusEvent;
 import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.TravellerPreference;
+import dev.appcare.model.Keys;
 import dev.appcare.notifier.testing.Fixtures;
 import dev.appcare.notifier.testing.NotifierDriver;
 import java.nio.ByteBuffer;
@@ -117,9 +118,14 @@ class DeadLetterTest {
         notifier.preference(badLocale);
         notifier.preferences.pipeInput("ABC123/1", optedIn(travellerKey(1), phone(1), "en", List.of()));
         notifier.preferences.pipeInput("not a traveller", null);
+        notifier.preferences.pipeInput(Keys.COMPACTION_TICK, null); // erases nobody, is no bad input
 
-        assertThat(notifier.takeDeadLetters()).extracting(r -> r.value().getErrorType())
+        List<TestRecord<String, DeadLetter>> letters = notifier.takeDeadLetters();
+        assertThat(letters).extracting(r -> r.value().getErrorType())
                 .containsExactly("INVALID_PREFERENCE", "INVALID_PREFERENCE", "INVALID_KEY", "INVALID_KEY");
+        // A preference holds a phone number: its dead letter keeps the key and coordinates, not the bytes.
+        assertThat(letters).allSatisfy(r -> assertThat(r.value().getOriginalValue()).isNull());
+        assertThat(bytes(letters.get(0).value().getOriginalKey())).isEqualTo(travellerKey(1).getBytes(StandardCharsets.UTF_8));
 
         notifier.flight(estimate(flight(1), 20));
         assertThat(notifier.takeRequestValues()).singleElement()

@@ -64,7 +64,7 @@ class OptinLifecycleIT {
             Instant optedInAt = Instant.parse(createdJson.path("updatedAt").asText());
 
             TravellerPreference optedIn = new TravellerPreference("ABC123/1", PHONE, "nl_BE", OptInStatus.OPTED_IN,
-                    List.of(MessageKind.DELAY, MessageKind.GATE_CHANGE), consent, null, null, optedInAt);
+                    List.of(MessageKind.DELAY, MessageKind.GATE_CHANGE), consent, null, null, optedInAt, null);
             assertThat(preferences(fixture)).containsExactly(new Keyed<>("ABC123/1", optedIn));
 
             String expectedId = MessageIds.derive(MessageKind.OPTIN_CONFIRMATION, "optin:" + PHONE + "@" + consentAt.toEpochMilli(), "ABC123/1");
@@ -120,7 +120,7 @@ class OptinLifecycleIT {
             assertThat(changed.json().has("confirmationMessageId")).isFalse();
             Instant changedAt = Instant.parse(changed.json().path("updatedAt").asText());
             TravellerPreference afterChange = new TravellerPreference("ABC123/1", PHONE, "en_GB", OptInStatus.OPTED_IN,
-                    List.of(MessageKind.CANCELLATION, MessageKind.BOARDING_PASS), consent, null, null, changedAt);
+                    List.of(MessageKind.CANCELLATION, MessageKind.BOARDING_PASS), consent, null, null, changedAt, null);
             assertThat(preferences(fixture)).containsExactly(
                     new Keyed<>("ABC123/1", optedIn), new Keyed<>("ABC123/1", afterChange));
             assertThat(fixture.committed(fixture.requestTopic)).hasSize(1);
@@ -132,7 +132,7 @@ class OptinLifecycleIT {
             assertThat(optedOutResponse.json().path("outcome").asText()).isEqualTo("OPTED_OUT");
             Instant optedOutAt = Instant.parse(optedOutResponse.json().path("optedOutAt").asText());
             TravellerPreference optedOut = new TravellerPreference("ABC123/1", PHONE, "en_GB", OptInStatus.OPTED_OUT,
-                    List.of(MessageKind.CANCELLATION, MessageKind.BOARDING_PASS), consent, optedOutAt, "api", optedOutAt);
+                    List.of(MessageKind.CANCELLATION, MessageKind.BOARDING_PASS), consent, optedOutAt, "api", optedOutAt, null);
             assertThat(preferences(fixture)).containsExactly(new Keyed<>("ABC123/1", optedIn),
                     new Keyed<>("ABC123/1", afterChange), new Keyed<>("ABC123/1", optedOut));
             JsonNode readOptedOut = fixture.get(app, PATH, READER_KEY).json();

@@ -64,8 +64,14 @@ public final class RecordWriter implements AutoCloseable {
         return send(topics.ledger(), messageId, () -> entry == null ? null : ledgerSerializer.serialize(topics.ledger(), entry));
     }
 
+    /**
+     * A status record, without the recipient's phone number whoever filled it in: statuses are kept 30 days
+     * for audit and correlate by messageId and traveller key, which is all they need (docs/privacy.md).
+     */
     public CompletableFuture<RecordMetadata> status(DeliveryStatus status) {
-        return send(topics.statuses(), status.getMessageId(), () -> statusSerializer.serialize(topics.statuses(), status));
+        DeliveryStatus minimal = status.getRecipient() == null ? status
+                : DeliveryStatus.newBuilder(status).setRecipient(null).build();
+        return send(topics.statuses(), minimal.getMessageId(), () -> statusSerializer.serialize(topics.statuses(), minimal));
     }
 
     public CompletableFuture<RecordMetadata> deadLetter(String key, DeadLetter deadLetter) {

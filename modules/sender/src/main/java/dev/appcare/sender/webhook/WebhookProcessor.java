@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *       records {@code ACCEPTED};</li>
  *   <li>each inbound {@code messages[]} entry that is a STOP-like reply ({@link StopWords}) becomes an
  *       opt-out on {@code traveller.preference.v1} for every opted-in traveller with that number
- *       ({@code optOutSource = whatsapp-reply:<word>}), which the sender's own consent check then honours;</li>
+ *       ({@code optOutSource = whatsapp-reply:<word>}), which the sender's own consent check then honours,
+ *       unless {@link StopRule} says the STOP is too old or the traveller consented again since it was sent
+ *       (so a late or replayed STOP, on any instance, after any restart, does not undo a new opt-in);</li>
  *   <li>every other inbound message (text, button, image, video, document, ...) goes on to care as one
  *       {@code care.inbound.v1} record ({@link InboundForCare}; media as ids, never bytes); a repeat is skipped;</li>
  *   <li>account-level {@code errors[]} are logged and counted.</li>
@@ -56,6 +58,7 @@ public final class WebhookProcessor {
     private final Consumer<String> events;
     private final LongSupplier clock;
     private final Duration catchUpWait;
+    private final StopRule stops;
 
     /**
      * @param catchUpWait how long a STOP waits for the preference view to read to the end before it opts
@@ -63,6 +66,13 @@ public final class WebhookProcessor {
      */
     public WebhookProcessor(SendLedger ledger, PreferenceView preferences, RecordWriter writer, int dedupCapacity,
                             Consumer<String> events, LongSupplier clock, Duration catchUpWait) {
+        this(ledger, preferences, writer, dedupCapacity, events, clock, catchUpWait, StopRule.DEFAULT_MAX_AGE);
+    }
+
+    /** @param stopMaxAge a STOP sent longer ago than this is counted ({@code stop-stale}) and ignored */
+    public WebhookProcessor(SendLedger ledger, PreferenceView preferences, RecordWriter writer, int dedupCapacity,
+                            Consumer<String> events, LongSupplier clock, Duration catchUpWait, Duration stopMaxAge) {
+        this.stops = new StopRule(stopMaxAge);
         this.catchUpWait = catchUpWait;
         this.ledger = ledger;
         this.preferences = preferences;
@@ -136,13 +146,11 @@ public final class WebhookProcessor {
         events.accept("status");
         long seconds = status.path("timestamp").asLong(0);
         Instant at = seconds > 0 ? Instant.ofEpochSecond(seconds) : Instant.ofEpochMilli(clock.getAsLong());
-        String recipient = text(status.get("recipient_id"));
         DeliveryStatus record = DeliveryStatus.newBuilder()
                 .setMessageId(messageId)
                 .setStatus(state)
                 .setAt(at)
                 .setWamid(wamid)
-                .setRecipient(recipient == null ? null : "+" + recipient.replaceAll("[^0-9]", ""))
                 .setErrorCode(code)
                 .setErrorTitle(title)
                 .build();
@@ -184,6 +192,11 @@ public final class WebhookProcessor {
         String phone = "+" + from.replaceAll("[^0-9]", "");
         long seconds = message.path("timestamp").asLong(0);
         Instant at = seconds > 0 ? Instant.ofEpochSecond(seconds) : Instant.ofEpochMilli(clock.getAsLong());
+        if (!stops.isFresh(at, Instant.ofEpochMilli(clock.getAsLong()))) {
+            events.accept("stop-stale");
+            log.info("STOP reply sent at {} is older than the window; not taken as an opt-out", at);
+            return;
+        }
         events.accept("stop");
         // The traveller may have opted in a moment ago: read the preferences to the end first.
         CompletableFuture<Void> optOut = preferences.catchUp()
@@ -191,7 +204,11 @@ public final class WebhookProcessor {
                 .thenCompose(caughtUp -> {
             List<CompletableFuture<?>> outs = new ArrayList<>();
             for (TravellerPreference preference : preferences.forPhone(phone)) {
-                if (preference.getStatus() == OptInStatus.OPTED_OUT) {
+                StopRule.Decision decision = stops.decide(at, Instant.ofEpochMilli(clock.getAsLong()), preference);
+                if (decision == StopRule.Decision.CONSENT_IS_NEWER) {
+                    events.accept("stop-before-consent");
+                }
+                if (decision != StopRule.Decision.OPT_OUT) {
                     continue;
                 }
                 TravellerPreference optedOut = TravellerPreference.newBuilder(preference)

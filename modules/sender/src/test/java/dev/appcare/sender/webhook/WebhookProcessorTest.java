@@ -24,8 +24,10 @@ class WebhookProcessorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final StateFixtures state = new StateFixtures();
     private final List<String> events = new ArrayList<>();
+    /** A minute after the published samples were sent (the STOP sample's timestamp is 1750091045). */
+    private static final long NOW = Instant.ofEpochSecond(1750091045).plusSeconds(60).toEpochMilli();
     private final WebhookProcessor processor = new WebhookProcessor(state.ledger, state.preferences, state.writer, 1000,
-            events::add, System::currentTimeMillis, java.time.Duration.ZERO);
+            events::add, () -> NOW, java.time.Duration.ZERO);
 
     private static JsonNode sample(String name) throws Exception {
         return JSON.readTree(Samples.bytes(name));
@@ -60,7 +62,7 @@ class WebhookProcessorTest {
         DeliveryStatus sent = statuses.get(0);
         assertThat(sent.getMessageId()).isEqualTo("msg-webhook-status-sent.json");
         assertThat(sent.getWamid()).isEqualTo("wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=");
-        assertThat(sent.getRecipient()).isEqualTo("+16505551234");
+        assertThat(sent.getRecipient()).as("the phone number is not copied into the 30-day status history").isNull();
         assertThat(sent.getAt()).isEqualTo(Instant.ofEpochSecond(1750030073));
         assertThat(statuses.get(3).getErrorCode()).isEqualTo(131049);
         assertThat(statuses.get(4).getErrorCode()).isEqualTo(131047);
@@ -121,6 +123,39 @@ class WebhookProcessorTest {
         });
         assertThat(state.preferences.get("ABC123/1").getStatus()).as("the view shows it at once").isEqualTo(OptInStatus.OPTED_OUT);
         assertThat(state.preferences.get("XYZ999/1").getStatus()).isEqualTo(OptInStatus.OPTED_IN);
+    }
+
+    @Test
+    void shouldNotLetAReplayedStopOptOutATravellerWhoOptedInAgainSince() throws Exception {
+        Instant stopSent = Instant.ofEpochSecond(1750091045);
+        // ABC123/1 opted in again (fresh consent) after sending that STOP; ABC123/2 did not.
+        state.preference(TravellerPreference.newBuilder(optedIn("ABC123/1", "+16505551234"))
+                .setConsent(ConsentEvidence.newBuilder().setGivenAt(stopSent.plusSeconds(30)).setChannel("booking-web")
+                        .setTextVersion("v1").build()).build());
+        state.preference(optedIn("ABC123/2", "+16505551234"));
+        var fresh = new WebhookProcessor(state.ledger, state.preferences, state.writer, 1000, events::add, () -> NOW,
+                java.time.Duration.ZERO); // another instance, or this one after a restart: it has seen nothing
+
+        var result = fresh.process(sample("webhook-inbound-button-reply.json")).get();
+
+        assertThat(result.optOuts()).isEqualTo(1);
+        assertThat(state.preferenceWrites()).extracting(TravellerPreference::getTravellerKey).containsExactly("ABC123/2");
+        assertThat(state.preferences.get("ABC123/1").getStatus()).isEqualTo(OptInStatus.OPTED_IN);
+        assertThat(events).contains("stop-before-consent");
+    }
+
+    @Test
+    void shouldCountAndIgnoreAStopOlderThanTheWindow() throws Exception {
+        state.preference(optedIn("ABC123/1", "+16505551234"));
+        long twoDaysLater = Instant.ofEpochSecond(1750091045).plus(java.time.Duration.ofDays(2)).toEpochMilli();
+        var late = new WebhookProcessor(state.ledger, state.preferences, state.writer, 1000, events::add, () -> twoDaysLater,
+                java.time.Duration.ZERO, java.time.Duration.ofHours(24));
+
+        var result = late.process(sample("webhook-inbound-button-reply.json")).get();
+
+        assertThat(result.optOuts()).isZero();
+        assertThat(state.preferenceWrites()).isEmpty();
+        assertThat(events).contains("stop-stale").doesNotContain("stop");
     }
 
     @Test

@@ -1,0 +1,214 @@
+package dev.appcare.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.appcare.avro.FlightLegEnd;
+import dev.appcare.avro.FlightStatus;
+import dev.appcare.avro.FlightStatusEvent;
+import dev.appcare.avro.PassengerSegment;
+import dev.appcare.avro.SegmentStatus;
+import dev.appcare.model.Keys;
+import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.model.runtime.ClientSettings;
+import dev.appcare.model.serde.AvroSerializer;
+import dev.appcare.model.topics.Topics;
+import dev.appcare.notifier.NotifierApp;
+import dev.appcare.optin.OptinApp;
+import dev.appcare.sender.SenderApp;
+import dev.appcare.testkit.IntegrationTest;
+import dev.appcare.testkit.KafkaBroker;
+import dev.appcare.testkit.RealInfrastructure;
+import dev.appcare.whatsappsim.WhatsAppSimulator;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every client on a secured cluster: a broker of its own whose only client listener is SASL_PLAINTEXT
+ * (PLAIN, standard authorizer), and one properties file with the client settings — the same file for the
+ * tools ({@code appcare topics create --config}, {@code appcare schemas register --config}) and for the
+ * roles (opt-in API, notifier with its Admin client and ticker, sender), read by {@link ClientSettings}.
+ * A client without those settings cannot even list topics; with them the whole pipeline runs: opt-in,
+ * confirmation delivered, booking, delay delivered.
+ */
+@IntegrationTest
+class SecuredClusterIT {
+    private static final String PHONE = "+31687650077";
+    private static final String KEY = "secured-test-key-0123456789abcdefghij";
+
+    @Test
+    void shouldRunTheToolsAndThePipelineOnASaslCluster(RealInfrastructure infra, @TempDir Path dir) throws Exception {
+        try (KafkaBroker broker = KafkaBroker.startSecured(Map.of())) {
+            Path clientFile = dir.resolve("client.properties");
+            StringBuilder file = new StringBuilder("kafka.bootstrap.servers=" + broker.bootstrapServers() + "\n"
+                    + "schema.registry.url=" + infra.registry().url() + "\n");
+            broker.clientSecurityConfig().forEach((k, v) -> file.append("kafka.").append(k).append('=')
+                    .append(v.toString().replace("\\", "\\\\")).append('\n'));
+            Files.writeString(clientFile, file);
+            AppConfig clients = AppConfig.load(clientFile, Map.of(), Map.of());
+            assertThat(ClientSettings.kafka(clients)).containsEntry("security.protocol", "SASL_PLAINTEXT")
+                    .containsEntry("sasl.mechanism", "PLAIN");
+
+            // Without the settings: refused.
+            try (Admin plain = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers(),
+                    "default.api.timeout.ms", 3000, "request.timeout.ms", 2000))) {
+                assertThatThrownBy(() -> plain.listTopics().names().get(10, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class);
+            }
+
+            // The tools, through the same file.
+            Run topics = appcare("topics", "create", "--config", clientFile.toString(), "--partitions", "2",
+                    "--replication-factor", "1", "--erasure-bound", "PT1H");
+            assertThat(topics.exit()).as(topics.out()).isZero();
+            assertThat(topics.out()).contains("CREATE").contains(Topics.TRAVELLER_PREFERENCE.name());
+            Run schemas = appcare("schemas", "register", "--config", clientFile.toString());
+            assertThat(schemas.exit()).as(schemas.out()).isZero();
+            Run again = appcare("topics", "create", "--config", clientFile.toString(), "--dry-run", "--erasure-bound", "PT1H");
+            assertThat(again.exit()).as(again.out()).isZero();
+            assertThat(again.out()).contains("UP_TO_DATE").doesNotContain("DIFFERS");
+            try (Admin admin = Admin.create(ClientSettings.kafka(clients))) {
+                Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                assertThat(names).containsAll(Topics.ALL.stream().map(t -> t.name()).toList());
+            }
+
+            pipeline(clientFile);
+        }
+    }
+
+    private void pipeline(Path clientFile) throws Exception {
+        int webhookPort = freePort();
+        try (WhatsAppSimulator whatsapp = WhatsAppSimulator.builder().accessToken("t0ken").appSecret("s3cret")
+                .phoneNumberIds("1001").pairRate(45, Duration.ofSeconds(6))
+                .webhookUrl(URI.create("http://127.0.0.1:" + webhookPort + "/webhook")).start()) {
+            OptinApp optin = new OptinApp(config(clientFile, Map.of("optin.http.port", "0", "optin.auth.key.it.secret", KEY,
+                    "optin.auth.key.it.permissions", "read,write,erase", "optin.transactional.id", "secured-it-optin"))).start();
+            NotifierApp notifier = new NotifierApp(config(clientFile, Map.of("notifier.application.id", "secured-it-notifier",
+                    "notifier.health.port", String.valueOf(freePort()),
+                    "notifier.state.dir", Files.createTempDirectory("secured-it").toString())));
+            notifier.start();
+            SenderApp sender = SenderApp.fromConfig(config(clientFile, Map.ofEntries(
+                    Map.entry("whatsapp.base-url", whatsapp.baseUrl()), Map.entry("whatsapp.token", "t0ken"),
+                    Map.entry("whatsapp.app-secret", "s3cret"), Map.entry("whatsapp.verify-token", "v"),
+                    Map.entry("whatsapp.phone-number-id", "1001"), Map.entry("sender.group-id", "secured-it-sender"),
+                    Map.entry("sender.webhook.port", String.valueOf(webhookPort)), Map.entry("sender.webhook.path", "/webhook"),
+                    Map.entry("sender.health.port", String.valueOf(freePort()))))).start();
+            try {
+                AppConfig clients = AppConfig.load(clientFile, Map.of(), Map.of());
+                String flight = Keys.flightKey("KL", "1234", LocalDate.now(ZoneId.of("Europe/Amsterdam")), "AMS");
+                assertThat(http(optin.port(), "PUT", "{\"phone\":\"" + PHONE + "\",\"locale\":\"nl\",\"kinds\":[\"DELAY\"],"
+                        + "\"consent\":{\"givenAt\":\"" + Instant.now().minusSeconds(60) + "\",\"channel\":\"booking-web\",\"textVersion\":\"v1\"}}"))
+                        .isEqualTo(201);
+                await("the confirmation delivered", () -> whatsapp.acceptedFor(PHONE).size() == 1);
+                Map<String, Object> producerConfig = new HashMap<>(ClientSettings.kafka(clients));
+                producerConfig.put("acks", "all");
+                try (var producer = new KafkaProducer<String, SpecificRecord>(producerConfig, new StringSerializer(),
+                        serializer(ClientSettings.registry(clients, "")))) {
+                    producer.send(new ProducerRecord<>(Topics.PASSENGER_SEGMENT.name(), Keys.segmentKey("SECU42/1", flight),
+                            PassengerSegment.newBuilder().setTravellerKey("SECU42/1").setFlightKey(flight)
+                                    .setStatus(SegmentStatus.ACTIVE).setGivenName("Eva").setUpdatedAt(Instant.now()).build())).get();
+                    Instant departure = Instant.now().plus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES);
+                    // The roster must hold the booking before a flight change reaches it: each round publishes a
+                    // newer event with a further delay (a material change, N2/N3) until the traveller has one.
+                    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                    for (int n = 1; whatsapp.acceptedFor(PHONE).size() < 2 && System.nanoTime() < deadline; n++) {
+                        producer.send(new ProducerRecord<>(Topics.FLIGHT_STATUS.name(), flight, flight(flight, departure, n))).get();
+                        long wait = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                        while (whatsapp.acceptedFor(PHONE).size() < 2 && System.nanoTime() < wait) {
+                            Thread.sleep(200);
+                        }
+                    }
+                }
+                assertThat(whatsapp.acceptedFor(PHONE)).extracting(m -> m.templateName())
+                        .startsWith("optin_confirmation").contains("flight_delay").containsOnly("optin_confirmation", "flight_delay");
+            } finally {
+                sender.stop();
+                notifier.stop();
+                optin.stop();
+            }
+        }
+    }
+
+    record Run(int exit, String out) {
+    }
+
+    private static Run appcare(String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream before = System.out;
+        int exit;
+        try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            exit = AppCare.commandLine().execute(args);
+        } finally {
+            System.setOut(before);
+        }
+        return new Run(exit, bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    private static AppConfig config(Path file, Map<String, String> role) {
+        return AppConfig.load(file, Map.of(), role);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
+            Thread.sleep(250);
+        }
+    }
+
+    private static FlightStatusEvent flight(String flight, Instant departure, int n) {
+        return FlightStatusEvent.newBuilder().setEventId("secured-it-" + n).setEventTime(Instant.now()).setSequence(n)
+                .setFlightKey(flight).setCarrier("KL").setFlightNumber("1234").setOriginDate(LocalDate.now(ZoneId.of("Europe/Amsterdam")))
+                .setDeparture(FlightLegEnd.newBuilder().setAirport("AMS").setTimeZone("Europe/Amsterdam")
+                        .setScheduled(departure).setEstimated(departure.plus(20L + 20L * n, ChronoUnit.MINUTES)).build())
+                .setArrival(FlightLegEnd.newBuilder().setAirport("LHR").setTimeZone("Europe/London")
+                        .setScheduled(departure.plus(80, ChronoUnit.MINUTES)).build())
+                .setStatus(FlightStatus.DELAYED).setSource("it").build();
+    }
+
+    private static int http(int port, String method, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/travellers/SECU42/1/whatsapp"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json");
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static AvroSerializer<SpecificRecord> serializer(Map<String, Object> registry) {
+        AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
+        serializer.configure(registry, false);
+        return serializer;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.appcare.model.topics;
+
+import dev.appcare.model.runtime.AppConfig;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How long, at most, an erased traveller's phone number and name stay on any AppCare topic or changelog,
+ * and the topic settings that make that true. One duration drives them all, so a test can scale time down
+ * by configuring a short bound and still run exactly the production settings.
+ *
+ * <p>With the bound {@code B} (default 24 h, key {@value #CONFIG}, or {@code --erasure-bound}):
+ * <ul>
+ *   <li>compacted topics and changelogs: {@code segment.ms = B/8}, {@code max.compaction.lag.ms = B/4},
+ *       {@code min.cleanable.dirty.ratio = 0.5}. The broker never cleans the active segment and only rolls
+ *       a segment when something is appended, so {@link #tickInterval()} ({@code B/16}) is how often the
+ *       role owning a compacted topic appends a {@linkplain dev.appcare.model.Keys#COMPACTION_TICK tick}
+ *       tombstone to every partition. Worst case: the erasure tombstone's segment rolls after
+ *       {@code B/8 + B/16}, the cleaner must clean it after {@code B/4} plus its back-off
+ *       ({@code log.cleaner.backoff.ms}, 15 s by default): about {@code B/4 + 15 s}.</li>
+ *   <li>time-retained topics holding personal data (requests, their dead letters, boarding passes):
+ *       {@code retention.ms = B/2}, {@code segment.ms = B/8}; the broker deletes a segment once its newest
+ *       record is older than the retention, checked every {@code log.retention.check.interval.ms}
+ *       (5 min by default): at most {@code B/2 + B/8 + 5 min}.</li>
+ *   <li>tombstones are kept {@link #tombstoneRetention()} (default 7 days, key {@value #TOMBSTONE_CONFIG}),
+ *       which must be longer than any role may be down: a role that comes back later than that may never see
+ *       an erasure and must rebuild its state from scratch (docs/privacy.md).</li>
+ * </ul>
+ *
+ * @param bound              the promise: an erased traveller is gone from every topic within this
+ * @param tombstoneRetention how long a tombstone (erasure) stays readable; the longest supported downtime
+ */
+public record ErasureBound(Duration bound, Duration tombstoneRetention) {
+    public static final String CONFIG = "erasure.bound";
+    public static final String TOMBSTONE_CONFIG = "erasure.tombstone.retention";
+    public static final Duration DEFAULT_BOUND = Duration.ofHours(24);
+    public static final Duration DEFAULT_TOMBSTONE_RETENTION = Duration.ofDays(7);
+    public static final ErasureBound DEFAULT = new ErasureBound(DEFAULT_BOUND, DEFAULT_TOMBSTONE_RETENTION);
+
+    public ErasureBound {
+        Objects.requireNonNull(bound, "bound");
+        Objects.requireNonNull(tombstoneRetention, "tombstoneRetention");
+        if (bound.toMillis() < 16_000) {
+            throw new IllegalArgumentException("the erasure bound must be at least 16 s, got " + bound);
+        }
+        if (tombstoneRetention.compareTo(bound) < 0) {
+            throw new IllegalArgumentException("tombstones (" + tombstoneRetention + ") must be kept at least as long"
+                    + " as the erasure bound (" + bound + ")");
+        }
+    }
+
+    public static ErasureBound of(Duration bound) {
+        Duration tombstones = DEFAULT_TOMBSTONE_RETENTION.compareTo(bound) < 0 ? bound : DEFAULT_TOMBSTONE_RETENTION;
+        return new ErasureBound(bound, tombstones);
+    }
+
+    /** From {@value #CONFIG} and {@value #TOMBSTONE_CONFIG} (ISO-8601 such as {@code PT24H}, or ms). */
+    public static ErasureBound from(AppConfig config) {
+        Duration bound = config.getDuration(CONFIG, DEFAULT_BOUND);
+        return new ErasureBound(bound, config.getDuration(TOMBSTONE_CONFIG,
+                DEFAULT_TOMBSTONE_RETENTION.compareTo(bound) < 0 ? bound : DEFAULT_TOMBSTONE_RETENTION));
+    }
+
+    /** {@code segment.ms} of every topic and changelog AppCare creates. */
+    public Duration segment() {
+        return bound.dividedBy(8);
+    }
+
+    /** {@code max.compaction.lag.ms} of the compacted topics and changelogs. */
+    public Duration maxCompactionLag() {
+        return bound.dividedBy(4);
+    }
+
+    /** {@code retention.ms} of the time-retained topics that hold phone numbers or names. */
+    public Duration personalDataRetention() {
+        return bound.dividedBy(2);
+    }
+
+    /** How often the owner of a compacted topic appends a tick to each partition, so segments roll. */
+    public Duration tickInterval() {
+        return bound.dividedBy(16);
+    }
+
+    /** The worst case of the compacted topics, as computed in the class comment (cleaner back-off 15 s). */
+    public Duration compactedWorstCase() {
+        return segment().plus(tickInterval()).compareTo(maxCompactionLag()) > 0
+                ? segment().plus(tickInterval()).plusSeconds(15) : maxCompactionLag().plusSeconds(15);
+    }
+
+    /** The worst case of the time-retained topics (retention check every 5 min). */
+    public Duration retainedWorstCase() {
+        return personalDataRetention().plus(segment()).plusMinutes(5);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.appcare.model.topics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.appcare.model.runtime.AppConfig;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ErasureBoundTest {
+    private static final long HOUR = 3_600_000L;
+
+    @Test
+    void shouldDeriveEveryCompactedTopicsSettingsFromTheDefaultDayBound() {
+        assertThat(Topics.TRAVELLER_PREFERENCE.configs())
+                .containsEntry("cleanup.policy", "compact")
+                .containsEntry("retention.ms", "-1")
+                .containsEntry("segment.ms", String.valueOf(3 * HOUR))
+                .containsEntry("max.compaction.lag.ms", String.valueOf(6 * HOUR))
+                .containsEntry("min.cleanable.dirty.ratio", "0.5")
+                .containsEntry("delete.retention.ms", String.valueOf(7 * 24 * HOUR));
+        assertThat(ErasureBound.DEFAULT.compactedWorstCase()).isEqualTo(Duration.ofHours(6).plusSeconds(15));
+        assertThat(ErasureBound.DEFAULT.retainedWorstCase()).isEqualTo(Duration.ofHours(15).plusMinutes(5));
+        assertThat(ErasureBound.DEFAULT.tickInterval()).isEqualTo(Duration.ofMinutes(90));
+    }
+
+    @Test
+    void shouldKeepPersonalDataOnTimeRetainedTopicsForHalfTheBoundAndTheRestAsLongAsTheContractSays() {
+        ErasureBound bound = ErasureBound.of(Duration.ofHours(4));
+        assertThat(Topics.ALL).filteredOn(t -> t.cleanup() == CleanupPolicy.DELETE && t.personalData())
+                .extracting(TopicSpec::name).containsExactlyInAnyOrder("flight.boarding-pass.v1",
+                        "notify.whatsapp-request.v1", "notify.whatsapp-request.dlq.v1");
+        assertThat(Topics.WHATSAPP_REQUEST.configs(bound)).containsEntry("retention.ms", String.valueOf(2 * HOUR))
+                .containsEntry("segment.ms", String.valueOf(HOUR / 2)).doesNotContainKey("max.compaction.lag.ms");
+        assertThat(Topics.WHATSAPP_REQUEST.configs()).containsEntry("retention.ms", String.valueOf(12 * HOUR));
+        assertThat(Topics.WHATSAPP_STATUS.configs(bound)).containsEntry("retention.ms", String.valueOf(30 * 24 * HOUR));
+        assertThat(Topics.WHATSAPP_REQUEST.retention()).contains(ErasureBound.DEFAULT.personalDataRetention());
+    }
+
+    @Test
+    void shouldMeetTheBoundForEveryKindOfTopicWhenTheBrokerChecksOftenEnough() {
+        for (Duration b : new Duration[] {Duration.ofHours(24), Duration.ofHours(1)}) {
+            ErasureBound bound = ErasureBound.of(b);
+            assertThat(bound.compactedWorstCase()).isLessThan(b);
+            assertThat(bound.retainedWorstCase()).isLessThan(b);
+        }
+    }
+
+    @Test
+    void shouldReadTheBoundFromConfigAndRefuseTombstonesKeptShorterThanIt() {
+        ErasureBound bound = ErasureBound.from(AppConfig.of(Map.of("erasure.bound", "PT48H")));
+        assertThat(bound.bound()).isEqualTo(Duration.ofHours(48));
+        assertThat(bound.tombstoneRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(ErasureBound.from(AppConfig.of(Map.of("erasure.bound", "P10D"))).tombstoneRetention())
+                .isEqualTo(Duration.ofDays(10));
+        assertThatThrownBy(() -> ErasureBound.from(AppConfig.of(Map.of("erasure.bound", "PT24H",
+                "erasure.tombstone.retention", "PT1H")))).hasMessageContaining("at least as long");
+        assertThatThrownBy(() -> ErasureBound.of(Duration.ofSeconds(5))).hasMessageContaining("at least 16 s");
+    }
+}

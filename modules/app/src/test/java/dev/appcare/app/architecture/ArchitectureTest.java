@@ -24,8 +24,9 @@ class ArchitectureTest {
     @BeforeAll
     static void importMainClasses() {
         mainClasses = new ClassFileImporter()
+                // Main classes only, from class folders or module jars alike (after `package`, Maven puts
+                // the modules' jars on the classpath instead of their target/classes).
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
                 .importPackages("dev.appcare");
     }
 

@@ -39,10 +39,16 @@ final class SendJob {
 
     SendJob(WhatsAppRequest request, long seq, TopicPartition source, long offset, long sourceTimestamp,
             byte[] rawKey, byte[] rawValue) {
+        this(request, rank(request.getPriority()), seq, source, offset, sourceTimestamp, rawKey, rawValue);
+    }
+
+    /** With an explicit scheduling rank ({@link ReplayPolicy#rank}: replayed requests go last). */
+    SendJob(WhatsAppRequest request, int rank, long seq, TopicPartition source, long offset, long sourceTimestamp,
+            byte[] rawKey, byte[] rawValue) {
         this.request = request;
         this.messageId = request.getMessageId();
         this.recipient = request.getRecipient();
-        this.rank = rank(request.getPriority());
+        this.rank = rank;
         this.seq = seq;
         this.source = source;
         this.offset = offset;

@@ -7,6 +7,7 @@ import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.LedgerState;
 import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.Replay;
 import dev.appcare.model.serde.BadRecordException;
 import dev.appcare.sender.cloudapi.CloudApiClient;
 import dev.appcare.sender.cloudapi.ErrorClass;
@@ -23,6 +24,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -169,15 +171,16 @@ public final class SendPipeline implements AutoCloseable {
         long now = clock.getAsLong();
         lock.lock();
         try {
-            SendJob job = new SendJob(request, seq++, tp, record.offset(), record.timestamp(),
-                    record.key(), record.value());
+            Optional<Replay.Kind> replay = Replay.kindOf(record.headers());
+            SendJob job = new SendJob(request, ReplayPolicy.rank(request.getPriority(), replay), seq++, tp,
+                    record.offset(), record.timestamp(), record.key(), record.value());
             if (scheduler.contains(job.messageId) || finishing.containsKey(job.messageId)) {
                 reportOnly(job, status(job, DeliveryState.DUPLICATE, null, null,
                         "a copy of this request (or a decision about it) is being recorded by this instance; not sent again"), "duplicate");
                 return;
             }
             SendLedgerEntry entry = ledger.get(job.messageId);
-            switch (LedgerRules.onArrival(entry)) {
+            switch (ReplayPolicy.onArrival(entry, replay)) {
                 case ALREADY_ACCEPTED -> {
                     reportOnly(job, status(job, DeliveryState.DUPLICATE, entry.getWamid(), null,
                             "already accepted by WhatsApp; not sent again"), "duplicate");

@@ -1,0 +1,82 @@
+package dev.appcare.ops.rules;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The story of one traveller or one flight, as {@code appcare ops trace} prints it: entries read from the
+ * topics, put in time order, with the events that led to no message made visible.
+ *
+ * <p>What the notifier decided not to send (a flap below the threshold, a stale or repeated event, no
+ * opt-in for that kind) it does not record anywhere; the trace shows such an event as "no message"
+ * because no request names it as its source, and says that the reason is not recorded.
+ */
+public final class Trace {
+
+    /** Kinds of entry, in the order they happen for one event (the tie-break for equal times). */
+    public enum Kind { EVENT, BOOKING, PREFERENCE, NO_MESSAGE, REQUEST, STATUS, DEAD_LETTER }
+
+    /**
+     * One line of a trace.
+     *
+     * @param topic    where it was read ({@code null} for derived entries), with partition and offset
+     * @param eventId  the source event's id (events) or the request's source event id (requests)
+     * @param details  for {@code --json}; phone numbers already masked
+     */
+    public record Entry(Instant at, Kind kind, String topic, int partition, long offset, String messageId,
+                        String eventId, String summary, Map<String, Object> details) {
+    }
+
+    private static final Comparator<Entry> ORDER = Comparator.comparing(Entry::at)
+            .thenComparing(Entry::kind).thenComparing(e -> e.topic() == null ? "" : e.topic())
+            .thenComparingInt(Entry::partition).thenComparingLong(Entry::offset);
+
+    private Trace() {
+    }
+
+    /**
+     * The entries in time order, from {@code since} (null: all), with a NO_MESSAGE entry after every flight
+     * event that no request names as its source event.
+     */
+    public static List<Entry> assemble(List<Entry> entries, Instant since, String noMessageSubject) {
+        Set<String> answered = new java.util.HashSet<>();
+        for (Entry e : entries) {
+            if (e.kind() == Kind.REQUEST && e.eventId() != null) {
+                answered.add(e.eventId());
+            }
+        }
+        List<Entry> all = new ArrayList<>(entries);
+        for (Entry e : entries) {
+            if (e.kind() == Kind.EVENT && e.eventId() != null && !answered.contains(e.eventId())) {
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("eventId", e.eventId());
+                details.put("reasonRecorded", false);
+                all.add(new Entry(e.at(), Kind.NO_MESSAGE, null, e.partition(), e.offset(), null, e.eventId(),
+                        "no message " + noMessageSubject + " for event " + e.eventId()
+                                + " (suppressed by the notifier: not material, repeated, stale or not opted in; the notifier does not record which)",
+                        details));
+            }
+        }
+        return all.stream().filter(e -> since == null || !e.at().isBefore(since)).sorted(ORDER).toList();
+    }
+
+    /** One line per entry, for a person. */
+    public static String render(List<Entry> entries) {
+        StringBuilder out = new StringBuilder();
+        for (Entry e : entries) {
+            String where = e.topic() == null ? "(derived)" : e.topic() + "[" + e.partition() + "@" + e.offset() + "]";
+            out.append(e.at()).append("  ").append(String.format("%-11s", e.kind().name().toLowerCase().replace('_', '-')))
+                    .append(' ').append(e.summary());
+            if (e.messageId() != null) {
+                out.append("  messageId=").append(e.messageId());
+            }
+            out.append("  ").append(where).append('\n');
+        }
+        return out.toString();
+    }
+}

@@ -12,9 +12,10 @@ import java.util.Set;
  * The story of one traveller or one flight, as {@code appcare ops trace} prints it: entries read from the
  * topics, put in time order, with the events that led to no message made visible.
  *
- * <p>What the notifier decided not to send (a flap below the threshold, a stale or repeated event, no
- * opt-in for that kind) it does not record anywhere; the trace shows such an event as "no message"
- * because no request names it as its source, and says that the reason is not recorded.
+ * <p>What the notifier decided not to send (a flap below the threshold, a stale event, no opt-in for that
+ * kind) it does not record anywhere; the trace shows such an event as "no message" because no request
+ * names it as its source, and says that the reason is not recorded. An event received a second time
+ * (same eventId) is shown as "no new message": its messageIds are the same as the first time's (N4).
  */
 public final class Trace {
 
@@ -51,16 +52,25 @@ public final class Trace {
             }
         }
         List<Entry> all = new ArrayList<>(entries);
-        for (Entry e : entries) {
-            if (e.kind() == Kind.EVENT && e.eventId() != null && !answered.contains(e.eventId())) {
-                Map<String, Object> details = new LinkedHashMap<>();
-                details.put("eventId", e.eventId());
-                details.put("reasonRecorded", false);
-                all.add(new Entry(e.at(), Kind.NO_MESSAGE, null, e.partition(), e.offset(), null, e.eventId(),
-                        "no message " + noMessageSubject + " for event " + e.eventId()
-                                + " (suppressed by the notifier: not material, repeated, stale or not opted in; the notifier does not record which)",
-                        details));
+        Set<String> seen = new java.util.HashSet<>();
+        for (Entry e : entries.stream().sorted(ORDER).toList()) {
+            if (e.kind() != Kind.EVENT || e.eventId() == null) {
+                continue;
             }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("eventId", e.eventId());
+            String summary;
+            if (!seen.add(e.eventId())) {
+                details.put("reason", "repeated");
+                summary = "no new message " + noMessageSubject + ": event " + e.eventId() + " was received before (same eventId, same messageIds)";
+            } else if (!answered.contains(e.eventId())) {
+                details.put("reason", "not recorded");
+                summary = "no message " + noMessageSubject + " for event " + e.eventId()
+                        + " (suppressed by the notifier: not material, stale or not opted in; the notifier does not record which)";
+            } else {
+                continue;
+            }
+            all.add(new Entry(e.at(), Kind.NO_MESSAGE, null, e.partition(), e.offset(), null, e.eventId(), summary, details));
         }
         return all.stream().filter(e -> since == null || !e.at().isBefore(since)).sorted(ORDER).toList();
     }

@@ -34,6 +34,17 @@ class TraceTest {
     }
 
     @Test
+    void shouldSayThatAnEventReceivedAgainBroughtNoNewMessage() {
+        List<Entry> trace = Trace.assemble(List.of(
+                entry(10, Kind.EVENT, null, "e-delay", "event DELAYED"),
+                entry(11, Kind.REQUEST, "m-1", "e-delay", "request DELAY"),
+                entry(20, Kind.EVENT, null, "e-delay", "event DELAYED (re-sent)")), null, "to ABC123/1");
+
+        assertThat(trace).extracting(Entry::kind).containsExactly(Kind.EVENT, Kind.REQUEST, Kind.EVENT, Kind.NO_MESSAGE);
+        assertThat(trace.get(3).summary()).isEqualTo("no new message to ABC123/1: event e-delay was received before (same eventId, same messageIds)");
+    }
+
+    @Test
     void shouldDropWhatCameBeforeSince() {
         List<Entry> trace = Trace.assemble(List.of(entry(10, Kind.EVENT, null, "e-1", "old"),
                 entry(20, Kind.REQUEST, "m-1", "e-1", "request")), T0.plusSeconds(15), "to anyone");

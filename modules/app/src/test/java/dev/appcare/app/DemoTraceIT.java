@@ -46,13 +46,15 @@ class DemoTraceIT {
         assertThat(text).contains("booking " + sanne + " on KL1001/").contains("preference of " + sanne + ": OPTED_IN nl +31*******01")
                 .doesNotContain("+31612345601");
         int scheduled = indexOf(lines, "event KL1001/", "SCHEDULED seq 1");
+        int firstGate = indexOf(lines, "request GATE_CHANGE gate_change/nl");
         int delay = indexOf(lines, "request DELAY flight_delay/nl");
-        int flap = indexOf(lines, "no message to " + sanne + " for event demo-" + run + "-kl1001-3");
         int resent = indexOf(lines, "no new message to " + sanne + ": event demo-" + run + "-kl1001-2 was received before");
-        int gate = indexOf(lines, "request GATE_CHANGE gate_change/nl");
+        int flap = indexOf(lines, "no message to " + sanne + " for event demo-" + run + "-kl1001-3");
+        int gate = indexOf(lines, "request GATE_CHANGE gate_change/nl", "supersedes");
         int pass = indexOf(lines, "request BOARDING_PASS boarding_pass/nl");
-        int boarding = indexOf(lines, "request BOARDING ");
-        assertThat(List.of(scheduled, delay, resent, flap, gate, pass, boarding)).as("in time order:%n%s", text).isSorted();
+        int boarding = indexOf(lines, "request BOARDING boarding_started/nl");
+        assertThat(List.of(scheduled, firstGate, delay, resent, flap, gate, pass, boarding)).as("in time order:%n%s", text).isSorted();
+        assertThat(lines.get(flap - 1)).as("the flap itself: est +50 min").contains("DELAYED seq 3");
         assertThat(lines.get(flap)).contains("the notifier does not record which");
         assertThat(text.lines().filter(l -> l.contains("status ACCEPTED"))).as("each of her messages accepted")
                 .hasSizeGreaterThanOrEqualTo(4);

@@ -108,6 +108,10 @@ public final class OpsCommand {
         MessageKind kind;
         @Option(names = "--code", description = "Only dead letters with this WhatsApp error code.")
         Integer code;
+        @Option(names = "--max-rate", defaultValue = "0", paramLabel = "N",
+                description = "Write at most N requests a second (default: unpaced). Below the sender's ceiling, a large "
+                        + "redrive never fills the sender's buffer, so live requests are never held behind it.")
+        int maxRate;
         @Option(names = "--execute", description = "Act on the plan (default: print it only).")
         boolean execute;
 
@@ -122,7 +126,7 @@ public final class OpsCommand {
             out.println("Redrive " + header(execute));
             out.print(plan.render());
             if (execute) {
-                int written = redriver.execute(plan);
+                int written = redriver.execute(plan, maxRate);
                 out.println("Done: " + written + " request(s) written to " + ctx.topic(Topics.WHATSAPP_REQUEST)
                         + " with header appcare.replay=redrive; check with: appcare ops trace --traveller KEY");
             }

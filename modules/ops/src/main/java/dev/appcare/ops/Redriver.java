@@ -152,6 +152,17 @@ public final class Redriver {
 
     /** Writes the plan's redrives to the request topic; returns how many were written (all acknowledged). */
     public int execute(Plan plan) throws Exception {
+        return execute(plan, 0);
+    }
+
+    /**
+     * As {@link #execute(Plan)}, writing at most {@code maxPerSecond} records a second (0: as fast as the
+     * producer goes). Paced below the sender's ceiling, a redrive never fills the sender's buffer, so live
+     * requests on the same partitions are never held behind it in Kafka.
+     */
+    public int execute(Plan plan, int maxPerSecond) throws Exception {
+        long start = System.nanoTime();
+        int n = 0;
         String requestTopic = ctx.topic(Topics.WHATSAPP_REQUEST);
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = ctx.producer()) {
@@ -162,6 +173,14 @@ public final class Redriver {
                 RecordHeaders headers = new RecordHeaders();
                 Replay.mark(headers, Replay.Kind.REDRIVE, item.record().topic(), item.record().partition(), item.record().offset());
                 acks.add(producer.send(new ProducerRecord<>(requestTopic, null, key, bytes(dl.getOriginalValue()), headers)));
+                n++;
+                if (maxPerSecond > 0) {
+                    long due = start + n * 1_000_000_000L / maxPerSecond;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // pacing, not synchronisation
+                    }
+                }
             }
             producer.flush();
             for (Future<RecordMetadata> ack : acks) {

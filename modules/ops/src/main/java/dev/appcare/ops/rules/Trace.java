@@ -20,7 +20,7 @@ import java.util.Set;
 public final class Trace {
 
     /** Kinds of entry, in the order they happen for one event (the tie-break for equal times). */
-    public enum Kind { EVENT, BOOKING, PREFERENCE, NO_MESSAGE, REQUEST, STATUS, DEAD_LETTER }
+    public enum Kind { EVENT, BOOKING, PREFERENCE, REQUEST, NO_MESSAGE, STATUS, DEAD_LETTER }
 
     /**
      * One line of a trace.

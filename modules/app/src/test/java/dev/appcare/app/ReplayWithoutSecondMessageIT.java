@@ -11,6 +11,7 @@ import dev.appcare.avro.FlightStatus;
 import dev.appcare.avro.FlightStatusEvent;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.topics.Topics;
+import dev.appcare.ops.OpsCommand;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.RealInfrastructure;
 import java.time.Duration;
@@ -88,8 +89,15 @@ class ReplayWithoutSecondMessageIT {
             IncidentHarness.Snapshot running = h.snapshot();
             IncidentHarness.Ops refused = h.ops("ops", "reprocess", "--topic", flightTopic, "--from", startOfDay.toString(),
                     "--group", h.notifierGroup, "--execute");
-            assertThat(refused.exit()).isEqualTo(2);
+            assertThat(refused.exit()).isEqualTo(OpsCommand.REFUSED);
             assertThat(refused.out()).contains("Refused, nothing changed").contains("active member").contains(h.notifierGroup);
+            assertThat(h.snapshot()).isEqualTo(running);
+
+            IncidentHarness.Ops resetWhileRunning = h.ops("ops", "reset", "--role", "notifier", "--group", h.notifierGroup,
+                    "--by-duration", "PT1H");
+            assertThat(resetWhileRunning.exit()).as("a plan that could not be executed now says so").isEqualTo(OpsCommand.REFUSED);
+            assertThat(resetWhileRunning.out()).contains("REFUSED").contains(h.topic(Topics.FLIGHT_STATUS) + "/0")
+                    .contains(h.topic(Topics.BOARDING_PASS) + "/0");
             assertThat(h.snapshot()).isEqualTo(running);
 
             h.stopNotifier();
@@ -118,7 +126,8 @@ class ReplayWithoutSecondMessageIT {
             // 3. The sender reads every request of the day again (after a crash, a zombie, a bad sender deploy).
             IncidentHarness.Ops senderRunning = h.ops("ops", "reset", "--role", "sender", "--group", h.senderGroup,
                     "--to-datetime", startOfDay.toString(), "--execute");
-            assertThat(senderRunning.exit()).isEqualTo(2);
+            assertThat(senderRunning.exit()).isEqualTo(OpsCommand.REFUSED);
+            assertThat(senderRunning.out()).contains("Refused, nothing changed").contains(h.senderGroup);
             h.stopSender();
             await("the sender left its group", Duration.ofSeconds(30), () -> h.groupState(h.senderGroup).equalsIgnoreCase("EMPTY"));
             await("webhooks delivered", Duration.ofSeconds(30), () -> h.sim.awaitWebhooks(Duration.ofSeconds(5)));

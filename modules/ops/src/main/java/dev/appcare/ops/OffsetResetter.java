@@ -118,7 +118,7 @@ public final class OffsetResetter {
         return out;
     }
 
-    /** A reset that must not run now; the command exits with status 2 and changes nothing. */
+    /** A reset that must not run now; the command exits with status 3 and changes nothing. */
     public static final class RefusedException extends Exception {
         public RefusedException(String message) {
             super(message);

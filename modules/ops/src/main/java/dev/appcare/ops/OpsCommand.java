@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
         description = "Operations: redrive dead letters, reprocess an input window, reset a role's offsets, trace a traveller or flight.",
         subcommands = {OpsCommand.Redrive.class, OpsCommand.Reprocess.class, OpsCommand.Reset.class, OpsCommand.TraceCommand.class})
 public final class OpsCommand {
-    /** Exit status of a plan that must not be executed now (a role still running). */
-    public static final int REFUSED = 2;
+    /** Exit status of a plan that must not be executed now (a role still running); picocli's usage errors are 2. */
+    public static final int REFUSED = 3;
 
     /** Connection options every subcommand takes. */
     public static final class Connection {
@@ -86,6 +86,17 @@ public final class OpsCommand {
         }
     }
 
+    /** Runs a subcommand; a bad argument value is a clear one-line error (exit 2), never a stack trace. */
+    static Integer guarded(CommandSpec spec, Callable<Integer> body) throws Exception {
+        try {
+            return body.call();
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("appcare " + spec.qualifiedName().replace("appcare ", "") + ": " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return picocli.CommandLine.ExitCode.USAGE;
+        }
+    }
+
     static String header(boolean execute) {
         return execute ? "Executing:" : "Plan (dry run, nothing changed; add --execute to act):";
     }
@@ -117,6 +128,10 @@ public final class OpsCommand {
 
         @Override
         public Integer call() throws Exception {
+            return guarded(spec, this::run);
+        }
+
+        private Integer run() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             OpsContext ctx = connection.context(out);
             RedriveRules.Selection selection = new RedriveRules.Selection(TimeArgs.instant(from, ctx.clock()),
@@ -161,6 +176,10 @@ public final class OpsCommand {
 
         @Override
         public Integer call() throws Exception {
+            return guarded(spec, this::run);
+        }
+
+        private Integer run() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             OpsContext ctx = connection.context(out);
             String base = topic.endsWith(ctx.suffix()) ? topic.substring(0, topic.length() - ctx.suffix().length()) : topic;
@@ -264,6 +283,10 @@ public final class OpsCommand {
 
         @Override
         public Integer call() throws Exception {
+            return guarded(spec, this::run);
+        }
+
+        private Integer run() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             OpsContext ctx = connection.context(out);
             List<String> names = (topics == null || topics.isEmpty() ? role.topics : topics).stream()
@@ -321,6 +344,10 @@ public final class OpsCommand {
 
         @Override
         public Integer call() throws Exception {
+            return guarded(spec, this::run);
+        }
+
+        private Integer run() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             OpsContext ctx = connection.context(out);
             Instant from = since == null ? null : TimeArgs.instant(since, ctx.clock());

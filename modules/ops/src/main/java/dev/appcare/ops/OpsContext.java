@@ -81,6 +81,16 @@ public final class OpsContext {
         return new OpsContext(kafka, serde, suffix, clock, out);
     }
 
+    /** The Kafka client properties (for tests of how a --command-config file is split). */
+    Map<String, Object> kafkaConfig() {
+        return kafka;
+    }
+
+    /** The registry's properties. */
+    Map<String, Object> serdeConfig() {
+        return serde;
+    }
+
     static boolean isRegistryKey(String key) {
         return key.startsWith("schema.registry.") || key.startsWith("basic.auth.") || key.startsWith("bearer.auth.");
     }

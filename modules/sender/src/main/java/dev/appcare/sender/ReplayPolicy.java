@@ -31,11 +31,14 @@ final class ReplayPolicy {
         return replay.isPresent() ? REPLAY_RANK : SendJob.rank(priority);
     }
 
-    /** {@link LedgerRules#onArrival}, except that a redrive may send an id that was only DROPPED. */
-    static LedgerRules.OnArrival onArrival(SendLedgerEntry entry, Optional<Replay.Kind> replay) {
+    /**
+     * The ledger entry a request is decided on: a redrive does not see a DROPPED entry (null, "nothing
+     * known"); everything else sees the entry as it is. Feed it to the ledger rules in place of the entry.
+     */
+    static SendLedgerEntry ledgerView(SendLedgerEntry entry, Optional<Replay.Kind> replay) {
         if (entry != null && entry.getState() == LedgerState.DROPPED && replay.orElse(null) == Replay.Kind.REDRIVE) {
-            return LedgerRules.OnArrival.SEND;
+            return null;
         }
-        return LedgerRules.onArrival(entry);
+        return entry;
     }
 }

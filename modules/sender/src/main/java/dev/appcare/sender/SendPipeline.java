@@ -179,8 +179,8 @@ public final class SendPipeline implements AutoCloseable {
                         "a copy of this request (or a decision about it) is being recorded by this instance; not sent again"), "duplicate");
                 return;
             }
-            SendLedgerEntry entry = ledger.get(job.messageId);
-            switch (ReplayPolicy.onArrival(entry, replay)) {
+            SendLedgerEntry entry = ReplayPolicy.ledgerView(ledger.get(job.messageId), replay);
+            switch (LedgerRules.onArrival(entry)) {
                 case ALREADY_ACCEPTED -> {
                     reportOnly(job, status(job, DeliveryState.DUPLICATE, entry.getWamid(), null,
                             "already accepted by WhatsApp; not sent again"), "duplicate");

@@ -57,17 +57,19 @@ class ReplayPolicyTest {
     @Test
     void shouldLetOnlyARedriveSendAnIdThatWasDropped() {
         var dropped = SendLedger.entry("m", LedgerState.DROPPED, 1, null, 2);
-        assertThat(ReplayPolicy.onArrival(dropped, REDRIVE)).isEqualTo(LedgerRules.OnArrival.SEND);
-        assertThat(ReplayPolicy.onArrival(dropped, REPROCESS)).isEqualTo(LedgerRules.OnArrival.ALREADY_DROPPED);
-        assertThat(ReplayPolicy.onArrival(dropped, LIVE)).isEqualTo(LedgerRules.OnArrival.ALREADY_DROPPED);
+        assertThat(LedgerRules.onArrival(ReplayPolicy.ledgerView(dropped, REDRIVE))).isEqualTo(LedgerRules.OnArrival.SEND);
+        assertThat(LedgerRules.onArrival(ReplayPolicy.ledgerView(dropped, REPROCESS))).isEqualTo(LedgerRules.OnArrival.ALREADY_DROPPED);
+        assertThat(LedgerRules.onArrival(ReplayPolicy.ledgerView(dropped, LIVE))).isEqualTo(LedgerRules.OnArrival.ALREADY_DROPPED);
     }
 
     @Test
     void shouldNeverLetARedriveSendAnIdAlreadyAcceptedOrInDoubt() {
-        assertThat(ReplayPolicy.onArrival(SendLedger.entry("m", LedgerState.ACCEPTED, 1, "wamid.x", 2), REDRIVE))
-                .isEqualTo(LedgerRules.OnArrival.ALREADY_ACCEPTED);
-        assertThat(ReplayPolicy.onArrival(SendLedger.entry("m", LedgerState.ATTEMPTING, 1, null, 2), REDRIVE))
-                .isEqualTo(LedgerRules.OnArrival.IN_DOUBT);
-        assertThat(ReplayPolicy.onArrival(null, REDRIVE)).isEqualTo(LedgerRules.OnArrival.SEND);
+        var accepted = SendLedger.entry("m", LedgerState.ACCEPTED, 1, "wamid.x", 2);
+        var attempting = SendLedger.entry("m", LedgerState.ATTEMPTING, 1, null, 2);
+        assertThat(ReplayPolicy.ledgerView(accepted, REDRIVE)).isSameAs(accepted);
+        assertThat(ReplayPolicy.ledgerView(attempting, REDRIVE)).isSameAs(attempting);
+        assertThat(LedgerRules.onArrival(ReplayPolicy.ledgerView(accepted, REDRIVE))).isEqualTo(LedgerRules.OnArrival.ALREADY_ACCEPTED);
+        assertThat(LedgerRules.onArrival(ReplayPolicy.ledgerView(attempting, REDRIVE))).isEqualTo(LedgerRules.OnArrival.IN_DOUBT);
+        assertThat(ReplayPolicy.ledgerView(null, REDRIVE)).isNull();
     }
 }

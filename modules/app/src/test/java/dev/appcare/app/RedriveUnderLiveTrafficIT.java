@@ -4,6 +4,8 @@ import static dev.appcare.app.IncidentHarness.gateChange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appcare.avro.DeadLetter;
+import dev.appcare.avro.DeliveryState;
+import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.LedgerState;
 import dev.appcare.avro.Priority;
 import dev.appcare.avro.WhatsAppRequest;
@@ -83,8 +85,9 @@ class RedriveUnderLiveTrafficIT {
                     lastUrgent = lastUrgent.isAfter(m.acceptedAt()) ? lastUrgent : m.acceptedAt();
                 }
             }
-            h.awaitOr("every redriven request sent", Duration.ofSeconds(Math.max(120, SIZE / 50)),
-                    () -> h.sim.acceptedCount() >= SIZE + URGENT);
+            // Every request's outcome recorded (the sender commits a request's offset only after that).
+            h.awaitOr("every redriven request decided", Duration.ofSeconds(Math.max(120, SIZE / 50)),
+                    () -> h.consumedToEnd(h.senderGroup, h.topic(Topics.WHATSAPP_REQUEST)));
             long drainMillis = (System.nanoTime() - redriveStart) / 1_000_000;
             for (SentMessage m : h.sim.accepted()) {
                 if (!producedAt.containsKey(m.bizOpaqueCallbackData()) && m.acceptedAt().isAfter(lastUrgent)) {
@@ -99,7 +102,13 @@ class RedriveUnderLiveTrafficIT {
                     SIZE, planMillis, drainMillis, SIZE * 1000.0 / drainMillis, delays.size(), sorted.get(sorted.size() / 2),
                     sorted.get(sorted.size() - 1), delays, replayedAfterLastUrgent);
 
-            assertThat(h.acceptedCounts()).hasSize(SIZE + URGENT).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+            // A call that got no answer in time (a loaded machine) is in doubt: reported UNKNOWN, never resent.
+            long inDoubt = h.values(Topics.WHATSAPP_STATUS).stream().filter(s -> s.getStatus() == DeliveryState.UNKNOWN)
+                    .map(DeliveryStatus::getMessageId).distinct().count();
+            System.out.printf("REDRIVE UNDER LIVE TRAFFIC: %d in doubt (no answer within the request timeout)%n", inDoubt);
+            assertThat(h.acceptedCounts()).allSatisfy((id, n) -> assertThat(n).as("times %s was accepted", id).isEqualTo(1));
+            assertThat(h.acceptedCounts().size() + inDoubt).as("accepted once, or in doubt").isEqualTo(SIZE + URGENT);
+            assertThat(inDoubt).isLessThan(SIZE / 100);
             assertThat(sorted.get(sorted.size() - 1)).as("the slowest live URGENT request, ms").isLessThan(5_000);
             assertThat(replayedAfterLastUrgent).as("the live requests overtook a replayed backlog").isPositive();
         }

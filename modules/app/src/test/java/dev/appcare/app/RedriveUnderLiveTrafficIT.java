@@ -7,6 +7,7 @@ import dev.appcare.avro.DeadLetter;
 import dev.appcare.avro.DeliveryState;
 import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.LedgerState;
+import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.Priority;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.topics.Topics;
@@ -53,6 +54,11 @@ class RedriveUnderLiveTrafficIT {
             Instant failedAt = Instant.now().minusSeconds(600);
             Instant expiresAt = Instant.now().plus(Duration.ofHours(2));
             seedDeadLetters(h, failedAt, expiresAt);
+            // Every request names an opted-in traveller: the sender drops a request that names none unless
+            // sender.consent.keyless-override is set (its consent rule, docs/sender.md).
+            for (int i = 0; i < URGENT; i++) {
+                h.optIn("LIVE/" + i, liveUrgentPhone(i));
+            }
             h.startSender();
 
             long planStart = System.nanoTime();
@@ -68,7 +74,7 @@ class RedriveUnderLiveTrafficIT {
             Map<String, Instant> producedAt = new HashMap<>();
             for (int i = 0; i < URGENT; i++) {
                 String id = "live-urgent-" + i;
-                h.request(gateChange(id, "+3163" + String.format("%08d", i), null, Priority.URGENT, Instant.now().plusSeconds(3600)));
+                h.request(gateChange(id, liveUrgentPhone(i), "LIVE/" + i, Priority.URGENT, Instant.now().plusSeconds(3600)));
                 producedAt.put(id, Instant.now());
                 Thread.sleep(250); // live traffic arriving over five seconds, not a synchronisation
             }
@@ -114,19 +120,27 @@ class RedriveUnderLiveTrafficIT {
         }
     }
 
-    /** What the sender leaves behind after a terminal error on each of SIZE requests. */
+    private static String liveUrgentPhone(int i) {
+        return "+3163" + String.format("%08d", i);
+    }
+
+    /** What the sender leaves behind after a terminal error on each of SIZE requests (their travellers opted in). */
     private static void seedDeadLetters(IncidentHarness h, Instant failedAt, Instant expiresAt) throws Exception {
         Map<String, Object> serde = Map.of("schema.registry.url", h.infra.schemaRegistryUrl());
         var requestSerializer = Topics.WHATSAPP_REQUEST.valueSerde(serde).serializer();
         var dlqSerializer = Topics.WHATSAPP_REQUEST_DLQ.valueSerde(serde).serializer();
         var ledgerSerializer = Topics.SENDER_LEDGER.valueSerde(serde).serializer();
+        var preferenceSerializer = Topics.TRAVELLER_PREFERENCE.valueSerde(serde).serializer();
         Map<String, Object> p = h.infra.broker().producerProperties();
         p.put("linger.ms", 20);
         p.put("max.in.flight.requests.per.connection", 1);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < SIZE; i++) {
                 String phone = "+3164" + String.format("%08d", i);
-                WhatsAppRequest request = gateChange("replay-" + i, phone, null, i % 2 == 0 ? Priority.NORMAL : Priority.URGENT, expiresAt);
+                String traveller = "REPLAY/" + i;
+                producer.send(new ProducerRecord<>(h.topic(Topics.TRAVELLER_PREFERENCE), traveller, preferenceSerializer.serialize(
+                        h.topic(Topics.TRAVELLER_PREFERENCE), IncidentHarness.preference(traveller, phone, OptInStatus.OPTED_IN))));
+                WhatsAppRequest request = gateChange("replay-" + i, phone, traveller, i % 2 == 0 ? Priority.NORMAL : Priority.URGENT, expiresAt);
                 byte[] value = requestSerializer.serialize(h.topic(Topics.WHATSAPP_REQUEST), request);
                 DeadLetter dl = DeadLetter.newBuilder().setReason("(#132015) Template is paused").setErrorType("WHATSAPP_TERMINAL")
                         .setErrorCode(132015).setStage("sender").setSourceTopic(h.topic(Topics.WHATSAPP_REQUEST))

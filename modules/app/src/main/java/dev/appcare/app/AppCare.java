@@ -2,6 +2,7 @@ package dev.appcare.app;
 
 import dev.appcare.care.CareCommand;
 import dev.appcare.notifier.NotifierCommand;
+import dev.appcare.ops.OpsCommand;
 import dev.appcare.optin.OptinCommand;
 import dev.appcare.sender.SenderCommand;
 import dev.appcare.whatsappsim.WhatsAppSimulatorMain;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "appcare", mixinStandardHelpOptions = true, version = "appcare 0.1.0",
         description = "AppCare: flight-status and boarding-pass notifications over WhatsApp, on Kafka.",
-        subcommands = {NotifierCommand.class, SenderCommand.class, OptinCommand.class, CareCommand.class, WhatsAppSimulatorMain.class, TopicsCommand.class, SchemasCommand.class, DemoCommand.class,
+        subcommands = {NotifierCommand.class, SenderCommand.class, OptinCommand.class, CareCommand.class, OpsCommand.class, WhatsAppSimulatorMain.class, TopicsCommand.class, SchemasCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AppCare {
 

@@ -199,6 +199,8 @@ final class DemoCommand implements Callable<Integer> {
                 whatsapp.acceptedCount(), byRecipient.size(), whatsapp.rejectionCounts());
         System.out.println("Lukas (+4915155550105) did not opt in and got nothing. Statuses and the audit trail are on "
                 + Topics.WHATSAPP_STATUS.name() + "; requests on " + Topics.WHATSAPP_REQUEST.name() + ".");
+        System.out.println("Sanne's whole story, the updates that sent her nothing included: scripts/appcare ops trace --traveller D"
+                + run + "A/1");
     }
 
     private static <V extends SpecificRecord> void send(KafkaProducer<String, SpecificRecord> producer, TopicSpec<V> topic,

@@ -161,19 +161,23 @@ final class Dispatcher {
         }
         boolean inDoubt = job.inDoubtSince > 0;
         SendDecisions.Before decision = SendDecisions.beforeCall(now, job.expiresAt(), pipeline.mayCall(job.source, now),
-                entry, job.request.getKind(), inDoubt, job.waitedOnClaim, job.uncalledClaim, job.evidenceUntil, pipeline.inDoubt,
+                entry, job.request.getKind(), inDoubt, job.waitedOnClaim, job.uncalledClaim, job.redrivenOver, job.evidenceUntil, pipeline.inDoubt,
                 consent.verdict(), settled, !pipeline.config.dropUnknownTravellers());
         Outcomes outcomes = pipeline.outcomes;
         String reason = consent.reason();
         switch (decision) {
-            case CALL, RESEND -> {
+            case CALL, RESEND, REDRIVE -> {
                 if (reason != null && consent.verdict() == ConsentPolicy.Verdict.SEND) {
                     log.warn("{} names no traveller; sent under sender.consent.keyless-override: {}", job.messageId,
                             pipeline.config.keylessOverride());
                     metrics.keylessOverride();
                     job.auditNote = reason;
                 }
-                job.supersedesClaim = decision == SendDecisions.Before.RESEND ? claimOf(entry) : null;
+                job.supersedesClaim = switch (decision) {
+                    case RESEND -> claimOf(entry);
+                    case REDRIVE -> dev.appcare.sender.state.SendLedger.dropMark(entry);
+                    default -> null;
+                };
                 return true;
             }
             case NOT_OURS -> {

@@ -61,6 +61,11 @@ final class SendDecisions {
         CALL,
         /** Claim the id superseding the in-doubt claim it waited on, then call (the in-doubt policy's resend). */
         RESEND,
+        /**
+         * A redrive over the DROPPED entry it arrived over: claim the id superseding that entry
+         * ({@link dev.appcare.sender.state.SendLedger#dropMark}), then call.
+         */
+        REDRIVE,
         /** The partition is no longer ours (or our ownership is not confirmed): hand it back, do not call. */
         NOT_OURS,
         EXPIRED,
@@ -84,12 +89,15 @@ final class SendDecisions {
      * @param inDoubt        the job waits on an unanswered attempt (its own, or another instance's)
      * @param waitedOnClaim  the claim of that attempt (null for a claim from before claims had ids)
      * @param uncalledClaim  a claim of this job whose call was never made (its write timed out), or null
+     * @param redrivenOver   on a redrive that arrived over a DROPPED entry: that entry's
+     *                       {@link dev.appcare.sender.state.SendLedger#dropMark}, which it may supersede; else null
      * @param evidenceUntil  until when to wait for evidence about {@code waitedOnClaim}
      * @param consent        the consent decision now (null when not yet asked: the checks before it failed)
      * @param consentSettled the preference view was caught up (or gave up trying) for an unknown traveller
      */
     static Before beforeCall(long now, long expiresAt, boolean owned, SendLedgerEntry entry, MessageKind kind,
-                             boolean inDoubt, String waitedOnClaim, String uncalledClaim, long evidenceUntil, InDoubtPolicy policy,
+                             boolean inDoubt, String waitedOnClaim, String uncalledClaim, String redrivenOver,
+                             long evidenceUntil, InDoubtPolicy policy,
                              ConsentPolicy.Verdict consent, boolean consentSettled, boolean sendUnknownTravellers) {
         if (!owned) {
             return Before.NOT_OURS;
@@ -98,12 +106,17 @@ final class SendDecisions {
             return Before.EXPIRED;
         }
         boolean resend = false;
+        boolean redrive = false;
         if (entry != null) {
             switch (entry.getState()) {
                 case ACCEPTED -> {
                     return inDoubt ? Before.PROVED_ACCEPTED : Before.DUPLICATE;
                 }
                 case DROPPED -> {
+                    if (redrivenOver != null && redrivenOver.equals(dev.appcare.sender.state.SendLedger.dropMark(entry))) {
+                        redrive = true; // the drop this redrive was asked to override, and no other
+                        break;
+                    }
                     return Before.DUPLICATE;
                 }
                 case ATTEMPTING -> {
@@ -133,7 +146,7 @@ final class SendDecisions {
                 return Before.NO_CONSENT;
             }
         }
-        return resend ? Before.RESEND : Before.CALL;
+        return resend ? Before.RESEND : redrive ? Before.REDRIVE : Before.CALL;
     }
 
     // ─── after the outcome ──────────────────────────────────────────────────────────────────────

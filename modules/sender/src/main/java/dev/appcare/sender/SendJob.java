@@ -44,15 +44,23 @@ final class SendJob {
     String supersedesClaim;
     /** Our last claim whose call was never made (the claim's write timed out): provably not sent. */
     String uncalledClaim;
+    /** On a redrive that arrived over a DROPPED ledger entry: that entry's drop mark ({@link ReplayPolicy#redrivenOver}). */
+    String redrivenOver;
     /** Why it is sent although it names no traveller (the keyless override), for the status; else null. */
     String auditNote;
 
     SendJob(WhatsAppRequest request, long seq, TopicPartition source, long offset, long sourceTimestamp,
             byte[] rawKey, byte[] rawValue) {
+        this(request, rank(request.getPriority()), seq, source, offset, sourceTimestamp, rawKey, rawValue);
+    }
+
+    /** With an explicit scheduling rank ({@link ReplayPolicy#rank}: replayed requests go last). */
+    SendJob(WhatsAppRequest request, int rank, long seq, TopicPartition source, long offset, long sourceTimestamp,
+            byte[] rawKey, byte[] rawValue) {
         this.request = request;
         this.messageId = request.getMessageId();
         this.recipient = request.getRecipient();
-        this.rank = rank(request.getPriority());
+        this.rank = rank;
         this.seq = seq;
         this.source = source;
         this.offset = offset;

@@ -3,12 +3,14 @@ package dev.appcare.sender;
 import dev.appcare.avro.DeliveryState;
 import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.Replay;
 import dev.appcare.model.serde.BadRecordException;
 import dev.appcare.sender.state.SendLedger;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
@@ -118,9 +120,13 @@ public final class SendPipeline implements AutoCloseable {
         long now = clock.getAsLong();
         lock.lock();
         try {
-            SendJob job = new SendJob(request, seq++, tp, record.offset(), record.timestamp(), record.key(), record.value());
+            Optional<Replay.Kind> replay = Replay.kindOf(record.headers());
+            SendJob job = new SendJob(request, ReplayPolicy.rank(request.getPriority(), replay), seq++, tp,
+                    record.offset(), record.timestamp(), record.key(), record.value());
             boolean copy = scheduler.contains(job.messageId) || outcomes.finishing(job.messageId);
-            SendLedgerEntry entry = ledger.get(job.messageId);
+            SendLedgerEntry actual = ledger.get(job.messageId);
+            SendLedgerEntry entry = ReplayPolicy.ledgerView(actual, replay);
+            job.redrivenOver = ReplayPolicy.redrivenOver(actual, replay);
             switch (SendDecisions.onArrival(copy, entry, request.getKind(), now, job.expiresAt(), inDoubt)) {
                 case COPY_IN_PROGRESS -> {
                     outcomes.reportOnly(job, DeliveryState.DUPLICATE, null, "a copy of this request (or a decision "

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.appcare.avro.LedgerState;
 import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.SendLedgerEntry;
+import dev.appcare.model.Replay;
 import dev.appcare.sender.SendDecisions.After;
 import dev.appcare.sender.SendDecisions.Arrival;
 import dev.appcare.sender.SendDecisions.Before;
@@ -17,6 +18,7 @@ import dev.appcare.sender.cloudapi.ErrorClass;
 import dev.appcare.sender.state.SendLedger;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -95,8 +97,59 @@ class SendDecisionsTest {
     void shouldDecideJustBeforeTheCall(long now, boolean owned, SendLedgerEntry entry, MessageKind kind, boolean inDoubt,
                                        String waitedOn, String uncalled, long evidenceUntil, ConsentPolicy.Verdict consent,
                                        boolean settled, Before expected) {
-        assertThat(SendDecisions.beforeCall(now, EXPIRES, owned, entry, kind, inDoubt, waitedOn, uncalled, evidenceUntil,
-                POLICY, consent, settled, false)).isEqualTo(expected);
+        assertThat(SendDecisions.beforeCall(now, EXPIRES, owned, entry, kind, inDoubt, waitedOn, uncalled, null,
+                evidenceUntil, POLICY, consent, settled, false)).isEqualTo(expected);
+    }
+
+    // ─── replayed requests (ops redrive / reprocess, {@link ReplayPolicy}) ──────────────────────────
+
+    private static final Optional<Replay.Kind> LIVE = Optional.empty();
+    private static final Optional<Replay.Kind> REDRIVE = Optional.of(Replay.Kind.REDRIVE);
+    private static final Optional<Replay.Kind> REPROCESS = Optional.of(Replay.Kind.REPROCESS);
+
+    static Stream<Arguments> replayedArrivals() {
+        SendLedgerEntry dropped = entry(LedgerState.DROPPED, T - 1_000, null);
+        return Stream.of(
+                // replay kind, ledger entry, now → decision (on the entry as ReplayPolicy.ledgerView shows it)
+                Arguments.of(REDRIVE, dropped, T, Arrival.QUEUE),           // the operator's retry of a dead letter
+                Arguments.of(REDRIVE, dropped, EXPIRES, Arrival.EXPIRED),   // ... still never past its expiry
+                Arguments.of(REPROCESS, dropped, T, Arrival.ALREADY_DROPPED),
+                Arguments.of(LIVE, dropped, T, Arrival.ALREADY_DROPPED),
+                Arguments.of(REDRIVE, entry(LedgerState.ACCEPTED, T - 1_000, "a#1"), T, Arrival.ALREADY_ACCEPTED),
+                Arguments.of(REDRIVE, entry(LedgerState.ATTEMPTING, T - 5_000, "a#1"), T, Arrival.IN_DOUBT_WAIT),
+                Arguments.of(REDRIVE, entry(LedgerState.ATTEMPTING, T - 20_000, "a#1"), T, Arrival.IN_DOUBT_GIVE_UP),
+                Arguments.of(REDRIVE, null, T, Arrival.QUEUE));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} over {1} → {3}")
+    @MethodSource("replayedArrivals")
+    void shouldDecideOnArrivalOfAReplayedRequest(Optional<Replay.Kind> replay, SendLedgerEntry entry, long now,
+                                                 Arrival expected) {
+        assertThat(SendDecisions.onArrival(false, ReplayPolicy.ledgerView(entry, replay), DELAY, now, EXPIRES, POLICY))
+                .isEqualTo(expected);
+    }
+
+    static Stream<Arguments> redrivenBeforeCalls() {
+        SendLedgerEntry dropped = entry(LedgerState.DROPPED, T - 60_000, null);
+        SendLedgerEntry droppedAgain = entry(LedgerState.DROPPED, T - 1_000, null);
+        String overDropped = SendLedger.dropMark(dropped);
+        return Stream.of(
+                // entry now, the drop it was redriven over, consent → decision
+                Arguments.of(dropped, overDropped, SEND, Before.REDRIVE),        // claim superseding that drop, call
+                Arguments.of(dropped, null, SEND, Before.DUPLICATE),             // live or reprocessed: a drop stays a drop
+                Arguments.of(droppedAgain, overDropped, SEND, Before.DUPLICATE), // dropped anew since arrival (opted out ...)
+                Arguments.of(dropped, overDropped, DROP, Before.NO_CONSENT),     // consent checked again
+                Arguments.of(null, overDropped, SEND, Before.CALL),              // claim tombstoned after a retriable answer
+                Arguments.of(entry(LedgerState.ACCEPTED, T - 1, "b#1"), overDropped, SEND, Before.DUPLICATE),
+                Arguments.of(entry(LedgerState.ATTEMPTING, T - 1, "b#1"), overDropped, SEND, Before.WAIT_FOR_EVIDENCE));
+    }
+
+    @ParameterizedTest(name = "[{index}] {3}")
+    @MethodSource("redrivenBeforeCalls")
+    void shouldDecideJustBeforeTheCallOfARedrive(SendLedgerEntry entry, String redrivenOver, ConsentPolicy.Verdict consent,
+                                                 Before expected) {
+        assertThat(SendDecisions.beforeCall(T, EXPIRES, true, entry, DELAY, false, null, null, redrivenOver, 0L, POLICY,
+                consent, true, false)).isEqualTo(expected);
     }
 
     static Stream<Arguments> outcomes() {
@@ -126,6 +179,10 @@ class SendDecisionsTest {
         SendLedgerEntry legacy = SendLedger.entry("m", LedgerState.ATTEMPTING, T, null, EXPIRES);
         SendLedgerEntry resendsLegacy = SendLedger.attempt("m", T + 1, EXPIRES, "b#3", SendLedger.UNNAMED_CLAIM);
         SendLedgerEntry accepted = SendLedger.entry("m", LedgerState.ACCEPTED, T, "wamid.1", EXPIRES);
+        SendLedgerEntry dropped = SendLedger.entry("m", LedgerState.DROPPED, T, null, EXPIRES);
+        SendLedgerEntry redrive = SendLedger.attempt("m", T + 1, EXPIRES, "b#4", SendLedger.dropMark(dropped));
+        SendLedgerEntry redriveOfOtherDrop = SendLedger.attempt("m", T + 1, EXPIRES, "b#5", "DROPPED@" + (T - 1));
+        SendLedgerEntry redriveRace = SendLedger.attempt("m", T + 2, EXPIRES, "c#1", SendLedger.dropMark(dropped));
         return Stream.of(
                 // current, incoming → counts
                 Arguments.of(null, a, true),
@@ -137,7 +194,12 @@ class SendDecisionsTest {
                 Arguments.of(legacy, resendsLegacy, true),
                 Arguments.of(legacy, b, false),
                 Arguments.of(a, accepted, true),         // outcomes always count
-                Arguments.of(a, legacy, true));          // senders before claims: as before
+                Arguments.of(a, legacy, true),           // senders before claims: as before
+                Arguments.of(dropped, b, false),         // a drop stops a plain claim
+                Arguments.of(dropped, redrive, true),    // a redrive supersedes the drop it arrived over
+                Arguments.of(dropped, redriveOfOtherDrop, false),
+                Arguments.of(redrive, redriveRace, false), // two redrive claims: the first in the log counts
+                Arguments.of(accepted, redrive, false));
     }
 
     @ParameterizedTest(name = "[{index}] {2}")

@@ -61,6 +61,9 @@ public final class SendLedger extends CompactedTopicView<SendLedgerEntry> {
      * of an in-doubt id). Two instances that claim the same id — a zombie and the new owner, or two
      * resolvers of one in-doubt id — are thus ordered by the log: the first claim counts, the other loses,
      * and only the winner calls WhatsApp. Entries without a claim (senders before the field) always count.
+     * A redrive (an operator's explicit retry of a dead-lettered id) claims superseding the DROPPED entry
+     * it arrived over, named by {@link #dropMark}: it counts only while exactly that entry is recorded, so
+     * of two redrive claims, too, only the first in the log counts.
      */
     public static boolean claimCounts(SendLedgerEntry current, SendLedgerEntry incoming) {
         if (incoming.getState() != LedgerState.ATTEMPTING || incoming.getClaim() == null) {
@@ -70,12 +73,26 @@ public final class SendLedger extends CompactedTopicView<SendLedgerEntry> {
             return true;
         }
         String superseded = incoming.getSupersedesClaim();
-        return current.getState() == LedgerState.ATTEMPTING && superseded != null
-                && superseded.equals(current.getClaim() == null ? UNNAMED_CLAIM : current.getClaim());
+        if (superseded == null) {
+            return false;
+        }
+        return switch (current.getState()) {
+            case ATTEMPTING -> superseded.equals(current.getClaim() == null ? UNNAMED_CLAIM : current.getClaim());
+            case DROPPED -> superseded.equals(dropMark(current));
+            case ACCEPTED -> false;
+        };
     }
 
     /** What a resend names as superseded when the in-doubt entry has no claim id (written before claims). */
     public static final String UNNAMED_CLAIM = "-";
+
+    /**
+     * What a redrive's claim names as superseded when it retries the id over the DROPPED entry
+     * {@code dropped}: {@code DROPPED@<at epoch ms>}, so it supersedes that drop and no later one.
+     */
+    public static String dropMark(SendLedgerEntry dropped) {
+        return "DROPPED@" + dropped.getAt().toEpochMilli();
+    }
 
     /**
      * Claims the right to call WhatsApp for {@code attempt}'s id: writes the ATTEMPTING entry, waits until

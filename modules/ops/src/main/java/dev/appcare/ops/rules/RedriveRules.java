@@ -34,7 +34,11 @@ public final class RedriveRules {
         /** The traveller was erased (tombstone) or has no preference on record any more. */
         ERASED("skip: traveller erased"),
         /** The traveller opted out since. */
-        OPTED_OUT("skip: traveller opted out");
+        OPTED_OUT("skip: traveller opted out"),
+        /** Still opted in, but no longer to this kind of message, or with another number. */
+        NOT_COVERED("skip: consent no longer covers this kind or number"),
+        /** The request names no traveller: no consent to check, so the sender would not send it. */
+        NO_TRAVELLER("skip: names no traveller");
 
         private final String label;
 
@@ -49,12 +53,14 @@ public final class RedriveRules {
 
     /** Where the traveller's consent stands now, from the latest {@code traveller.preference.v1} record. */
     public enum Consent {
-        /** Opted in (whether to this kind of message is the sender's check). */
+        /** Opted in to this kind of message, at the request's number (the one rule: model's {@code Consent}). */
         OPTED_IN,
         OPTED_OUT,
+        /** Opted in, but not to this kind, or with another number. */
+        NOT_COVERED,
         /** A tombstone is the latest record, or there is no record for the key at all. */
         ERASED,
-        /** The request names no traveller (the sender decides by phone number). */
+        /** The request names no traveller: there is no consent to check. */
         NOT_NAMED
     }
 
@@ -117,22 +123,27 @@ public final class RedriveRules {
         return switch (facts.consent()) {
             case ERASED -> Outcome.ERASED;
             case OPTED_OUT -> Outcome.OPTED_OUT;
-            case OPTED_IN, NOT_NAMED -> Outcome.REDRIVE;
+            case NOT_COVERED -> Outcome.NOT_COVERED;
+            case NOT_NAMED -> Outcome.NO_TRAVELLER;
+            case OPTED_IN -> Outcome.REDRIVE;
         };
     }
 
     /**
-     * The traveller's consent from the latest preference record for the request's traveller key:
-     * {@code latest} null means a tombstone or no record.
+     * The traveller's consent now, by the one consent rule every role applies
+     * ({@link dev.appcare.model.consent.Consent}), from the latest preference record for the request's
+     * traveller key: {@code latest} null means a tombstone or no record.
      */
     public static Consent consent(WhatsAppRequest request, TravellerPreference latest) {
         String travellerKey = request.getCorrelation() == null ? null : request.getCorrelation().getTravellerKey();
-        if (travellerKey == null) {
-            return Consent.NOT_NAMED;
-        }
-        if (latest == null) {
-            return Consent.ERASED;
-        }
-        return latest.getStatus() == OptInStatus.OPTED_OUT ? Consent.OPTED_OUT : Consent.OPTED_IN;
+        var decision = dev.appcare.model.consent.Consent.decide(request.getKind(), travellerKey, latest,
+                request.getRecipient());
+        return switch (decision.verdict()) {
+            case ALLOWED -> Consent.OPTED_IN;
+            case NO_TRAVELLER_KEY -> Consent.NOT_NAMED;
+            case NO_PREFERENCE -> Consent.ERASED;
+            case OPTED_OUT -> Consent.OPTED_OUT;
+            case NUMBER_CHANGED, KIND_NOT_CHOSEN -> Consent.NOT_COVERED;
+        };
     }
 }

@@ -42,7 +42,8 @@ class RedriveRulesTest {
                 Arguments.of("opted out", LIVE, false, LedgerState.DROPPED, null, Consent.OPTED_OUT, Outcome.OPTED_OUT),
                 Arguments.of("dead-lettered, still wanted", LIVE, false, LedgerState.DROPPED, null, Consent.OPTED_IN, Outcome.REDRIVE),
                 Arguments.of("ledger forgot it", LIVE, false, null, null, Consent.OPTED_IN, Outcome.REDRIVE),
-                Arguments.of("no traveller named", LIVE, false, LedgerState.DROPPED, null, Consent.NOT_NAMED, Outcome.REDRIVE));
+                Arguments.of("no traveller named", LIVE, false, LedgerState.DROPPED, null, Consent.NOT_NAMED, Outcome.NO_TRAVELLER),
+                Arguments.of("no longer opted in to this kind", LIVE, false, LedgerState.DROPPED, null, Consent.NOT_COVERED, Outcome.NOT_COVERED));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -67,6 +68,12 @@ class RedriveRulesTest {
         assertThat(RedriveRules.consent(LIVE, null)).as("tombstone or never seen").isEqualTo(Consent.ERASED);
         WhatsAppRequest anonymous = WhatsAppRequest.newBuilder(LIVE).setCorrelation(new Correlation()).build();
         assertThat(RedriveRules.consent(anonymous, null)).isEqualTo(Consent.NOT_NAMED);
+        TravellerPreference gateOnly = TravellerPreference.newBuilder(preference(OptInStatus.OPTED_IN))
+                .setKinds(List.of(MessageKind.GATE_CHANGE)).build();
+        assertThat(RedriveRules.consent(LIVE, gateOnly)).as("a delay, opted in to gate changes only").isEqualTo(Consent.NOT_COVERED);
+        TravellerPreference newNumber = TravellerPreference.newBuilder(preference(OptInStatus.OPTED_IN))
+                .setPhoneE164("+31687654321").build();
+        assertThat(RedriveRules.consent(LIVE, newNumber)).as("the traveller's number changed").isEqualTo(Consent.NOT_COVERED);
     }
 
     @Test

@@ -119,9 +119,11 @@ public final class OpsCommand {
         MessageKind kind;
         @Option(names = "--code", description = "Only dead letters with this WhatsApp error code.")
         Integer code;
-        @Option(names = "--max-rate", defaultValue = "0", paramLabel = "N",
-                description = "Write at most N requests a second (default: unpaced). Below the sender's ceiling, a large "
-                        + "redrive never fills the sender's buffer, so live requests are never held behind it.")
+        @Option(names = "--max-rate", defaultValue = "40", paramLabel = "N",
+                description = "Write at most N requests a second (default: ${DEFAULT-VALUE}, half WhatsApp's default "
+                        + "80 msg/s business-number ceiling; 0: unpaced). A replay faster than the sender's ceiling fills "
+                        + "the sender's buffer, and then live requests wait behind it in Kafka: pace it below the "
+                        + "sender's ceiling (sender.rate.per-second).")
         int maxRate;
         @Option(names = "--execute", description = "Act on the plan (default: print it only).")
         boolean execute;

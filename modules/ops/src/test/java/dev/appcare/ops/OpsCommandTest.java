@@ -29,6 +29,16 @@ class OpsCommandTest {
     }
 
     @Test
+    void shouldPaceARedriveBelowTheSendersCeilingByDefault() {
+        CommandLine cli = new CommandLine(new OpsCommand());
+        CommandLine.ParseResult parsed = cli.parseArgs("redrive", "--from", "now-PT1H", "--execute");
+        OpsCommand.Redrive redrive = (OpsCommand.Redrive) parsed.subcommand().commandSpec().userObject();
+        assertThat(redrive.maxRate).as("msg/s, half WhatsApp's default 80 msg/s business-number ceiling").isEqualTo(40);
+        assertThat(run("redrive", "--help")).isZero();
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("default: 40").contains("0: unpaced");
+    }
+
+    @Test
     void shouldRefuseIncompleteOrContradictoryArgumentsBeforeTouchingTheCluster() {
         assertThat(run("redrive")).as("no --from").isEqualTo(2);
         assertThat(run("reset", "--role", "sender")).as("no target").isEqualTo(2);

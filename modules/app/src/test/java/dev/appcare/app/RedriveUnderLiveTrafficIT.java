@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Replayed work never starves live traffic: a redrive of 10,000 dead letters ({@code -Dops.redrive.size}
- * to change it) runs through a sender pacing at 1,000 msg/s while live URGENT requests arrive one every
+ * to change it), paced at 500 msg/s ({@code -Dops.redrive.max-rate}), runs through a sender pacing at 1,000 msg/s
+ * with its default buffer while live URGENT requests arrive one every
  * 250 ms; each URGENT one is sent within a few seconds, ahead of the replayed backlog. Prints the delays.
  *
  * <p>The dead letters are written as the sender writes them after a terminal error (DLQ record with the
@@ -42,15 +43,18 @@ import org.junit.jupiter.api.Test;
 class RedriveUnderLiveTrafficIT {
     private static final int SIZE = Integer.getInteger("ops.redrive.size", 10_000);
     private static final int URGENT = 20;
+    /** The redrive's --max-rate, msg/s: half the sender's ceiling of 1,000 msg/s here. */
+    private static final int MAX_RATE = Integer.getInteger("ops.redrive.max-rate", 500);
 
     @Test
     void shouldSendLiveUrgentRequestsWithinSecondsWhileARedriveOfThousandsRuns(RealInfrastructure infra) throws Exception {
         try (IncidentHarness h = new IncidentHarness(infra, 3,
                 b -> b.throughputPerSecond(1000).latency(Duration.ofMillis(40)).maxRecordedMessages(SIZE + 1000)
                         .deliveredProbability(0).readProbability(0),
-                // The whole redrive fits the sender's buffer (docs/ops.md, "Backpressure"): live requests behind it
-                // in Kafka are polled at once and overtake it in the scheduler.
-                Map.of("sender.rate.per-second", "1000", "sender.max-buffered", String.valueOf(2 * SIZE)))) {
+                // The sender's default buffer (sender.max-buffered unset): the redrive is paced below the sender's
+                // ceiling (docs/ops.md, "Backpressure"), so it never fills that buffer and live requests never wait
+                // behind it in Kafka.
+                Map.of("sender.rate.per-second", "1000"))) {
             Instant failedAt = Instant.now().minusSeconds(600);
             Instant expiresAt = Instant.now().plus(Duration.ofHours(2));
             seedDeadLetters(h, failedAt, expiresAt);
@@ -68,7 +72,8 @@ class RedriveUnderLiveTrafficIT {
 
             long redriveStart = System.nanoTime();
             CompletableFuture<IncidentHarness.Ops> redrive = CompletableFuture.supplyAsync(() ->
-                    h.ops("ops", "redrive", "--from", failedAt.minusSeconds(1).toString(), "--execute"));
+                    h.ops("ops", "redrive", "--from", failedAt.minusSeconds(1).toString(),
+                            "--max-rate", String.valueOf(MAX_RATE), "--execute"));
             h.awaitOr("the replay flowing", Duration.ofSeconds(120), () -> h.sim.acceptedCount() >= Math.min(500, SIZE / 4));
 
             Map<String, Instant> producedAt = new HashMap<>();
@@ -102,10 +107,11 @@ class RedriveUnderLiveTrafficIT {
             }
             assertThat(redrive.get().out()).contains("Done: " + SIZE + " request(s) written");
             List<Long> sorted = delays.stream().sorted().toList();
-            System.out.printf("%nREDRIVE UNDER LIVE TRAFFIC: %d redriven, plan %d ms, redrive written and sent in %d ms (%.0f msg/s); "
+            System.out.printf("%nREDRIVE UNDER LIVE TRAFFIC: %d redriven at --max-rate %d, default sender buffer, plan %d ms, "
+                            + "redrive written and sent in %d ms (%.0f msg/s); "
                             + "%d live URGENT requests sent after %d ms (median) / %d ms (max) [all: %s]; "
                             + "%d replayed messages were still behind the last URGENT one%n%n",
-                    SIZE, planMillis, drainMillis, SIZE * 1000.0 / drainMillis, delays.size(), sorted.get(sorted.size() / 2),
+                    SIZE, MAX_RATE, planMillis, drainMillis, SIZE * 1000.0 / drainMillis, delays.size(), sorted.get(sorted.size() / 2),
                     sorted.get(sorted.size() - 1), delays, replayedAfterLastUrgent);
 
             // A call that got no answer in time (a loaded machine) is in doubt: reported UNKNOWN, never resent.

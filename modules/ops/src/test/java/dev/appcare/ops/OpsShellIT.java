@@ -186,8 +186,13 @@ class OpsShellIT {
                 .build());
     }
 
+    /** A traveller's number: requests go to the number the traveller opted in with. */
+    private static String phoneOf(String traveller) {
+        return "+3161234" + String.format("%04d", Math.abs(traveller.hashCode()) % 10000);
+    }
+
     private static WhatsAppRequest request(String id, String traveller, Instant expiresAt) {
-        return WhatsAppRequest.newBuilder().setMessageId(id).setKind(MessageKind.GATE_CHANGE).setRecipient("+3161234" + String.format("%04d", Math.abs(id.hashCode()) % 10000))
+        return WhatsAppRequest.newBuilder().setMessageId(id).setKind(MessageKind.GATE_CHANGE).setRecipient(phoneOf(traveller))
                 .setTemplateName("gate_change").setLanguage("en").setParameters(List.of()).setDocumentHeader(null)
                 .setPriority(Priority.URGENT).setCreatedAt(NOW.minusSeconds(600)).setExpiresAt(expiresAt).setSupersedes(null)
                 .setCorrelation(Correlation.newBuilder().setTravellerKey(traveller).setFlightKey("KL1234/2026-11-23/AMS")
@@ -196,7 +201,7 @@ class OpsShellIT {
     }
 
     private static TravellerPreference preference(String traveller, OptInStatus status) {
-        return TravellerPreference.newBuilder().setTravellerKey(traveller).setPhoneE164("+31612340000").setLocale("en")
+        return TravellerPreference.newBuilder().setTravellerKey(traveller).setPhoneE164(phoneOf(traveller)).setLocale("en")
                 .setStatus(status).setKinds(List.of(MessageKind.GATE_CHANGE))
                 .setConsent(ConsentEvidence.newBuilder().setGivenAt(NOW).setChannel("web").setTextVersion("v1").build())
                 .setUpdatedAt(NOW).build();

@@ -222,14 +222,7 @@ class CareEndToEndIT {
     }
 
     private static <T> T await(Supplier<T> value, Predicate<T> done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        T last = value.get();
-        while (!done.test(last) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            last = value.get();
-        }
-        assertThat(done.test(last)).as("%s within %s (last seen: %s)", what, WAIT, last).isTrue();
-        return last;
+        return dev.appcare.testkit.Await.value(value, done, WAIT, what);
     }
 
     private static CareHandoff awaitHandoff(KafkaConsumer<String, CareHandoff> consumer, Predicate<CareHandoff> wanted) {

@@ -195,11 +195,7 @@ class ErasureAcrossRolesIT {
     }
 
     private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
-            Thread.sleep(250);
-        }
+        dev.appcare.testkit.Await.until(what, Duration.ofSeconds(60), condition);
     }
 
     private static List<String> holding(String bootstrap, Set<String> topics, String text) {

@@ -175,11 +175,7 @@ class SecuredClusterIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
-            Thread.sleep(250);
-        }
+        dev.appcare.testkit.Await.until(what, Duration.ofSeconds(90), condition);
     }
 
     private static FlightStatusEvent flight(String flight, Instant departure, int n) {

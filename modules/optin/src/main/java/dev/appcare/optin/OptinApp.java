@@ -1,6 +1,7 @@
 package dev.appcare.optin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.appcare.avro.ErasureAuditRecord;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.BookingLife;
@@ -61,6 +62,7 @@ public final class OptinApp implements AutoCloseable {
     private PreferenceView view;
     private PreferenceWriter writer;
     private OptinHttpApi api;
+    private HealthServer management;
     private boolean stopped;
 
     /** Reads and checks the configuration; nothing starts yet. */
@@ -111,9 +113,20 @@ public final class OptinApp implements AutoCloseable {
             OptinService service = new OptinService(view, writer,
                     new ConfirmationRequests(catalogue, settings.confirmationTimeToLive(), settings.preferenceTopic()),
                     preferenceSerde.serializer(), requestSerde.serializer(), settings.preferenceTopic(),
-                    settings.requestTopic(), settings.writeTimeout(), settings.readTimeout(), clock, metrics);
+                    settings.requestTopic(), settings.writeTimeout(), settings.readTimeout(), clock, metrics,
+                    new ErasureAudit(settings.auditTopic(),
+                            AvroSerde.forValues(ErasureAuditRecord.class, settings.serdeConfig()).serializer(),
+                            settings.transactionalId()));
             api = new OptinHttpApi(settings, service, new OptInRequestParser(catalogue, clock, bookingMargin),
-                    new PreferenceJson(new ObjectMapper(), catalogue), metrics, this::health);
+                    new PreferenceJson(new ObjectMapper(), catalogue), metrics);
+            // Health and metrics on a port of their own (least privilege): the API port serves only the API.
+            management = track(new HealthServer(settings.managementHost(), settings.managementPort(), metrics)
+                    .check("preferenceTable", () -> view.problem().map(Health::down)
+                            .orElseGet(() -> Health.up(view.size() + " travellers, positions " + view.positions())))
+                    .check("writer", () -> writer.problem().map(Health::down)
+                            .orElseGet(() -> Health.up("transactional producer ready")))
+                    .check("http", () -> api.draining() ? Health.down("shutting down") : Health.up("serving"))
+                    .start());
             api.start();
             started.add(0, () -> api.stop(SHUTDOWN_GRACE));
 
@@ -121,7 +134,8 @@ public final class OptinApp implements AutoCloseable {
                 throw new IllegalStateException("the preference table did not catch up with " + settings.preferenceTopic()
                         + " within " + settings.startupTimeout() + ": " + view.problem().orElse("?"));
             }
-            log.info("Opt-in API ready on http://{}:{} ({} travellers in the table)", settings.host(), api.port(), view.size());
+            log.info("Opt-in API ready on http://{}:{}, health and metrics on http://{}:{} ({} travellers in the table)",
+                    settings.host(), api.port(), settings.managementHost(), management.port(), view.size());
             return this;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -134,7 +148,7 @@ public final class OptinApp implements AutoCloseable {
     }
 
     private void requireTopics() {
-        Set<String> wanted = Set.of(settings.preferenceTopic(), settings.requestTopic());
+        Set<String> wanted = Set.of(settings.preferenceTopic(), settings.requestTopic(), settings.auditTopic());
         Set<String> existing;
         try {
             existing = admin.listTopics().names().get(settings.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -150,20 +164,20 @@ public final class OptinApp implements AutoCloseable {
         }
     }
 
-    private Map<String, Health> health() {
-        Map<String, Health> checks = new LinkedHashMap<>();
-        checks.put("preferenceTable", view.problem().map(Health::down)
-                .orElseGet(() -> Health.up(view.size() + " travellers, positions " + view.positions())));
-        checks.put("writer", writer.problem().map(Health::down).orElseGet(() -> Health.up("transactional producer ready")));
-        return checks;
-    }
-
     /** The HTTP port (useful when configured as 0). */
     public int port() {
         if (api == null) {
             throw new IllegalStateException("not started");
         }
         return api.port();
+    }
+
+    /** The management port of {@code /health} and {@code /metrics} (useful when configured as 0). */
+    public int managementPort() {
+        if (management == null) {
+            throw new IllegalStateException("not started");
+        }
+        return management.port();
     }
 
     /**

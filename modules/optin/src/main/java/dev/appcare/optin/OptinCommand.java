@@ -45,6 +45,10 @@ public final class OptinCommand implements Callable<Integer> {
     @Option(names = "--port", description = "Port to listen on (key optin.http.port; default " + OptinSettings.DEFAULT_PORT + ").")
     Integer port;
 
+    @Option(names = "--management-port", description = "Port of /health and /metrics, apart from the API (key "
+            + "optin.management.port; default " + OptinSettings.DEFAULT_MANAGEMENT_PORT + "; host optin.management.host, default 127.0.0.1).")
+    Integer managementPort;
+
     /** Runs the role on its own ({@code java -cp ... dev.appcare.optin.OptinCommand}); usually it is {@code appcare optin}. */
     public static void main(String[] args) {
         System.exit(new CommandLine(new OptinCommand()).execute(args));
@@ -83,6 +87,9 @@ public final class OptinCommand implements Callable<Integer> {
         }
         if (port != null) {
             overrides.put(OptinSettings.PORT, Integer.toString(port));
+        }
+        if (managementPort != null) {
+            overrides.put(OptinSettings.MANAGEMENT_PORT, Integer.toString(managementPort));
         }
         return overrides;
     }

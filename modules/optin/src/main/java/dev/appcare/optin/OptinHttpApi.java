@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.appcare.avro.TravellerPreference;
-import dev.appcare.model.runtime.HealthServer.Health;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -21,14 +20,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +38,12 @@ import org.slf4j.LoggerFactory;
  *   PUT    .../whatsapp           opt in (201) or change (200)             permission write
  *   POST   .../whatsapp/opt-out   opt out (kept as a record, with its time) permission write
  *   DELETE .../whatsapp           erase (GDPR): a tombstone                permission erase
- *   GET    /health, /metrics, /openapi.yaml                                no credentials
+ *   GET    /openapi.yaml                                                   no credentials
  * </pre>
+ *
+ * {@code /health} and {@code /metrics} are not served here but on the management port
+ * ({@code optin.management.port}, a {@link dev.appcare.model.runtime.HealthServer}), so the port the
+ * booking site reaches serves nothing but the API.
  *
  * Every failure is an RFC 9457 {@code application/problem+json} body naming the fields at fault in
  * {@code invalid-params}; nothing below this layer ever reaches the caller as a stack trace.
@@ -60,7 +61,6 @@ final class OptinHttpApi implements AutoCloseable {
     private final OptInRequestParser parser;
     private final PreferenceJson representation;
     private final PrometheusMeterRegistry metrics;
-    private final Supplier<Map<String, Health>> health;
     private final ObjectMapper json = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -72,14 +72,13 @@ final class OptinHttpApi implements AutoCloseable {
     private Javalin app;
 
     OptinHttpApi(OptinSettings settings, OptinService service, OptInRequestParser parser, PreferenceJson representation,
-                 PrometheusMeterRegistry metrics, Supplier<Map<String, Health>> health) {
+                 PrometheusMeterRegistry metrics) {
         this.settings = settings;
         this.service = service;
         this.apiKeys = settings.apiKeys();
         this.parser = parser;
         this.representation = representation;
         this.metrics = metrics;
-        this.health = health;
         this.openApi = resource("/openapi.yaml");
     }
 
@@ -102,8 +101,6 @@ final class OptinHttpApi implements AutoCloseable {
         app.put(RESOURCE, secured("opt-in", Permission.WRITE, this::optIn));
         app.post(RESOURCE + "/opt-out", secured("opt-out", Permission.WRITE, this::optOut));
         app.delete(RESOURCE, secured("erase", Permission.ERASE, this::erase));
-        app.get("/health", open("health", this::health));
-        app.get("/metrics", open("metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape())));
         app.get("/openapi.yaml", open("openapi", ctx -> ctx.contentType("application/yaml").result(openApi)));
 
         app.exception(ProblemException.class, (e, ctx) -> problem(ctx, e));
@@ -119,6 +116,11 @@ final class OptinHttpApi implements AutoCloseable {
 
     int port() {
         return app.port();
+    }
+
+    /** True once {@link #stop} began: new calls are refused. */
+    boolean draining() {
+        return draining;
     }
 
     // ---- endpoints -------------------------------------------------------------------------------
@@ -156,22 +158,8 @@ final class OptinHttpApi implements AutoCloseable {
     }
 
     private void erase(Context ctx) {
-        service.erase(traveller(ctx));
+        service.erase(traveller(ctx), String.valueOf(ctx.attributeMap().get(CALLER)));
         ctx.status(204);
-    }
-
-    private void health(Context ctx) {
-        Map<String, Health> checks = new LinkedHashMap<>(health.get());
-        if (draining) {
-            checks.put("http", Health.down("shutting down"));
-        }
-        boolean up = checks.values().stream().allMatch(Health::up);
-        ObjectNode body = json.createObjectNode();
-        body.put("status", up ? "UP" : "DOWN");
-        ObjectNode checksNode = body.putObject("checks");
-        checks.forEach((name, check) -> checksNode.putObject(name)
-                .put("status", check.up() ? "UP" : "DOWN").put("detail", check.detail()));
-        ctx.status(up ? 200 : 503).contentType("application/json").result(bytes(body));
     }
 
     // ---- request handling ------------------------------------------------------------------------

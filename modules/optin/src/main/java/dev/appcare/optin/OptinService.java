@@ -1,5 +1,6 @@
 package dev.appcare.optin;
 
+import dev.appcare.avro.ErasureAuditRecord;
 import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
@@ -58,12 +59,13 @@ final class OptinService {
     private final Duration readTimeout;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final ErasureAudit audit;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
 
     OptinService(PreferenceView view, PreferenceWriter writer, ConfirmationRequests confirmations,
                  Serializer<TravellerPreference> preferenceSerializer, Serializer<WhatsAppRequest> requestSerializer,
                  String preferenceTopic, String requestTopic, Duration writeTimeout, Duration readTimeout,
-                 Clock clock, MeterRegistry metrics) {
+                 Clock clock, MeterRegistry metrics, ErasureAudit audit) {
         this.view = view;
         this.writer = writer;
         this.confirmations = confirmations;
@@ -75,6 +77,7 @@ final class OptinService {
         this.readTimeout = readTimeout;
         this.clock = clock;
         this.metrics = metrics;
+        this.audit = audit;
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -130,12 +133,16 @@ final class OptinService {
     }
 
     /**
-     * Erases the traveller: a tombstone on the compacted topic. Always written, even when this instance
-     * holds no preference, so that an erasure request can never be lost to a stale view.
+     * Erases the traveller: a tombstone on the compacted topic and, in the same transaction, the audit
+     * record of who asked (the API key's name) and when. Always written, even when this instance holds no
+     * preference, so that an erasure request can never be lost to a stale view.
      */
-    void erase(TravellerKey traveller) {
+    void erase(TravellerKey traveller, String caller) {
         locked(traveller, () -> {
-            writeAndAwait(List.of(new ProducerRecord<>(preferenceTopic, traveller.key(), (byte[]) null)));
+            ErasureAuditRecord record = audit.recordOf(traveller, caller, clock.instant());
+            // The tombstone first: the write's answer is its position, which reads wait for.
+            writeAndAwait(List.of(new ProducerRecord<>(preferenceTopic, traveller.key(), (byte[]) null),
+                    new ProducerRecord<>(audit.topic(), traveller.key(), serialize(audit.serializer(), audit.topic(), record))));
             metrics.counter("appcare.optin.decisions", "outcome", "erased").increment();
             return null;
         });

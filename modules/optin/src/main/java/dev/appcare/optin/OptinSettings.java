@@ -28,6 +28,9 @@ record OptinSettings(
         String transactionalId,
         String preferenceTopic,
         String requestTopic,
+        String auditTopic,
+        String managementHost,
+        int managementPort,
         Duration writeTimeout,
         Duration readTimeout,
         Duration startupTimeout,
@@ -43,6 +46,9 @@ record OptinSettings(
     static final String TRANSACTIONAL_ID = "optin.transactional.id";
     static final String PREFERENCE_TOPIC = "optin.topic.preference";
     static final String REQUEST_TOPIC = "optin.topic.request";
+    static final String AUDIT_TOPIC = "optin.topic.erasure-audit";
+    static final String MANAGEMENT_HOST = "optin.management.host";
+    static final String MANAGEMENT_PORT = "optin.management.port";
     static final String WRITE_TIMEOUT = "optin.write.timeout";
     static final String READ_TIMEOUT = "optin.read.timeout";
     static final String STARTUP_TIMEOUT = "optin.startup.timeout";
@@ -50,6 +56,8 @@ record OptinSettings(
     static final String TEMPLATES_FILE = "templates.file";
 
     static final int DEFAULT_PORT = 8083;
+    /** /health and /metrics: a port of their own, so the API port serves only the API (least privilege). */
+    static final int DEFAULT_MANAGEMENT_PORT = 8084;
     static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
     static OptinSettings from(AppConfig config) {
@@ -67,9 +75,12 @@ record OptinSettings(
             }
         }
 
-        int port = config.getInt(PORT, DEFAULT_PORT);
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("configuration '" + PORT + "' must be 0..65535");
+        int port = port(config, PORT, DEFAULT_PORT);
+        // An API on any free port (tests, several instances on one host) gets its management port the same way.
+        int managementPort = port(config, MANAGEMENT_PORT, port == 0 ? 0 : DEFAULT_MANAGEMENT_PORT);
+        if (port != 0 && port == managementPort) {
+            throw new IllegalArgumentException("configuration '" + MANAGEMENT_PORT + "' must differ from '" + PORT
+                    + "': health and metrics are served apart from the API");
         }
         int maxBody = config.getInt(MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES);
         if (maxBody < 1024) {
@@ -86,6 +97,9 @@ record OptinSettings(
                 config.get(TRANSACTIONAL_ID, defaultTransactionalId()),
                 config.get(PREFERENCE_TOPIC, Topics.TRAVELLER_PREFERENCE.name()),
                 config.get(REQUEST_TOPIC, Topics.WHATSAPP_REQUEST.name()),
+                config.get(AUDIT_TOPIC, Topics.ERASURE_AUDIT.name()),
+                config.get(MANAGEMENT_HOST, "127.0.0.1"),
+                managementPort,
                 positive(config, WRITE_TIMEOUT, Duration.ofSeconds(10)),
                 positive(config, READ_TIMEOUT, Duration.ofSeconds(5)),
                 positive(config, STARTUP_TIMEOUT, Duration.ofMinutes(2)),
@@ -96,6 +110,14 @@ record OptinSettings(
 
     TemplateCatalogue templateCatalogue() {
         return templatesFile == null ? TemplateCatalogue.loadDefault() : TemplateCatalogue.load(templatesFile);
+    }
+
+    private static int port(AppConfig config, String key, int defaultValue) {
+        int port = config.getInt(key, defaultValue);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("configuration '" + key + "' must be 0..65535");
+        }
+        return port;
     }
 
     private static Duration positive(AppConfig config, String key, Duration defaultValue) {
@@ -123,8 +145,8 @@ record OptinSettings(
     @Override
     public String toString() {
         // Never print the keys.
-        return "OptinSettings[http=" + host + ":" + port + ", kafka=" + bootstrapServers + ", registry="
+        return "OptinSettings[http=" + host + ":" + port + ", management=" + managementHost + ":" + managementPort + ", kafka=" + bootstrapServers + ", registry="
                 + serdeConfig.get(SCHEMA_REGISTRY_URL) + ", transactionalId=" + transactionalId + ", topics="
-                + preferenceTopic + "," + requestTopic + ", apiKeys=" + apiKeys.names() + "]";
+                + preferenceTopic + "," + requestTopic + "," + auditTopic + ", apiKeys=" + apiKeys.names() + "]";
     }
 }

@@ -13,11 +13,12 @@ class OptinCommandTest {
     void shouldTurnOptionsIntoConfigurationOverrides() {
         OptinCommand command = new OptinCommand();
         new CommandLine(command).parseArgs("--config", "optin.properties", "--bootstrap-servers", "k:9092",
-                "--schema-registry-url", "http://r:8081", "--host", "0.0.0.0", "--port", "9000");
+                "--schema-registry-url", "http://r:8081", "--host", "0.0.0.0", "--port", "9000", "--management-port", "9001");
 
         assertThat(command.config).isEqualTo(Path.of("optin.properties"));
         assertThat(command.overrides()).isEqualTo(Map.of("kafka.bootstrap.servers", "k:9092",
-                "schema.registry.url", "http://r:8081", "optin.http.host", "0.0.0.0", "optin.http.port", "9000"));
+                "schema.registry.url", "http://r:8081", "optin.http.host", "0.0.0.0", "optin.http.port", "9000",
+                "optin.management.port", "9001"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.appcare.avro.CareHandoff;
 import dev.appcare.avro.CareInboundMessage;
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.avro.DeliveryStatus;
+import dev.appcare.avro.ErasureAuditRecord;
 import dev.appcare.avro.FlightStatusEvent;
 import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.SendLedgerEntry;
@@ -24,6 +25,8 @@ public final class Topics {
     private static final Optional<Duration> WEEK = Optional.of(Duration.ofDays(7));
     private static final Optional<Duration> MONTH = Optional.of(Duration.ofDays(30));
     private static final Optional<Duration> FOREVER = Optional.empty();
+    /** Evidence of erasures: kept a year, so the privacy officer can answer for the past twelve months. */
+    private static final Optional<Duration> YEAR = Optional.of(Duration.ofDays(365));
     /** Time-retained topics with phone numbers or names: half the erasure bound ({@link ErasureBound}). */
     private static final Optional<Duration> BOUND = Optional.of(ErasureBound.DEFAULT.personalDataRetention());
     private static final boolean PERSONAL = true;
@@ -93,11 +96,20 @@ public final class Topics {
             DEFAULT_PARTITIONS, CleanupPolicy.DELETE, MONTH,
             "care (input it cannot process)", "ops, people");
 
+    /**
+     * Who erased which traveller, when: no phone number, no name (the key is the erased traveller key).
+     * Written in the erasure's own transaction, so it exists exactly when the erasure does.
+     */
+    public static final TopicSpec<ErasureAuditRecord> ERASURE_AUDIT = new TopicSpec<>(
+            "privacy.erasure-audit.v1", "the erased traveller key, e.g. ABC123/1", ErasureAuditRecord.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, YEAR,
+            "opt-in API (with each erasure)", "privacy officer");
+
     /** All topics, in the order of the data flow. */
     public static final List<TopicSpec<?>> ALL = List.of(
             FLIGHT_STATUS, BOARDING_PASS, PASSENGER_SEGMENT, TRAVELLER_PREFERENCE,
             WHATSAPP_REQUEST, WHATSAPP_STATUS, WHATSAPP_REQUEST_DLQ, NOTIFIER_DLQ, SENDER_LEDGER,
-            CARE_INBOUND, CARE_HANDOFF, CARE_AGENT_REPLY, CARE_DLQ);
+            CARE_INBOUND, CARE_HANDOFF, CARE_AGENT_REPLY, CARE_DLQ, ERASURE_AUDIT);
 
     private Topics() {
     }

@@ -31,4 +31,18 @@ class TopicsTest {
         String text = Files.readString(readme);
         assertThat(Topics.ALL).allSatisfy(t -> assertThat(text).as("README documents %s", t.name()).contains("`" + t.name() + "`"));
     }
+
+    @Test
+    void shouldKeepTheErasureAuditAYearAsTheReadmeAndThePrivacyMapSay() throws IOException {
+        assertThat(Topics.ERASURE_AUDIT.configs()).containsEntry("cleanup.policy", "delete")
+                .containsEntry("retention.ms", String.valueOf(365L * 24 * 3600 * 1000));
+        assertThat(Topics.ERASURE_AUDIT.personalData()).as("no phone number, no name").isFalse();
+        String row = Files.readString(Path.of("../../README.md")).lines()
+                .filter(l -> l.startsWith("| `privacy.erasure-audit.v1` |")).findFirst().orElseThrow();
+        assertThat(row.split("\\|")).extracting(String::strip).contains("`ErasureAuditRecord` (who: the API key's name, when, "
+                + "which instance; no phone, no name)", "delete", "365 d");
+        String privacyRow = Files.readString(Path.of("../../docs/privacy.md")).lines()
+                .filter(l -> l.startsWith("| `privacy.erasure-audit.v1` |")).findFirst().orElseThrow();
+        assertThat(privacyRow).contains("| 365 d |");
+    }
 }

@@ -221,22 +221,34 @@ class OptinBadInputIT {
     }
 
     @Test
-    void shouldServeHealthMetricsAndTheOpenApiDescriptionWithoutCredentials() {
-        Response health = fixture.send(request(app, "/health").GET().build());
+    void shouldServeHealthAndMetricsOnTheManagementPortOnlyAndTheOpenApiDescriptionWithoutCredentials() throws Exception {
+        assertThat(app.managementPort()).isNotEqualTo(app.port());
+        Response health = fixture.send(management("/health"));
         assertThat(health.status()).as(health.body()).isEqualTo(200);
         assertThat(health.json().path("status").asText()).isEqualTo("UP");
         assertThat(health.json().path("checks").path("preferenceTable").path("status").asText()).isEqualTo("UP");
         assertThat(health.json().path("checks").path("writer").path("status").asText()).isEqualTo("UP");
+        assertThat(health.json().path("checks").path("http").path("status").asText()).isEqualTo("UP");
 
         fixture.get(app, PATH, READER_KEY);
         fixture.get(app, PATH, "not-a-key");
-        Response metrics = fixture.send(request(app, "/metrics").GET().build());
+        Response metrics = fixture.send(management("/metrics"));
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("appcare_optin_http_requests_seconds_count{method=\"GET\",operation=\"read\",outcome=\"client_error\",status=\"404\"}")
                 .contains("appcare_optin_auth_failures_total").contains("appcare_optin_view_ready 1.0");
 
+        // The public port serves the API and its description, nothing about the service's insides.
+        assertProblem(fixture.send(request(app, "/metrics").GET().build()), 404, "not-found");
+        assertProblem(fixture.send(request(app, "/health").GET().build()), 404, "not-found");
+        assertProblem(fixture.get(app, "/metrics", WRITER_KEY), 404, "not-found");
+
         Response openApi = fixture.send(request(app, "/openapi.yaml").GET().build());
         assertThat(openApi.status()).isEqualTo(200);
         assertThat(openApi.body()).startsWith("openapi: 3.1.0").contains("/v1/travellers/{pnr}/{passengerId}/whatsapp");
+    }
+
+    private java.net.http.HttpRequest management(String path) {
+        return java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + app.managementPort() + path))
+                .timeout(java.time.Duration.ofSeconds(30)).GET().build();
     }
 }

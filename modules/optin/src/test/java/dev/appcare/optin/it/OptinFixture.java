@@ -44,6 +44,7 @@ final class OptinFixture implements AutoCloseable {
     final RealInfrastructure infra;
     final String preferenceTopic;
     final String requestTopic;
+    final String auditTopic;
     final List<OptinApp> apps = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -52,11 +53,13 @@ final class OptinFixture implements AutoCloseable {
         this.infra = infra;
         this.preferenceTopic = TestNames.unique(Topics.TRAVELLER_PREFERENCE.name());
         this.requestTopic = TestNames.unique(Topics.WHATSAPP_REQUEST.name());
+        this.auditTopic = TestNames.unique(Topics.ERASURE_AUDIT.name());
         Map<String, String> preferenceConfig = new HashMap<>(Topics.TRAVELLER_PREFERENCE.configs());
         preferenceConfig.putAll(extraPreferenceConfig);
         infra.broker().createTopics(
                 new NewTopic(preferenceTopic, 3, (short) 1).configs(preferenceConfig),
-                new NewTopic(requestTopic, 3, (short) 1).configs(Topics.WHATSAPP_REQUEST.configs()));
+                new NewTopic(requestTopic, 3, (short) 1).configs(Topics.WHATSAPP_REQUEST.configs()),
+                new NewTopic(auditTopic, 3, (short) 1).configs(Topics.ERASURE_AUDIT.configs()));
     }
 
     OptinFixture(RealInfrastructure infra) {
@@ -71,6 +74,7 @@ final class OptinFixture implements AutoCloseable {
         config.put("optin.http.port", "0");
         config.put("optin.topic.preference", preferenceTopic);
         config.put("optin.topic.request", requestTopic);
+        config.put("optin.topic.erasure-audit", auditTopic);
         config.put("optin.transactional.id", TestNames.unique("appcare-optin"));
         config.put("optin.auth.key.booking-site.secret", WRITER_KEY);
         config.put("optin.auth.key.booking-site.permissions", "read,write");

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.appcare.avro.ConsentEvidence;
 import dev.appcare.avro.Correlation;
+import dev.appcare.avro.ErasureAuditRecord;
 import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.Priority;
@@ -145,11 +146,28 @@ class OptinLifecycleIT {
             assertThat(stale.invalidParams()).containsExactly("consent.givenAt");
             assertThat(preferences(fixture)).hasSize(3);
 
-            // 6. Erase: only with the erase permission; then a tombstone, and the traveller is gone.
+            // 6. Erase: only with the erase permission (the booking site's read,write key is refused and
+            //    nothing is written); then a tombstone and its audit record, and the traveller is gone.
             assertThat(fixture.delete(app, PATH, WRITER_KEY).status()).isEqualTo(403);
+            assertThat(fixture.delete(app, PATH, READER_KEY).status()).isEqualTo(403);
             assertThat(preferences(fixture)).hasSize(3);
+            assertThat(fixture.endOffsetSum(fixture.auditTopic)).as("no audit record for a refused erasure").isZero();
+            Instant beforeErase = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             Response erased = fixture.delete(app, PATH, ERASER_KEY);
             assertThat(erased.status()).isEqualTo(204);
+            List<ConsumerRecord<String, byte[]>> audit = fixture.committed(fixture.auditTopic);
+            assertThat(audit).singleElement().satisfies(record -> {
+                assertThat(record.key()).isEqualTo("ABC123/1");
+                ErasureAuditRecord entry = fixture.decode(ErasureAuditRecord.class, record);
+                assertThat(entry.getTravellerKey()).isEqualTo("ABC123/1");
+                assertThat(entry.getCaller()).isEqualTo("privacy");
+                assertThat(entry.getInstance()).startsWith("appcare-optin");
+                assertThat(entry.getErasedAt()).isBetween(beforeErase, Instant.now());
+                assertThat(entry.getSchema().getFields()).extracting(org.apache.avro.Schema.Field::name)
+                        .containsExactly("travellerKey", "erasedAt", "caller", "instance");
+                assertThat(new String(record.value(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as("no phone number in the audit record").doesNotContain("612345678");
+            });
             List<ConsumerRecord<String, byte[]>> afterErase = fixture.committed(fixture.preferenceTopic);
             assertThat(afterErase).hasSize(4);
             assertThat(afterErase.get(3).key()).isEqualTo("ABC123/1");

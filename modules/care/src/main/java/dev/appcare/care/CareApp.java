@@ -2,12 +2,16 @@ package dev.appcare.care;
 
 import dev.appcare.care.streams.CareTopology;
 import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.model.runtime.CompactionTicker;
 import dev.appcare.model.runtime.HealthServer;
+import dev.appcare.model.topics.ErasureBound;
+import dev.appcare.model.topics.TopicSpec;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -19,6 +23,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -59,6 +64,7 @@ public final class CareApp implements AutoCloseable {
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private HealthServer health;
+    private CompactionTicker ticker;
     private volatile boolean failed;
 
     public CareApp(AppConfig config) {
@@ -108,6 +114,11 @@ public final class CareApp implements AutoCloseable {
         });
         health.start();
         streams.start();
+        // Care's changelogs are its own compacted topics: it keeps their partitions rolling (ErasureBound).
+        Map<String, Object> clients = new HashMap<>();
+        properties.forEach((key, value) -> clients.put(key.toString(), value));
+        ticker = CompactionTicker.startForPrefix(clients, properties.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-",
+                "-changelog", ErasureBound.from(config));
         log.info("Care {} started: health and metrics on http://{}:{}/", properties.get(StreamsConfig.APPLICATION_ID_CONFIG),
                 host, health.port());
         return this;
@@ -124,6 +135,16 @@ public final class CareApp implements AutoCloseable {
                 Path.of(System.getProperty("java.io.tmpdir"), "appcare-care", applicationId + "-" + instance).toString()));
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         care.serdeConfig().forEach(properties::put);
+        // Changelogs get the erasure bound's settings like the notifier's (segment.ms, max.compaction.lag.ms,
+        // dirty ratio), except tombstone retention: care's changelogs are keyed by phone, so a tombstone is
+        // itself the number and may stay only B/8. Safe because a store that missed a tombstone (restored
+        // from an older checkpoint) is corrected by the next sweeps: retention and the erasure check run on
+        // what the store holds, whatever its changelog says.
+        ErasureBound erasure = ErasureBound.from(config);
+        properties.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_MS_CONFIG), Long.toString(erasure.segment().toMillis()));
+        properties.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.DELETE_RETENTION_MS_CONFIG),
+                Long.toString(erasure.segment().toMillis()));
+        TopicSpec.compactionConfigs(erasure).forEach((key, value) -> properties.putIfAbsent(StreamsConfig.topicPrefix(key), value));
         return properties;
     }
 
@@ -170,6 +191,9 @@ public final class CareApp implements AutoCloseable {
                 log.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
             }
             streamsMetrics.close();
+        }
+        if (ticker != null) {
+            ticker.close();
         }
         if (health != null) {
             health.close();

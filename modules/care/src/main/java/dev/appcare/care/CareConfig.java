@@ -4,6 +4,7 @@ import dev.appcare.avro.MessageKind;
 import dev.appcare.model.runtime.AppConfig;
 import dev.appcare.model.serde.AvroSerdeConfig;
 import dev.appcare.model.templates.TemplateCatalogue;
+import dev.appcare.model.topics.ErasureBound;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,14 +25,17 @@ import java.util.Objects;
  *   care.ack.quiet               while an agent has the conversation, at most one acknowledgement per this period (default PT30M)
  *   care.flight.horizon          flights departing within this time are "in the next days" (default P3D)
  *   care.state.retention         conversation and history state older than this is deleted (default P7D)
+ *   erasure.bound                the erasure bound (docs/privacy.md): state is swept every bound/16, at most every 10 minutes
  *   care.topics.suffix           appended to every topic name, for tests and shared clusters (default none)
  * </pre>
  *
+ * @param sweepInterval how often retention and erasures are applied to the state (wall clock)
  * @param clock every decision (service hours, the 24-hour window, idle, retention) reads it
  */
 public record CareConfig(CareTopics topics, Map<String, Object> serdeConfig, CareSettings settings,
                          TemplateCatalogue catalogue, Duration conversationIdle, Duration ackQuiet,
-                         Duration flightHorizon, Duration stateRetention, Clock clock, CareMetrics metrics) {
+                         Duration flightHorizon, Duration stateRetention, Duration sweepInterval, Clock clock,
+                         CareMetrics metrics) {
 
     public static final String SCHEMA_REGISTRY_URL = AvroSerdeConfig.SCHEMA_REGISTRY_URL;
     public static final String SETTINGS_FILE = "care.settings.file";
@@ -41,6 +45,8 @@ public record CareConfig(CareTopics topics, Map<String, Object> serdeConfig, Car
     public static final String FLIGHT_HORIZON = "care.flight.horizon";
     public static final String STATE_RETENTION = "care.state.retention";
     public static final String TOPICS_SUFFIX = "care.topics.suffix";
+    /** The sweep runs at least this often (and every erasure bound/16 when that is shorter). */
+    public static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(10);
 
     public CareConfig {
         Objects.requireNonNull(topics, "topics");
@@ -55,7 +61,7 @@ public record CareConfig(CareTopics topics, Map<String, Object> serdeConfig, Car
             throw new IllegalArgumentException("care fills in no template parameters, but " + followUp.name()
                     + " asks for " + followUp.parameterNames());
         }
-        for (Duration d : new Duration[] {conversationIdle, ackQuiet, flightHorizon, stateRetention}) {
+        for (Duration d : new Duration[] {conversationIdle, ackQuiet, flightHorizon, stateRetention, sweepInterval}) {
             if (d == null || d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("durations must be positive");
             }
@@ -67,7 +73,7 @@ public record CareConfig(CareTopics topics, Map<String, Object> serdeConfig, Car
     public static CareConfig defaults(String schemaRegistryUrl) {
         return new CareConfig(CareTopics.contract(), Map.of(SCHEMA_REGISTRY_URL, schemaRegistryUrl),
                 CareSettings.loadDefault(), TemplateCatalogue.loadDefault(), Duration.ofHours(24), Duration.ofMinutes(30),
-                Duration.ofDays(3), Duration.ofDays(7), Clock.systemUTC(), CareMetrics.detached());
+                Duration.ofDays(3), Duration.ofDays(7), MAX_SWEEP_INTERVAL, Clock.systemUTC(), CareMetrics.detached());
     }
 
     public static CareConfig from(AppConfig config, CareMetrics metrics, Clock clock) {
@@ -88,21 +94,27 @@ public record CareConfig(CareTopics topics, Map<String, Object> serdeConfig, Car
                 config.getDuration(ACK_QUIET, Duration.ofMinutes(30)),
                 config.getDuration(FLIGHT_HORIZON, Duration.ofDays(3)),
                 config.getDuration(STATE_RETENTION, Duration.ofDays(7)),
-                clock, metrics);
+                sweepInterval(ErasureBound.from(config)), clock, metrics);
+    }
+
+    /** Two sweeps (an erasure is confirmed on the second) take at most bound/8, well inside the bound. */
+    static Duration sweepInterval(ErasureBound erasure) {
+        Duration tick = erasure.tickInterval();
+        return tick.compareTo(MAX_SWEEP_INTERVAL) < 0 ? tick : MAX_SWEEP_INTERVAL;
     }
 
     public CareConfig withClock(Clock clock) {
         return new CareConfig(topics, serdeConfig, settings, catalogue, conversationIdle, ackQuiet, flightHorizon,
-                stateRetention, clock, metrics);
+                stateRetention, sweepInterval, clock, metrics);
     }
 
     public CareConfig withSettings(CareSettings settings) {
         return new CareConfig(topics, serdeConfig, settings, catalogue, conversationIdle, ackQuiet, flightHorizon,
-                stateRetention, clock, metrics);
+                stateRetention, sweepInterval, clock, metrics);
     }
 
     public CareConfig withTopics(CareTopics topics) {
         return new CareConfig(topics, serdeConfig, settings, catalogue, conversationIdle, ackQuiet, flightHorizon,
-                stateRetention, clock, metrics);
+                stateRetention, sweepInterval, clock, metrics);
     }
 }

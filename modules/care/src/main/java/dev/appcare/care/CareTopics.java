@@ -14,9 +14,11 @@ import java.util.List;
  * @param passengerSegment booking.passenger-segment.v1: who is booked on which flight (a global store)
  * @param handoff          care.handoff.v1: conversations for the agent desk
  * @param deadLetters      care.dlq.v1: input care cannot process
+ * @param preference       traveller.preference.v1: which travellers exist (a global store); an erased
+ *                         traveller's phone-keyed state is deleted
  */
 public record CareTopics(String inbound, String agentReply, String whatsappRequest, String flightStatus,
-                         String passengerSegment, String handoff, String deadLetters) {
+                         String passengerSegment, String handoff, String deadLetters, String preference) {
 
     public static CareTopics contract() {
         return withSuffix("");
@@ -26,7 +28,8 @@ public record CareTopics(String inbound, String agentReply, String whatsappReque
         String s = suffix == null ? "" : suffix;
         return new CareTopics(Topics.CARE_INBOUND.name() + s, Topics.CARE_AGENT_REPLY.name() + s,
                 Topics.WHATSAPP_REQUEST.name() + s, Topics.FLIGHT_STATUS.name() + s,
-                Topics.PASSENGER_SEGMENT.name() + s, Topics.CARE_HANDOFF.name() + s, Topics.CARE_DLQ.name() + s);
+                Topics.PASSENGER_SEGMENT.name() + s, Topics.CARE_HANDOFF.name() + s, Topics.CARE_DLQ.name() + s,
+                Topics.TRAVELLER_PREFERENCE.name() + s);
     }
 
     /** Keyed by phone and read by the same tasks: must have the same partition count. */

@@ -27,6 +27,8 @@ class CareConfigTest {
         assertThat(config.stateRetention()).isEqualTo(Duration.ofDays(5));
         assertThat(config.topics().inbound()).isEqualTo("care.inbound.v1.it");
         assertThat(config.topics().whatsappRequest()).isEqualTo("notify.whatsapp-request.v1.it");
+        assertThat(config.topics().preference()).isEqualTo("traveller.preference.v1.it");
+        assertThat(config.sweepInterval()).as("at most 10 minutes").isEqualTo(Duration.ofMinutes(10));
         assertThat(config.serdeConfig()).containsEntry("schema.registry.basic.auth.user.info", "u:p");
     }
 
@@ -48,5 +50,20 @@ class CareConfigTest {
     void shouldRequireTheRegistry() {
         assertThatThrownBy(() -> CareConfig.from(AppConfig.of(Map.of()), CareMetrics.detached(), Clock.systemUTC()))
                 .hasMessageContaining("schema.registry.url");
+    }
+
+    @Test
+    void shouldSweepWithinTheErasureBoundAndGiveTheChangelogsItsSettings() {
+        AppConfig app = AppConfig.of(Map.of("schema.registry.url", "mock://care-config", "erasure.bound", "PT60S"));
+        CareConfig config = CareConfig.from(app, CareMetrics.detached(), Clock.systemUTC());
+        assertThat(config.sweepInterval()).isEqualTo(Duration.ofMillis(3_750));
+
+        java.util.Properties streams = CareApp.streamsProperties(AppConfig.of(Map.of("schema.registry.url", "mock://care-config")),
+                config, 0);
+        assertThat(streams).containsEntry("topic.segment.ms", String.valueOf(Duration.ofHours(3).toMillis()))
+                .containsEntry("topic.max.compaction.lag.ms", String.valueOf(Duration.ofHours(6).toMillis()))
+                .containsEntry("topic.min.cleanable.dirty.ratio", "0.5")
+                .as("a tombstone keyed by a phone number is kept B/8, not the 7 days of the traveller-keyed topics")
+                .containsEntry("topic.delete.retention.ms", String.valueOf(Duration.ofHours(3).toMillis()));
     }
 }

@@ -34,6 +34,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  *  global: flight.status.v1 -> [flight-status-store-update] -> {care-flights}   (latest event per flight, raw)
  *          booking.passenger-segment.v1 -> [passenger-segment-store-update] -> {care-segments} (prefix scan by traveller)
+ *          traveller.preference.v1 -> [traveller-preference-store-update] -> {care-travellers} (who is not erased)
  * </pre>
  *
  * <h2>Why these choices</h2>
@@ -48,6 +49,11 @@ import org.apache.kafka.streams.state.Stores;
  *       any partition; care only reads them, and holds them as the topics' raw bytes so a restore needs no
  *       processing. The cost is a copy of both topics on every instance, which a care desk's volume
  *       (messages, not events) can afford.</li>
+ *   <li>An erasure is a tombstone keyed by traveller on {@code traveller.preference.v1}, while care's state is
+ *       keyed by phone: the sweep (every {@code erasure.bound}/16, at most 10 minutes) deletes a number's
+ *       conversation and history when a traveller its history names is absent from {@code care-travellers}
+ *       at two sweeps in a row (the second look rules out a preference whose record is still on its way).
+ *       The store is the topic's raw bytes, like the other global stores, and follows its tombstones.</li>
  *   <li>Processing-time decisions (service hours, the window, idle) read the injected clock; records keep
  *       the timestamp of the input that caused them.</li>
  * </ul>
@@ -59,6 +65,7 @@ public final class CareTopology {
     public static final String PHONE_HISTORY_STORE = "care-phone-history";
     public static final String FLIGHTS_STORE = "care-flights";
     public static final String SEGMENTS_STORE = "care-segments";
+    public static final String TRAVELLERS_STORE = "care-travellers";
     static final String REQUEST_SINK = "whatsapp-request-sink";
     static final String HANDOFF_SINK = "handoff-sink";
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
@@ -101,6 +108,13 @@ public final class CareTopology {
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), keySerializer,
                 AvroSerde.forValues(DeadLetter.class, config.serdeConfig()).serializer(),
                 "sent-history", "inbound-answer", "agent-reply-route");
+        // Added last so the task ids of the sub-topologies above stay as they were (state directories).
+        // Erasure reaches care's phone-keyed state through this store: a traveller named in a number's
+        // history who has no preference any more (the erasure's tombstone) gets that number's state deleted.
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRAVELLERS_STORE),
+                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
+                "traveller-preference-source", keys, bytes, topics.preference(), "traveller-preference-store-update",
+                () -> new RawStoreUpdate(TRAVELLERS_STORE));
         return topology;
     }
 

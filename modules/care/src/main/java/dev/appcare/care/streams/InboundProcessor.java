@@ -19,9 +19,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -38,7 +40,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class InboundProcessor implements Processor<String, byte[], String, Object> {
     static final int MAX_NOTES = 20;
-    static final Duration RETENTION_SWEEP = Duration.ofMinutes(10);
 
     private final CareConfig config;
     private final CareInputs<CareInboundMessage> inputs;
@@ -51,6 +52,9 @@ final class InboundProcessor implements Processor<String, byte[], String, Object
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Conversation> conversations;
     private KeyValueStore<String, PhoneHistory> histories;
+    private KeyValueStore<String, byte[]> travellersPresent;
+    /** Numbers whose history named an absent traveller at the last sweep: erased if still so at the next. */
+    private Set<String> erasureSuspects = Set.of();
 
     InboundProcessor(CareConfig config) {
         this.config = config;
@@ -69,7 +73,8 @@ final class InboundProcessor implements Processor<String, byte[], String, Object
         this.conversations = context.getStateStore(CareTopology.CONVERSATIONS_STORE);
         this.histories = context.getStateStore(CareTopology.PHONE_HISTORY_STORE);
         travellers.init(context);
-        context.schedule(RETENTION_SWEEP, PunctuationType.WALL_CLOCK_TIME, wallClock -> sweep());
+        this.travellersPresent = context.getStateStore(CareTopology.TRAVELLERS_STORE);
+        context.schedule(config.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, wallClock -> sweep());
     }
 
     @Override
@@ -207,5 +212,32 @@ final class InboundProcessor implements Processor<String, byte[], String, Object
         if (!expired.isEmpty() || !old.isEmpty()) {
             config.metrics().event("state-expired");
         }
+        sweepErased();
+    }
+
+    /**
+     * Erasure: a number whose history names a traveller without a preference (erased: the tombstone on
+     * traveller.preference.v1) loses its history and its conversation, whoever else shares the number.
+     * Confirmed at a second sweep, so a preference still on its way to the global store is not taken
+     * for an erasure.
+     */
+    private void sweepErased() {
+        Set<String> suspects = new HashSet<>();
+        try (KeyValueIterator<String, PhoneHistory> all = histories.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, PhoneHistory> entry = all.next();
+                if (entry.value.travellerKeys().stream().anyMatch(t -> travellersPresent.get(t) == null)) {
+                    suspects.add(entry.key);
+                }
+            }
+        }
+        List<String> erased = suspects.stream().filter(erasureSuspects::contains).sorted().toList();
+        for (String phone : erased) {
+            histories.delete(phone);
+            conversations.delete(phone);
+            config.metrics().event("state-erased");
+        }
+        suspects.removeAll(erased);
+        erasureSuspects = suspects;
     }
 }

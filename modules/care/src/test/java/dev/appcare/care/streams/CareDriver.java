@@ -1,5 +1,8 @@
 package dev.appcare.care.streams;
 
+import dev.appcare.avro.ConsentEvidence;
+import dev.appcare.avro.TravellerPreference;
+import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.CareAgentReply;
 import dev.appcare.avro.CareHandoff;
 import dev.appcare.avro.CareInboundMessage;
@@ -50,6 +53,7 @@ final class CareDriver implements AutoCloseable {
     private final TestInputTopic<String, byte[]> requestsIn;
     private final TestInputTopic<String, byte[]> flights;
     private final TestInputTopic<String, byte[]> segments;
+    private final TestInputTopic<String, byte[]> preferences;
     private final TestOutputTopic<String, WhatsAppRequest> requestsOut;
     private final TestOutputTopic<String, CareHandoff> handoffs;
     private final TestOutputTopic<String, DeadLetter> deadLetters;
@@ -72,6 +76,7 @@ final class CareDriver implements AutoCloseable {
         requestsIn = driver.createInputTopic(topics.whatsappRequest(), keys, bytes);
         flights = driver.createInputTopic(topics.flightStatus(), keys, bytes);
         segments = driver.createInputTopic(topics.passengerSegment(), keys, bytes);
+        preferences = driver.createInputTopic(topics.preference(), keys, bytes);
         StringDeserializer keyReader = new StringDeserializer();
         requestsOut = driver.createOutputTopic(topics.whatsappRequest(), keyReader,
                 AvroSerde.forValues(WhatsAppRequest.class, serde).deserializer());
@@ -117,6 +122,26 @@ final class CareDriver implements AutoCloseable {
                 .setPriority(Priority.NORMAL).setCreatedAt(clock.instant()).setExpiresAt(clock.instant().plus(Duration.ofHours(3)))
                 .setCorrelation(Correlation.newBuilder().setTravellerKey(travellerKey).setFlightKey(flightKey).build()).build();
         requestsIn.pipeInput(phone, bytes(config.topics().whatsappRequest(), request), clock.instant());
+    }
+
+    /** The traveller's opt-in on traveller.preference.v1 (as the opt-in API writes it). */
+    void optedIn(String travellerKey, String phone) {
+        TravellerPreference preference = TravellerPreference.newBuilder().setTravellerKey(travellerKey).setPhoneE164(phone)
+                .setLocale("nl").setStatus(OptInStatus.OPTED_IN).setKinds(List.of(MessageKind.GATE_CHANGE))
+                .setConsent(ConsentEvidence.newBuilder().setGivenAt(clock.instant()).setChannel("booking-web")
+                        .setTextVersion("v1").build())
+                .setUpdatedAt(clock.instant()).build();
+        preferences.pipeInput(travellerKey, bytes(config.topics().preference(), preference), clock.instant());
+    }
+
+    /** The erasure: the opt-in API's tombstone for the traveller. */
+    void erased(String travellerKey) {
+        preferences.pipeInput(travellerKey, null, clock.instant());
+    }
+
+    /** One run of the wall-clock sweep (retention and erasures). */
+    void sweep() {
+        driver.advanceWallClockTime(config.sweepInterval());
     }
 
     void booked(String travellerKey, String flightKey) {

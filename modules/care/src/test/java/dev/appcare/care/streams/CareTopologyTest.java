@@ -205,4 +205,34 @@ class CareTopologyTest {
             assertThat(care.driver.getKeyValueStore(CareTopology.PHONE_HISTORY_STORE).get(PHONE)).isNull();
         }
     }
+
+    @Test
+    void shouldDeleteTheStateOfAnErasedTravellersNumberAtTheSecondSweepAndKeepOthers() {
+        String otherPhone = "+447400123456";
+        try (CareDriver care = new CareDriver(TUESDAY_10_00)) {
+            care.optedIn("ABC123/1", PHONE);
+            care.optedIn("KEEP01/1", otherPhone);
+            care.sent(PHONE, "ABC123/1", FLIGHT, "nl", MessageKind.GATE_CHANGE, "gate_change");
+            care.sent(otherPhone, "KEEP01/1", FLIGHT, "en_GB", MessageKind.GATE_CHANGE, "gate_change");
+            care.text(PHONE, "Hoeveel bagage mag ik meenemen?");
+            care.text(otherPhone, "How much luggage may I bring?");
+            care.sweep();
+            care.sweep();
+            assertThat(care.driver.getKeyValueStore(CareTopology.CONVERSATIONS_STORE).get(PHONE)).as("not erased").isNotNull();
+            assertThat(care.driver.getKeyValueStore(CareTopology.PHONE_HISTORY_STORE).get(PHONE)).isNotNull();
+
+            care.erased("ABC123/1");
+            care.sweep();
+            assertThat(care.driver.getKeyValueStore(CareTopology.PHONE_HISTORY_STORE).get(PHONE))
+                    .as("one look is not enough: the preference may be on its way").isNotNull();
+            care.sweep();
+
+            assertThat(care.driver.getKeyValueStore(CareTopology.CONVERSATIONS_STORE).get(PHONE)).isNull();
+            assertThat(care.driver.getKeyValueStore(CareTopology.PHONE_HISTORY_STORE).get(PHONE)).isNull();
+            assertThat(care.driver.getKeyValueStore(CareTopology.TRAVELLERS_STORE).get("ABC123/1")).isNull();
+            assertThat(care.driver.getKeyValueStore(CareTopology.CONVERSATIONS_STORE).get(otherPhone)).isNotNull();
+            assertThat(care.driver.getKeyValueStore(CareTopology.PHONE_HISTORY_STORE).get(otherPhone)).isNotNull();
+            assertThat(care.config.metrics().count("state-erased")).isEqualTo(1);
+        }
+    }
 }

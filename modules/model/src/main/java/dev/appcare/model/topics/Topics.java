@@ -78,23 +78,23 @@ public final class Topics {
 
     public static final TopicSpec<CareInboundMessage> CARE_INBOUND = new TopicSpec<>(
             "care.inbound.v1", "sender's phone in E.164, e.g. +31612345678", CareInboundMessage.class,
-            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, WEEK,
-            "sender (WhatsApp webhook: every inbound message but STOP)", "care");
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, BOUND,
+            "sender (WhatsApp webhook: every inbound message but STOP)", "care", PERSONAL);
 
     public static final TopicSpec<CareHandoff> CARE_HANDOFF = new TopicSpec<>(
             "care.handoff.v1", "traveller's phone in E.164", CareHandoff.class,
-            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, WEEK,
-            "care (conversations that need a person, with context)", "agent desk");
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, BOUND,
+            "care (conversations that need a person, with context)", "agent desk", PERSONAL);
 
     public static final TopicSpec<CareAgentReply> CARE_AGENT_REPLY = new TopicSpec<>(
             "care.agent-reply.v1", "traveller's phone in E.164", CareAgentReply.class,
-            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, WEEK,
-            "agent desk", "care");
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, BOUND,
+            "agent desk", "care", PERSONAL);
 
     public static final TopicSpec<DeadLetter> CARE_DLQ = new TopicSpec<>(
             "care.dlq.v1", "the bad record's original key", DeadLetter.class,
-            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, MONTH,
-            "care (input it cannot process)", "ops, people");
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, BOUND,
+            "care (input it cannot process)", "ops, people", PERSONAL);
 
     /**
      * Who erased which traveller, when: no phone number, no name (the key is the erased traveller key).

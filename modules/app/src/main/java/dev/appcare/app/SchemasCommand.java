@@ -5,6 +5,7 @@ import dev.appcare.model.registry.IncompatibleSchemaException;
 import dev.appcare.model.registry.SchemaNotFoundException;
 import dev.appcare.model.registry.SchemaRegistryClient;
 import dev.appcare.model.registry.SchemaRegistryClients;
+import dev.appcare.model.registry.SchemaRegistryException;
 import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.model.topics.Topics;
 import java.util.concurrent.Callable;
@@ -35,6 +36,17 @@ final class SchemasCommand {
         @Override
         public Integer call() {
             SchemaRegistryClient registry = SchemaRegistryClients.forConfig(options.registryConfig());
+            try {
+                return registerAll(registry);
+            } catch (SchemaRegistryException e) {
+                // Unreachable registry, refused credentials (401/403, with the hint which setting to check):
+                // one clear line, not a stack trace; nothing after the first failure is attempted.
+                System.err.println("schemas register: " + e.getMessage());
+                return 3;
+            }
+        }
+
+        private int registerAll(SchemaRegistryClient registry) {
             int failures = 0;
             for (TopicSpec<?> topic : Topics.ALL) {
                 Schema schema = SpecificData.get().getSchema(topic.valueType());

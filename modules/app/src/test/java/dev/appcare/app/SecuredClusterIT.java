@@ -16,6 +16,7 @@ import dev.appcare.model.topics.Topics;
 import dev.appcare.notifier.NotifierApp;
 import dev.appcare.optin.OptinApp;
 import dev.appcare.sender.SenderApp;
+import dev.appcare.testkit.AuthenticatingRegistryProxy;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.KafkaBroker;
 import dev.appcare.testkit.RealInfrastructure;
@@ -56,20 +57,32 @@ import org.junit.jupiter.api.io.TempDir;
  * roles (opt-in API, notifier with its Admin client and ticker, sender), read by {@link ClientSettings}.
  * A client without those settings cannot even list topics; with them the whole pipeline runs: opt-in,
  * confirmation delivered, booking, delay delivered.
+ *
+ * <p>The schema registry enforces basic auth too ({@link AuthenticatingRegistryProxy} in front of the test
+ * kit's Apicurio: Apicurio itself authenticates only through an OpenID Connect provider). The same file
+ * carries {@code basic.auth.user.info}; without it {@code schemas register} and a role's serializer fail
+ * with HTTP 401 and the name of the setting to check, and nothing reaches the registry.
  */
 @IntegrationTest
 class SecuredClusterIT {
     private static final String PHONE = "+31687650077";
     private static final String KEY = "secured-test-key-0123456789abcdefghij";
+    private static final String REGISTRY_USER = "appcare-it";
+    private static final String REGISTRY_PASSWORD = "registry-secret-0123456789";
 
     @Test
     void shouldRunTheToolsAndThePipelineOnASaslCluster(RealInfrastructure infra, @TempDir Path dir) throws Exception {
-        try (KafkaBroker broker = KafkaBroker.startSecured(Map.of())) {
+        try (KafkaBroker broker = KafkaBroker.startSecured(Map.of());
+             AuthenticatingRegistryProxy registry = AuthenticatingRegistryProxy.start(infra.registry(), REGISTRY_USER, REGISTRY_PASSWORD)) {
             Path clientFile = dir.resolve("client.properties");
             StringBuilder file = new StringBuilder("kafka.bootstrap.servers=" + broker.bootstrapServers() + "\n"
-                    + "schema.registry.url=" + infra.registry().url() + "\n");
+                    + "schema.registry.url=" + registry.url() + "\n");
             broker.clientSecurityConfig().forEach((k, v) -> file.append("kafka.").append(k).append('=')
                     .append(v.toString().replace("\\", "\\\\")).append('\n'));
+            // The same settings without the registry's credentials, then the full file with them.
+            Path noRegistryAuth = dir.resolve("client-no-registry-auth.properties");
+            Files.writeString(noRegistryAuth, file);
+            file.append("basic.auth.user.info=").append(REGISTRY_USER).append(':').append(REGISTRY_PASSWORD).append('\n');
             Files.writeString(clientFile, file);
             AppConfig clients = AppConfig.load(clientFile, Map.of(), Map.of());
             assertThat(ClientSettings.kafka(clients)).containsEntry("security.protocol", "SASL_PLAINTEXT")
@@ -87,8 +100,19 @@ class SecuredClusterIT {
                     "--replication-factor", "1", "--erasure-bound", "PT1H");
             assertThat(topics.exit()).as(topics.out()).isZero();
             assertThat(topics.out()).contains("CREATE").contains(Topics.TRAVELLER_PREFERENCE.name());
+            Run unauthenticated = appcare("schemas", "register", "--config", noRegistryAuth.toString());
+            assertThat(unauthenticated.exit()).as(unauthenticated.out()).isEqualTo(3);
+            assertThat(unauthenticated.err()).startsWith("schemas register: Schema registry answered HTTP 401")
+                    .contains("check basic.auth.user.info / bearer.auth.token").doesNotContain("Exception");
+            assertThat(registry.forwarded()).as("nothing reached the registry").isZero();
+            assertThatThrownBy(() -> serializer(ClientSettings.registry(AppConfig.load(noRegistryAuth, Map.of(), Map.of()), ""))
+                    .serialize(Topics.FLIGHT_STATUS.name(), flight("KL1234/2026-11-23/AMS", Instant.now(), 0)))
+                    .as("a role's serializer without credentials").hasMessageContaining("HTTP 401")
+                    .hasMessageContaining("basic.auth.user.info");
             Run schemas = appcare("schemas", "register", "--config", clientFile.toString());
-            assertThat(schemas.exit()).as(schemas.out()).isZero();
+            assertThat(schemas.exit()).as(schemas.out() + schemas.err()).isZero();
+            assertThat(schemas.out()).contains(Topics.ERASURE_AUDIT.valueSubject());
+            assertThat(registry.forwarded()).isGreaterThanOrEqualTo(2L * Topics.ALL.size());
             Run again = appcare("topics", "create", "--config", clientFile.toString(), "--dry-run", "--erasure-bound", "PT1H");
             assertThat(again.exit()).as(again.out()).isZero();
             assertThat(again.out()).contains("UP_TO_DATE").doesNotContain("DIFFERS");
@@ -97,7 +121,9 @@ class SecuredClusterIT {
                 assertThat(names).containsAll(Topics.ALL.stream().map(t -> t.name()).toList());
             }
 
+            long refusedBefore = registry.refused();
             pipeline(clientFile);
+            assertThat(registry.refused()).as("every role sent the credentials").isEqualTo(refusedBefore);
         }
     }
 
@@ -154,20 +180,25 @@ class SecuredClusterIT {
         }
     }
 
-    record Run(int exit, String out) {
+    record Run(int exit, String out, String err) {
     }
 
     private static Run appcare(String... args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
         PrintStream before = System.out;
+        PrintStream beforeErr = System.err;
         int exit;
-        try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+        try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+             PrintStream captureErr = new PrintStream(errors, true, StandardCharsets.UTF_8)) {
             System.setOut(capture);
+            System.setErr(captureErr);
             exit = AppCare.commandLine().execute(args);
         } finally {
             System.setOut(before);
+            System.setErr(beforeErr);
         }
-        return new Run(exit, bytes.toString(StandardCharsets.UTF_8));
+        return new Run(exit, bytes.toString(StandardCharsets.UTF_8), errors.toString(StandardCharsets.UTF_8));
     }
 
     private static AppConfig config(Path file, Map<String, String> role) {

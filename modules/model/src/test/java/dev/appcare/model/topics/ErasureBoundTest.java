@@ -30,7 +30,7 @@ class ErasureBoundTest {
         ErasureBound bound = ErasureBound.of(Duration.ofHours(4));
         assertThat(Topics.ALL).filteredOn(t -> t.cleanup() == CleanupPolicy.DELETE && t.personalData())
                 .extracting(TopicSpec::name).containsExactlyInAnyOrder("flight.boarding-pass.v1",
-                        "notify.whatsapp-request.v1", "notify.whatsapp-request.dlq.v1");
+                        "notify.whatsapp-request.v1", "notify.whatsapp-request.dlq.v1", "notify.notifier-decision.v1");
         assertThat(Topics.WHATSAPP_REQUEST.configs(bound)).containsEntry("retention.ms", String.valueOf(2 * HOUR))
                 .containsEntry("segment.ms", String.valueOf(HOUR / 2)).doesNotContainKey("max.compaction.lag.ms");
         assertThat(Topics.WHATSAPP_REQUEST.configs()).containsEntry("retention.ms", String.valueOf(12 * HOUR));

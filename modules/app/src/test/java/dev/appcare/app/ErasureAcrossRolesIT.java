@@ -144,7 +144,8 @@ class ErasureAcrossRolesIT {
                         new StringSerializer(), serializer(infra))) {
                     producer.send(new ProducerRecord<>(Topics.FLIGHT_STATUS.name(), flight, flight(flight, departure, 2))).get();
                 }
-                await("the further delay held back by the budget", () -> holding(bootstrap, topics(bootstrap), NAME)
+                Set<String> withBudget = topics(bootstrap);
+                await("the further delay held back by the budget", () -> holding(bootstrap, withBudget, NAME)
                         .contains(appId + "-message-budget-changelog"));
 
                 Set<String> scanned = topics(bootstrap);

@@ -84,8 +84,9 @@ final class DemoCommand implements Callable<Integer> {
             OptinApp optin = new OptinApp(config(common, Map.of("optin.http.port", "0",
                     "optin.auth.key.demo.secret", apiKey, "optin.auth.key.demo.permissions", "read,write,erase",
                     "optin.transactional.id", "appcare-demo-optin-" + run))).start();
+            // The demo plays a flight's day in seconds: the message budget (N12) keeps its daily limit, without spacing.
             NotifierApp notifier = new NotifierApp(config(common, Map.of("notifier.application.id", "appcare-demo-notifier",
-                    "notifier.health.port", String.valueOf(freePort()),
+                    "notifier.budget.spacing", "PT0S", "notifier.health.port", String.valueOf(freePort()),
                     "notifier.state.dir", Files.createTempDirectory("appcare-demo-notifier").toString())));
             notifier.start();
             SenderApp sender = SenderApp.fromConfig(config(common, Map.ofEntries(

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code appcare ops trace} of a traveller from the demo ({@code appcare demo}, run here as it is run on
  * the local stack): Sanne's whole story in time order — booking, opt-in, every flight event, the
- * requests and their statuses — including the 5-minute flap and the re-sent delay that sent her nothing.
+ * notifier's decisions, the requests and their statuses — including the 5-minute flap and the re-sent
+ * delay that sent her nothing, each with the reason the notifier recorded (rule N11).
  */
 @IntegrationTest
 class DemoTraceIT {
@@ -48,20 +49,38 @@ class DemoTraceIT {
         int scheduled = indexOf(lines, "event KL1001/", "SCHEDULED seq 1");
         int firstGate = indexOf(lines, "request GATE_CHANGE gate_change/nl");
         int delay = indexOf(lines, "request DELAY flight_delay/nl");
-        int resent = indexOf(lines, "no new message to " + sanne + ": event demo-" + run + "-kl1001-2 was received before");
-        int flap = indexOf(lines, "no message to " + sanne + " for event demo-" + run + "-kl1001-3");
+        int announced = indexOf(lines, "decision on KL1001/", "event demo-" + run + "-kl1001-2: ANNOUNCED (CHANGED):"
+                + " fanned out to 5 active passengers");
+        int requested = indexOf(lines, "decision for " + sanne + " on event demo-" + run + "-kl1001-2: REQUESTED DELAY (WITHIN_BUDGET)");
+        int resent = indexOf(lines, "decision on KL1001/", "event demo-" + run + "-kl1001-2: SUPPRESSED (DUPLICATE):"
+                + " event already applied (same eventId, sequence 2)");
+        int flapEvent = indexOf(lines, "event KL1001/", "DELAYED seq 3");
+        int flap = indexOf(lines, "decision for " + sanne + " on event demo-" + run + "-kl1001-3: SUPPRESSED DELAY (BELOW_THRESHOLD):");
         int gate = indexOf(lines, "request GATE_CHANGE gate_change/nl", "supersedes");
         int pass = indexOf(lines, "request BOARDING_PASS boarding_pass/nl");
         int boarding = indexOf(lines, "request BOARDING boarding_started/nl");
-        assertThat(List.of(scheduled, firstGate, delay, resent, flap, gate, pass, boarding)).as("in time order:%n%s", text).isSorted();
-        assertThat(lines.get(flap - 1)).as("the flap itself: est +50 min").contains("DELAYED seq 3");
-        assertThat(lines.get(flap)).contains("the notifier does not record which");
+        assertThat(List.of(scheduled, firstGate, announced, requested, resent, flapEvent, flap, gate, pass, boarding))
+                .as("in time order:%n%s", text).isSorted();
+        assertThat(List.of(announced, requested, delay)).as("the delay decided, then requested:%n%s", text)
+                .allMatch(i -> i < resent);
+        assertThat(lines.get(flap)).as("the flap: est +50 min after +45 told").contains(" is 5 min from the ")
+                .contains("told, threshold 15 min");
+        assertThat(text).as("every event has recorded decisions: nothing is guessed").doesNotContain("no message to")
+                .doesNotContain("no new message");
         assertThat(text.lines().filter(l -> l.contains("status ACCEPTED"))).as("each of her messages accepted")
                 .hasSizeGreaterThanOrEqualTo(4);
 
         JsonNode json = new ObjectMapper().readTree(trace(infra, "--traveller", sanne, "--json"));
         assertThat(json.size()).isEqualTo(lines.size());
-        assertThat(json.findValuesAsText("kind")).contains("EVENT", "REQUEST", "STATUS", "NO_MESSAGE", "PREFERENCE", "BOOKING");
+        assertThat(json.findValuesAsText("kind")).contains("EVENT", "DECISION", "REQUEST", "STATUS", "PREFERENCE", "BOOKING");
+        JsonNode flapJson = json.get(flap);
+        assertThat(flapJson.get("kind").asText()).isEqualTo("DECISION");
+        assertThat(flapJson.get("topic").asText()).isEqualTo(Topics.NOTIFIER_DECISION.name());
+        assertThat(flapJson.get("eventId").asText()).isEqualTo("demo-" + run + "-kl1001-3");
+        assertThat(flapJson.get("details").get("outcome").asText()).isEqualTo("SUPPRESSED");
+        assertThat(flapJson.get("details").get("reason").asText()).isEqualTo("BELOW_THRESHOLD");
+        assertThat(flapJson.get("details").get("kind").asText()).isEqualTo("DELAY");
+        assertThat(flapJson.get("details").get("travellerKey").asText()).isEqualTo(sanne);
     }
 
     private static int indexOf(List<String> lines, String... parts) {

@@ -138,6 +138,15 @@ class ErasureAcrossRolesIT {
                 }
                 await("the delay dead-lettered by the sender", () -> holding(bootstrap, Set.of(Topics.WHATSAPP_REQUEST_DLQ.name()), PHONE)
                         .size() == 1);
+                // A further delay minutes later: the message budget (N12, one per 10 min) holds it back, with the name,
+                // in the notifier's message-budget store until it may go; the erasure must reach it there too.
+                try (var producer = new KafkaProducer<String, SpecificRecord>(Map.of("bootstrap.servers", bootstrap, "acks", "all"),
+                        new StringSerializer(), serializer(infra))) {
+                    producer.send(new ProducerRecord<>(Topics.FLIGHT_STATUS.name(), flight, flight(flight, departure, 2))).get();
+                }
+                Set<String> withBudget = topics(bootstrap);
+                await("the further delay held back by the budget", () -> holding(bootstrap, withBudget, NAME)
+                        .contains(appId + "-message-budget-changelog"));
 
                 Set<String> scanned = topics(bootstrap);
                 // Proof that the scan sees what it looks for: before the erasure the number is on the preference
@@ -149,7 +158,8 @@ class ErasureAcrossRolesIT {
                         .doesNotContain(Topics.WHATSAPP_STATUS.name(), Topics.NOTIFIER_DLQ.name(), Topics.SENDER_LEDGER.name());
                 assertThat(holding(bootstrap, Set.of(Topics.NOTIFIER_DLQ.name()), "GDPR42/9")).as("the refused preference is dead-lettered")
                         .containsExactly(Topics.NOTIFIER_DLQ.name());
-                assertThat(holding(bootstrap, scanned, NAME)).contains(Topics.WHATSAPP_REQUEST.name(), appId + "-flight-roster-changelog");
+                assertThat(holding(bootstrap, scanned, NAME)).contains(Topics.WHATSAPP_REQUEST.name(), appId + "-flight-roster-changelog",
+                        appId + "-message-budget-changelog");
 
                 // The erasure: the traveller through the opt-in API, the booking by the reservation system.
                 Instant erasedAt = Instant.now();
@@ -246,8 +256,13 @@ class ErasureAcrossRolesIT {
     }
 
     private static FlightStatusEvent flight(String flight, Instant departure) {
-        Instant estimated = departure.plus(40, ChronoUnit.MINUTES);
-        return FlightStatusEvent.newBuilder().setEventId("erasure-it-1").setEventTime(Instant.now()).setSequence(1)
+        return flight(flight, departure, 1);
+    }
+
+    /** Event {@code sequence}: the departure estimated 40 min late, 20 min more with each further event. */
+    private static FlightStatusEvent flight(String flight, Instant departure, int sequence) {
+        Instant estimated = departure.plus(20 + 20L * sequence, ChronoUnit.MINUTES);
+        return FlightStatusEvent.newBuilder().setEventId("erasure-it-" + sequence).setEventTime(Instant.now()).setSequence(sequence)
                 .setFlightKey(flight).setCarrier("KL").setFlightNumber("1234").setOriginDate(LocalDate.now(ZoneId.of("Europe/Amsterdam")))
                 .setDeparture(FlightLegEnd.newBuilder().setAirport("AMS").setTimeZone("Europe/Amsterdam")
                         .setScheduled(departure).setEstimated(estimated).build())

@@ -123,14 +123,22 @@ final class IncidentHarness implements AutoCloseable {
 
     /** Starts the notifier and waits until its group is stable (its internal topics exist and are led). */
     void startNotifier() throws Exception {
-        notifier = new NotifierApp(AppConfig.of(Map.of(
+        // An incident's day is played in seconds: no spacing between a traveller's messages (N12 has its own tests).
+        startNotifier(Map.of("notifier.budget.spacing", "PT0S"));
+    }
+
+    /** Starts the notifier with {@code overrides} on top of the harness's settings. */
+    void startNotifier(Map<String, String> overrides) throws Exception {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "kafka.bootstrap.servers", infra.bootstrapServers(), "schema.registry.url", infra.schemaRegistryUrl(),
                 // Right after the internal topics are created, the single test broker was seen (4.3.1) to answer a
                 // transactional producer with five batches in flight OUT_OF_ORDER_SEQUENCE forever; one in flight avoids it.
                 "kafka.producer.max.in.flight.requests.per.connection", "1",
                 "kafka.session.timeout.ms", "6000", "kafka.heartbeat.interval.ms", "1000",
                 "notifier.application.id", notifierGroup, "notifier.topics.suffix", suffix,
-                "notifier.health.port", String.valueOf(freePort()), "notifier.state.dir", stateDir.toString())));
+                "notifier.health.port", String.valueOf(freePort()), "notifier.state.dir", stateDir.toString()));
+        settings.putAll(overrides);
+        notifier = new NotifierApp(AppConfig.of(settings));
         notifier.start();
         await("the notifier's group is stable", Duration.ofSeconds(60), () -> groupState(notifierGroup).equalsIgnoreCase("STABLE"));
     }

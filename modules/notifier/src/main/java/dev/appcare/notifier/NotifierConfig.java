@@ -5,6 +5,7 @@ import dev.appcare.model.runtime.AppConfig;
 import dev.appcare.model.serde.AvroSerdeConfig;
 import dev.appcare.model.templates.TemplateCatalogue;
 import dev.appcare.notifier.rules.DepartureTimeRule;
+import dev.appcare.notifier.rules.MessageBudget;
 import dev.appcare.notifier.rules.PriorityPolicy;
 import dev.appcare.notifier.rules.RequestFactory;
 import dev.appcare.notifier.streams.NotifierMetrics;
@@ -32,6 +33,10 @@ import java.util.Set;
  *   notifier.topics.suffix         appended to every topic name, for tests and shared clusters (default none)
  *   notifier.partitions.flight     partitions of the flight-keyed repartition topics; 0 = as flight.status.v1
  *   notifier.partitions.traveller  partitions of the traveller-keyed ones; 0 = as traveller.preference.v1
+ *   notifier.budget.max-per-day    N12: flight messages per traveller and flight in any 24 h (default 4)
+ *   notifier.budget.spacing        N12: at most one per this (default PT10M)
+ *   notifier.budget.urgent-gate-window  N12: a gate change this close to departure is urgent (default PT1H)
+ *   notifier.budget.check-interval how often held-back updates that are due are sent (wall clock, default PT10S)
  * </pre>
  *
  * @param serdeConfig          configuration of the registry serdes (at least {@code schema.registry.url})
@@ -56,7 +61,8 @@ public record NotifierConfig(
         int travellerPartitions,
         Clock clock,
         NotifierMetrics metrics,
-        Map<String, Integer> inputPartitions) {
+        Map<String, Integer> inputPartitions,
+        MessageBudget budget) {
 
     public static final String SCHEMA_REGISTRY_URL = AvroSerdeConfig.SCHEMA_REGISTRY_URL;
     public static final String DELAY_THRESHOLD = "notifier.delay.threshold";
@@ -66,6 +72,10 @@ public record NotifierConfig(
     public static final String TOPICS_SUFFIX = "notifier.topics.suffix";
     public static final String FLIGHT_PARTITIONS = "notifier.partitions.flight";
     public static final String TRAVELLER_PARTITIONS = "notifier.partitions.traveller";
+    public static final String BUDGET_MAX_PER_DAY = "notifier.budget.max-per-day";
+    public static final String BUDGET_SPACING = "notifier.budget.spacing";
+    public static final String BUDGET_URGENT_GATE_WINDOW = "notifier.budget.urgent-gate-window";
+    public static final String BUDGET_CHECK_INTERVAL = "notifier.budget.check-interval";
 
     public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(3);
     /** The kinds the notifier sends; the catalogue must have a template for each. */
@@ -101,6 +111,7 @@ public record NotifierConfig(
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(metrics, "metrics");
         inputPartitions = Map.copyOf(Objects.requireNonNull(inputPartitions, "inputPartitions"));
+        Objects.requireNonNull(budget, "budget");
     }
 
     /** Defaults for everything but the registry: contract topics, 15 min, 3 h, the classpath catalogue. */
@@ -112,7 +123,8 @@ public record NotifierConfig(
                 Map.of(Topics.FLIGHT_STATUS.name(), Topics.FLIGHT_STATUS.partitions(),
                         Topics.BOARDING_PASS.name(), Topics.BOARDING_PASS.partitions(),
                         Topics.PASSENGER_SEGMENT.name(), Topics.PASSENGER_SEGMENT.partitions(),
-                        Topics.TRAVELLER_PREFERENCE.name(), Topics.TRAVELLER_PREFERENCE.partitions()));
+                        Topics.TRAVELLER_PREFERENCE.name(), Topics.TRAVELLER_PREFERENCE.partitions()),
+                MessageBudget.DEFAULT);
     }
 
     /**
@@ -140,33 +152,37 @@ public record NotifierConfig(
                 config.getInt(TRAVELLER_PARTITIONS, 0),
                 Clock.systemUTC(),
                 metrics,
-                Map.of());
+                Map.of(),
+                new MessageBudget(config.getInt(BUDGET_MAX_PER_DAY, MessageBudget.DEFAULT.maxPerDay()),
+                        config.getDuration(BUDGET_SPACING, MessageBudget.DEFAULT.spacing()),
+                        config.getDuration(BUDGET_URGENT_GATE_WINDOW, MessageBudget.DEFAULT.urgentGateWindow()),
+                        config.getDuration(BUDGET_CHECK_INTERVAL, MessageBudget.DEFAULT.checkInterval())));
     }
 
     public NotifierConfig withTopics(NotifierTopics topics) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
     }
 
     public NotifierConfig withSerdeConfig(Map<String, Object> serdeConfig) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
     }
 
     public NotifierConfig withDelayThreshold(Duration threshold) {
         return new NotifierConfig(topics, serdeConfig, threshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
     }
 
     public NotifierConfig withPartitions(int flight, int traveller) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flight, traveller, clock, metrics, inputPartitions);
+                flight, traveller, clock, metrics, inputPartitions, budget);
     }
 
     /** The partition counts of the input topics as they are on the broker (topic name to count). */
     public NotifierConfig withInputPartitions(Map<String, Integer> inputPartitions) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
     }
 
     /** Partitions of an input topic, or 0 if not known (then misplaced records are not counted for it). */
@@ -176,16 +192,22 @@ public record NotifierConfig(
 
     public NotifierConfig withClock(Clock clock) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
     }
 
     public NotifierConfig withMetrics(NotifierMetrics metrics) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
+    }
+
+    /** N12: the message budget ({@link MessageBudget#UNLIMITED} for none). */
+    public NotifierConfig withBudget(MessageBudget budget) {
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
     }
 
     public NotifierConfig withCatalogue(TemplateCatalogue catalogue) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
     }
 }

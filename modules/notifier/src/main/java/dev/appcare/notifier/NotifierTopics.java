@@ -10,7 +10,8 @@ import java.util.Objects;
  * ({@code flight.status.v1-staging}), with the schema subjects following along.
  */
 public record NotifierTopics(String flightStatus, String boardingPass, String passengerSegment,
-                             String travellerPreference, String whatsappRequest, String deadLetters) {
+                             String travellerPreference, String whatsappRequest, String deadLetters,
+                             String decisions) {
 
     public NotifierTopics {
         Objects.requireNonNull(flightStatus);
@@ -19,6 +20,7 @@ public record NotifierTopics(String flightStatus, String boardingPass, String pa
         Objects.requireNonNull(travellerPreference);
         Objects.requireNonNull(whatsappRequest);
         Objects.requireNonNull(deadLetters);
+        Objects.requireNonNull(decisions);
     }
 
     /** The contract's topics, as they are in production. */
@@ -34,7 +36,8 @@ public record NotifierTopics(String flightStatus, String boardingPass, String pa
                 Topics.PASSENGER_SEGMENT.name() + suffix,
                 Topics.TRAVELLER_PREFERENCE.name() + suffix,
                 Topics.WHATSAPP_REQUEST.name() + suffix,
-                Topics.NOTIFIER_DLQ.name() + suffix);
+                Topics.NOTIFIER_DLQ.name() + suffix,
+                Topics.NOTIFIER_DECISION.name() + suffix);
     }
 
     public List<String> inputs() {
@@ -42,6 +45,7 @@ public record NotifierTopics(String flightStatus, String boardingPass, String pa
     }
 
     public List<String> all() {
-        return List.of(flightStatus, boardingPass, passengerSegment, travellerPreference, whatsappRequest, deadLetters);
+        return List.of(flightStatus, boardingPass, passengerSegment, travellerPreference, whatsappRequest, deadLetters,
+                decisions);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.notifier.rules.MessageBudget;
 import dev.appcare.notifier.streams.NotifierMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +30,19 @@ class NotifierConfigTest {
         assertThat(config.delayThreshold()).isEqualTo(Duration.ofMinutes(15));
         assertThat(config.urgentWindow()).isEqualTo(Duration.ofHours(3));
         assertThat(config.flightPartitions()).isZero();
+        assertThat(config.budget()).isEqualTo(new MessageBudget(4, Duration.ofMinutes(10), Duration.ofHours(1),
+                Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void shouldReadTheMessageBudget() {
+        NotifierConfig config = NotifierConfig.from(AppConfig.of(Map.of("schema.registry.url", "http://r",
+                "notifier.budget.max-per-day", "3", "notifier.budget.spacing", "PT0S",
+                "notifier.budget.urgent-gate-window", "PT30M", "notifier.budget.check-interval", "PT1S")), NotifierMetrics.detached());
+
+        assertThat(config.budget()).isEqualTo(new MessageBudget(3, Duration.ZERO, Duration.ofMinutes(30), Duration.ofSeconds(1)));
+        assertThatThrownBy(() -> NotifierConfig.from(AppConfig.of(Map.of("schema.registry.url", "http://r",
+                "notifier.budget.max-per-day", "0")), NotifierMetrics.detached())).hasMessageContaining("at least one message a day");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.appcare.avro.BoardingPassIssued;
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.FlightStatusEvent;
+import dev.appcare.avro.NotifierDecision;
 import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
@@ -31,8 +32,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * {@code appcare ops trace}: everything AppCare did about one traveller or one flight, read from the
  * topics (no consumer group, nothing written): the events in (flight status, boarding passes, bookings,
- * preferences), the requests the notifier and the opt-in API made, the sender's and WhatsApp's statuses,
- * dead letters of both DLQs, and the events that led to no message. Phone numbers are masked; names and
+ * preferences), the notifier's decisions (announced, suppressed and why, requested, held back by the
+ * message budget; {@code notify.notifier-decision.v1}), the requests the notifier and the opt-in API made,
+ * the sender's and WhatsApp's statuses, and dead letters of both DLQs. Phone numbers are masked; names and
  * template parameters are left out.
  */
 public final class Tracer {
@@ -69,6 +71,8 @@ public final class Tracer {
                 entries.add(boardingPass(r, ctx.decode(Topics.BOARDING_PASS, r.value())));
             }
         }
+        decisions(entries, since, d -> travellerKey.equals(d.getTravellerKey())
+                || (d.getTravellerKey() == null && flights.contains(d.getFlightKey())));
         Set<String> ids = requests(entries, since, q -> q.getCorrelation() != null
                 && travellerKey.equals(q.getCorrelation().getTravellerKey()));
         statusesAndDeadLetters(entries, since, ids, s -> travellerKey.equals(s.getTravellerKey()),
@@ -97,6 +101,7 @@ public final class Tracer {
                 }
             }
         }
+        decisions(entries, since, d -> flightKey.equals(d.getFlightKey()));
         Set<String> ids = requests(entries, since, q -> q.getCorrelation() != null
                 && flightKey.equals(q.getCorrelation().getFlightKey()));
         statusesAndDeadLetters(entries, since, ids, s -> flightKey.equals(s.getFlightKey()), flightKey::equals);
@@ -124,6 +129,30 @@ public final class Tracer {
     }
 
     // ─── readers ────────────────────────────────────────────────────────────────────────────────
+
+    /** The notifier's decision log (rule N11): keys, kinds, reasons and ids only, nothing to mask. */
+    private void decisions(List<Entry> entries, Instant since, Predicate<NotifierDecision> about) {
+        for (var r : read(Topics.NOTIFIER_DECISION, since)) {
+            if (r.value() == null) {
+                continue;
+            }
+            NotifierDecision d = ctx.decode(Topics.NOTIFIER_DECISION, r.value());
+            if (!about.test(d)) {
+                continue;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("outcome", d.getOutcome().name());
+            m.put("reason", d.getReason());
+            m.put("detail", d.getDetail());
+            m.put("kind", d.getKind() == null ? null : d.getKind().name());
+            m.put("travellerKey", d.getTravellerKey());
+            m.put("flightKey", d.getFlightKey());
+            m.put("passengers", d.getPassengers());
+            entries.add(new Entry(d.getAt(), Kind.DECISION, r.topic(), r.partition(), r.offset(), d.getMessageId(),
+                    d.getEventId(), Trace.decisionSummary(d.getOutcome().name(), d.getReason(), d.getDetail(),
+                    d.getKind() == null ? null : d.getKind().name(), d.getTravellerKey(), d.getFlightKey(), d.getEventId()), m));
+        }
+    }
 
     private Set<String> requests(List<Entry> entries, Instant since, Predicate<WhatsAppRequest> about) {
         Set<String> ids = new HashSet<>();

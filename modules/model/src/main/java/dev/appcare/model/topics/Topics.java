@@ -8,6 +8,7 @@ import dev.appcare.avro.DeadLetter;
 import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.ErasureAuditRecord;
 import dev.appcare.avro.FlightStatusEvent;
+import dev.appcare.avro.NotifierDecision;
 import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.TravellerPreference;
@@ -71,6 +72,12 @@ public final class Topics {
             DEFAULT_PARTITIONS, CleanupPolicy.DELETE, MONTH,
             "notifier (input it cannot process)", "ops, people");
 
+    /** Booking references (traveller keys) but no phone or name: retained like the requests it explains. */
+    public static final TopicSpec<NotifierDecision> NOTIFIER_DECISION = new TopicSpec<>(
+            "notify.notifier-decision.v1", "flight key, e.g. KL1234/2026-11-23/AMS", NotifierDecision.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, BOUND,
+            "notifier (each decision: announced, suppressed, requested, held back, and why)", "ops (trace)", PERSONAL);
+
     public static final TopicSpec<SendLedgerEntry> SENDER_LEDGER = new TopicSpec<>(
             "sender.ledger.v1", "messageId", SendLedgerEntry.class,
             DEFAULT_PARTITIONS, CleanupPolicy.COMPACT, FOREVER,
@@ -108,7 +115,7 @@ public final class Topics {
     /** All topics, in the order of the data flow. */
     public static final List<TopicSpec<?>> ALL = List.of(
             FLIGHT_STATUS, BOARDING_PASS, PASSENGER_SEGMENT, TRAVELLER_PREFERENCE,
-            WHATSAPP_REQUEST, WHATSAPP_STATUS, WHATSAPP_REQUEST_DLQ, NOTIFIER_DLQ, SENDER_LEDGER,
+            WHATSAPP_REQUEST, WHATSAPP_STATUS, WHATSAPP_REQUEST_DLQ, NOTIFIER_DLQ, NOTIFIER_DECISION, SENDER_LEDGER,
             CARE_INBOUND, CARE_HANDOFF, CARE_AGENT_REPLY, CARE_DLQ, ERASURE_AUDIT);
 
     private Topics() {

@@ -30,7 +30,7 @@ class ErasureBoundTest {
         ErasureBound bound = ErasureBound.of(Duration.ofHours(4));
         assertThat(Topics.ALL).filteredOn(t -> t.cleanup() == CleanupPolicy.DELETE && t.personalData())
                 .extracting(TopicSpec::name).containsExactlyInAnyOrder("flight.boarding-pass.v1",
-                        "notify.whatsapp-request.v1", "notify.whatsapp-request.dlq.v1",
+                        "notify.whatsapp-request.v1", "notify.whatsapp-request.dlq.v1", "notify.notifier-decision.v1",
                         "care.inbound.v1", "care.handoff.v1", "care.agent-reply.v1", "care.dlq.v1");
         assertThat(Topics.CARE_INBOUND.configs(bound)).containsEntry("retention.ms", String.valueOf(2 * HOUR));
         assertThat(Topics.WHATSAPP_REQUEST.configs(bound)).containsEntry("retention.ms", String.valueOf(2 * HOUR))

@@ -62,6 +62,22 @@ public final class DepartureTimeRule {
         return Optional.of(new TimingChange(kind, effective, effective));
     }
 
+    /**
+     * When the departure moved from what the passenger was told, but by less than the threshold: a short
+     * explanation for the decision log (N11), e.g. {@code "departure 10:05Z is 5 min from the 10:00Z told,
+     * threshold 15 min"}; empty when it did not move at all or the move is material.
+     */
+    public Optional<String> belowThreshold(Instant scheduled, Instant estimated, Instant told) {
+        Objects.requireNonNull(scheduled, "scheduled");
+        Instant effective = estimated != null ? estimated : scheduled;
+        Instant known = told != null ? told : scheduled;
+        if (effective.equals(known) || material(effective, known)) {
+            return Optional.empty();
+        }
+        return Optional.of("departure " + effective + " is " + Duration.between(known, effective).abs().toMinutes()
+                + " min from the " + known + " told, threshold " + threshold.toMinutes() + " min");
+    }
+
     private boolean material(Instant a, Instant b) {
         return Duration.between(a, b).abs().compareTo(threshold) >= 0;
     }

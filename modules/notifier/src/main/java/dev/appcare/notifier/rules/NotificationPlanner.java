@@ -49,10 +49,25 @@ public final class NotificationPlanner {
                                  Instant expiresAt) {
     }
 
-    /** The messages to send and the passenger's memory afterwards (the previous one when nothing is sent). */
-    public record Plan(List<PlannedMessage> messages, PassengerMemory memory) {
+    /**
+     * A message the event could have been worth and is not sent, and why (the decision log, N11);
+     * {@code kind} is null when no message was in question at all.
+     */
+    public record Withheld(MessageKind kind, DecisionReason reason, String detail) {
+    }
+
+    /**
+     * The messages to send, what was withheld and why, and the passenger's memory afterwards (the previous
+     * one when nothing is sent). A plan with no message has at least one withheld entry.
+     */
+    public record Plan(List<PlannedMessage> messages, PassengerMemory memory, List<Withheld> withheld) {
         public Plan {
             messages = List.copyOf(messages);
+            withheld = List.copyOf(withheld);
+        }
+
+        public Plan(List<PlannedMessage> messages, PassengerMemory memory) {
+            this(messages, memory, List.of());
         }
 
         public boolean isEmpty() {
@@ -67,7 +82,9 @@ public final class NotificationPlanner {
      */
     public Plan plan(FlightView flight, String travellerKey, PassengerMemory previous, Predicate<MessageKind> consented) {
         if (previous != null && flight.getSequence() <= previous.getLastSequence()) {
-            return new Plan(List.of(), previous); // this passenger already heard about this event (or a later one)
+            // this passenger already heard about this event (or a later one)
+            return new Plan(List.of(), previous, List.of(new Withheld(null, DecisionReason.ALREADY_TOLD, "event sequence "
+                    + flight.getSequence() + " is not newer than sequence " + previous.getLastSequence() + " already told")));
         }
         Draft draft = new Draft(flight.getEventId(), travellerKey, flight.getEventTime(), previous);
         PassengerMemory.Builder memory = draft.memory;
@@ -77,7 +94,7 @@ public final class NotificationPlanner {
 
         switch (status(flight)) {
             case CANCELLED -> {
-                if (!memory.getCancellationTold() && consented.test(MessageKind.CANCELLATION)) {
+                if (!memory.getCancellationTold() && draft.consented(consented, MessageKind.CANCELLATION)) {
                     draft.add(MessageKind.CANCELLATION, flight.getScheduledDeparture(), flight,
                             () -> memory.setCancellationTold(true));
                 }
@@ -85,39 +102,49 @@ public final class NotificationPlanner {
             case DIVERTED -> {
                 String airport = flight.getDiversionAirport();
                 if (airport != null && !airport.equals(memory.getToldDiversionAirport())
-                        && consented.test(MessageKind.DIVERSION)) {
+                        && draft.consented(consented, MessageKind.DIVERSION)) {
                     draft.add(MessageKind.DIVERSION, departure, flight, () -> memory.setToldDiversionAirport(airport));
                 }
             }
             case BOARDING -> {
-                if (!memory.getBoardingTold() && consented.test(MessageKind.BOARDING)) {
+                if (!memory.getBoardingTold() && draft.consented(consented, MessageKind.BOARDING)) {
                     draft.add(MessageKind.BOARDING, departure, flight, () -> {
                         memory.setBoardingTold(true);
                         memory.setToldGate(gate);
                     });
-                } else if (gateIsNews && consented.test(MessageKind.GATE_CHANGE)) {
+                } else if (gateIsNews && draft.consented(consented, MessageKind.GATE_CHANGE)) {
                     draft.add(MessageKind.GATE_CHANGE, departure, flight, () -> memory.setToldGate(gate));
                 }
             }
             case SCHEDULED, DELAYED, UNKNOWN -> {
                 if (flight.getActualDeparture() != null) {
-                    break; // it left; the status has not caught up
+                    // it left; the status has not caught up
+                    draft.withhold(null, DecisionReason.TOO_LATE, "departed at " + flight.getActualDeparture());
+                    break;
                 }
-                departureTimeRule.decide(flight.getScheduledDeparture(), flight.getEstimatedDeparture(),
-                                memory.getToldDeparture())
-                        .filter(change -> consented.test(change.kind()))
-                        .ifPresent(change -> draft.add(change.kind(), change.announced(), flight,
-                                () -> memory.setToldDeparture(change.toldAfter())));
-                if (gateIsNews && consented.test(MessageKind.GATE_CHANGE)) {
+                var change = departureTimeRule.decide(flight.getScheduledDeparture(), flight.getEstimatedDeparture(),
+                        memory.getToldDeparture());
+                if (change.isPresent()) {
+                    if (draft.consented(consented, change.get().kind())) {
+                        draft.add(change.get().kind(), change.get().announced(), flight,
+                                () -> memory.setToldDeparture(change.get().toldAfter()));
+                    }
+                } else {
+                    departureTimeRule.belowThreshold(flight.getScheduledDeparture(), flight.getEstimatedDeparture(),
+                            memory.getToldDeparture()).ifPresent(move -> draft.withhold(MessageKind.DELAY,
+                            DecisionReason.BELOW_THRESHOLD, move));
+                }
+                if (gateIsNews && draft.consented(consented, MessageKind.GATE_CHANGE)) {
                     draft.add(MessageKind.GATE_CHANGE, departure, flight, () -> memory.setToldGate(gate));
                 }
             }
-            default -> {
-                // GATE_CLOSED, DEPARTED, ARRIVED: nothing a traveller can still act on.
-            }
+            default -> draft.withhold(null, DecisionReason.TOO_LATE, "flight is " + flight.getStatus());
         }
         if (draft.messages.isEmpty()) {
-            return new Plan(List.of(), previous);
+            if (draft.withheld.isEmpty()) {
+                draft.withhold(null, DecisionReason.NOTHING_NEW, "status " + flight.getStatus() + ", departure and gate as told");
+            }
+            return new Plan(List.of(), previous, draft.withheld);
         }
         memory.setLastSequence(flight.getSequence());
         return draft.plan();
@@ -128,13 +155,19 @@ public final class NotificationPlanner {
      * flight; a re-issue supersedes the earlier pass.
      */
     public Plan planBoardingPass(BoardingPassIssued pass, PassengerMemory previous, boolean consented) {
-        if (!consented || (previous != null && pass.getIssueSequence() <= previous.getBoardingPassSequence())) {
-            return new Plan(List.of(), previous);
+        if (!consented) {
+            return new Plan(List.of(), previous, List.of(new Withheld(MessageKind.BOARDING_PASS, DecisionReason.NO_CONSENT,
+                    "not opted in to BOARDING_PASS")));
+        }
+        if (previous != null && pass.getIssueSequence() <= previous.getBoardingPassSequence()) {
+            return new Plan(List.of(), previous, List.of(new Withheld(MessageKind.BOARDING_PASS,
+                    DecisionReason.STALE_BOARDING_PASS, "issue " + pass.getIssueSequence() + " is not newer than issue "
+                    + previous.getBoardingPassSequence() + " sent")));
         }
         Draft draft = new Draft(pass.getEventId(), pass.getTravellerKey(), pass.getEventTime(), previous);
         draft.add(MessageKind.BOARDING_PASS, pass.getScheduledDeparture(), ExpiryPolicy.expiresAt(pass),
                 () -> draft.memory.setBoardingPassSequence(pass.getIssueSequence()));
-        return draft.messages.isEmpty() ? new Plan(List.of(), previous) : draft.plan();
+        return draft.messages.isEmpty() ? new Plan(List.of(), previous, draft.withheld) : draft.plan();
     }
 
     static FlightStatus status(FlightView flight) {
@@ -153,6 +186,7 @@ public final class NotificationPlanner {
         final PassengerMemory.Builder memory;
         final Map<String, String> lastIds;
         final List<PlannedMessage> messages = new ArrayList<>();
+        final List<Withheld> withheld = new ArrayList<>();
 
         Draft(String sourceEventId, String travellerKey, Instant now, PassengerMemory previous) {
             this.sourceEventId = sourceEventId;
@@ -168,6 +202,7 @@ public final class NotificationPlanner {
 
         void add(MessageKind kind, Instant departure, Instant expiresAt, Runnable remember) {
             if (!expiresAt.isAfter(now)) {
+                withhold(kind, DecisionReason.BORN_EXPIRED, "would expire at " + expiresAt + ", before the event at " + now);
                 return; // born expired: noise, and the passenger was not told
             }
             String family = MessageFamily.of(kind).name();
@@ -177,9 +212,22 @@ public final class NotificationPlanner {
             remember.run();
         }
 
+        /** Whether the traveller accepts {@code kind}; a refusal is noted as withheld. */
+        boolean consented(Predicate<MessageKind> consented, MessageKind kind) {
+            if (consented.test(kind)) {
+                return true;
+            }
+            withhold(kind, DecisionReason.NO_CONSENT, "not opted in to " + kind);
+            return false;
+        }
+
+        void withhold(MessageKind kind, DecisionReason reason, String detail) {
+            withheld.add(new Withheld(kind, reason, detail));
+        }
+
         Plan plan() {
             memory.setLastMessageIds(lastIds);
-            return new Plan(messages, memory.build());
+            return new Plan(messages, memory.build(), withheld);
         }
     }
 }

@@ -1,18 +1,25 @@
 package dev.appcare.notifier.streams;
 
 import dev.appcare.avro.BoardingPassIssued;
+import dev.appcare.avro.DecisionOutcome;
+import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.BookingLife;
 import dev.appcare.notifier.avro.PassengerMemory;
 import dev.appcare.model.consent.Consent;
+import dev.appcare.notifier.rules.DecisionReason;
+import dev.appcare.notifier.rules.Decisions;
 import dev.appcare.notifier.rules.NotificationPlanner;
 import dev.appcare.notifier.rules.NotificationPlanner.Plan;
 import dev.appcare.notifier.rules.NotificationPlanner.PlannedMessage;
+import dev.appcare.notifier.rules.NotificationPlanner.Withheld;
 import dev.appcare.notifier.rules.RequestFactory;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -21,14 +28,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Boarding passes (N8): keyed by traveller like the preferences, so they meet them without a
  * repartition. A pass is sent when it is newer (issueSequence) than the last one sent to the passenger
- * for that flight; a re-issue supersedes the earlier pass.
+ * for that flight; a re-issue supersedes the earlier pass. Each pass leaves a decision record (N11), keyed
+ * by flight: requested, or suppressed and why.
  */
-final class BoardingPassProcessor implements Processor<String, BoardingPassIssued, String, WhatsAppRequest> {
+final class BoardingPassProcessor implements Processor<String, BoardingPassIssued, String, SpecificRecord> {
     private final NotificationPlanner planner;
     private final RequestFactory requests;
     private final NotifierMetrics metrics;
     private final String sourceTopic;
-    private ProcessorContext<String, WhatsAppRequest> context;
+    private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, TravellerPreference> preferences;
     private KeyValueStore<String, PassengerMemory> memories;
 
@@ -40,7 +48,7 @@ final class BoardingPassProcessor implements Processor<String, BoardingPassIssue
     }
 
     @Override
-    public void init(ProcessorContext<String, WhatsAppRequest> context) {
+    public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.preferences = context.getStateStore(NotifierTopology.PREFERENCES_STORE);
         this.memories = context.getStateStore(NotifierTopology.PASSENGER_MEMORY_STORE);
@@ -57,6 +65,11 @@ final class BoardingPassProcessor implements Processor<String, BoardingPassIssue
         Plan plan = planner.planBoardingPass(pass, memory, consented);
         if (plan.isEmpty()) {
             metrics.skipped(consented ? "stale-boarding-pass" : "no-consent");
+            Withheld withheld = plan.withheld().get(0);
+            DecisionReason reason = preference == null ? DecisionReason.NO_PREFERENCE
+                    : !BookingLife.covers(preference, pass.getScheduledDeparture()) ? DecisionReason.BOOKING_LIFE_OVER
+                    : preference.getStatus() != OptInStatus.OPTED_IN ? DecisionReason.OPTED_OUT : withheld.reason();
+            decide(record, DecisionOutcome.SUPPRESSED, reason, reason == withheld.reason() ? withheld.detail() : null, null);
             return;
         }
         List<WhatsAppRequest> built = new ArrayList<>(plan.messages().size());
@@ -67,6 +80,15 @@ final class BoardingPassProcessor implements Processor<String, BoardingPassIssue
         for (WhatsAppRequest request : built) {
             context.forward(record.withKey(request.getRecipient()).withValue(request));
             metrics.request(request.getKind());
+            decide(record, DecisionOutcome.REQUESTED, DecisionReason.MATERIAL_CHANGE, null, request.getMessageId());
         }
+    }
+
+    private void decide(Record<String, BoardingPassIssued> record, DecisionOutcome outcome, DecisionReason reason,
+                        String detail, String messageId) {
+        BoardingPassIssued pass = record.value();
+        context.forward(record.withKey(pass.getFlightKey()).withValue(Decisions.passenger(Instant.ofEpochMilli(record.timestamp()),
+                pass.getFlightKey(), pass.getTravellerKey(), pass.getEventId(), outcome, reason, detail,
+                MessageKind.BOARDING_PASS, messageId)));
     }
 }

@@ -12,6 +12,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  *   <li>{@code appcare_notifier_stale_events_total{topic}}: events older than the applied state (N3);</li>
  *   <li>{@code appcare_notifier_requests_total{kind}}: WhatsApp requests emitted;</li>
  *   <li>{@code appcare_notifier_skipped_total{reason}}: passengers a change did not reach, and why;</li>
+ *   <li>{@code appcare_notifier_budget_total{outcome}}: the message budget (N12): updates held back
+ *       ({@code held-spacing}, {@code held-daily-limit}, {@code held-merged}), merged messages sent when due
+ *       ({@code sent-merged}), held-back updates overtaken by urgent news ({@code overtaken}) or not sent
+ *       when due (opted out, expired: {@code dropped});</li>
  *   <li>{@code appcare_notifier_misplaced_records_total{topic}}: input records found on a partition other than
  *       the one Java's default partitioner gives their key (murmur2). Nothing is lost (the notifier
  *       repartitions every input itself), but it shows a producer with another partitioner (librdkafka's
@@ -54,6 +58,11 @@ public final class NotifierMetrics {
     public void skipped(String reason) {
         Counter.builder("appcare.notifier.skipped").description("Passenger notices that sent nothing, by reason")
                 .tag("reason", reason).register(registry).increment();
+    }
+
+    public void budget(String outcome) {
+        Counter.builder("appcare.notifier.budget").description("The message budget: updates held back, merged, sent when due")
+                .tag("outcome", outcome).register(registry).increment();
     }
 
     public void misplaced(String topic) {

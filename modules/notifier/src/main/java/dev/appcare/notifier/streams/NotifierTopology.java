@@ -3,6 +3,7 @@ package dev.appcare.notifier.streams;
 import dev.appcare.avro.BoardingPassIssued;
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.avro.FlightStatusEvent;
+import dev.appcare.avro.NotifierDecision;
 import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.SegmentStatus;
 import dev.appcare.avro.TravellerPreference;
@@ -10,6 +11,7 @@ import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.serde.AvroSerde;
 import dev.appcare.notifier.NotifierConfig;
 import dev.appcare.notifier.NotifierTopics;
+import dev.appcare.notifier.avro.BudgetState;
 import dev.appcare.notifier.avro.FlightView;
 import dev.appcare.notifier.avro.PassengerMemory;
 import dev.appcare.notifier.avro.PassengerNotice;
@@ -111,6 +113,10 @@ public final class NotifierTopology {
     public static final String FLIGHT_ROSTER_STORE = "flight-roster";
     public static final String PREFERENCES_STORE = "traveller-preferences";
     public static final String PASSENGER_MEMORY_STORE = "passenger-memory";
+    /** N12: per traveller and flight, what was sent lately and the update held back. */
+    public static final String BUDGET_STORE = "message-budget";
+    /** N12: held-back updates by due time ({@code %013d|traveller|flight}), read by a wall-clock punctuation. */
+    public static final String BUDGET_DUE_STORE = "budget-due";
     public static final String SEGMENTS_BY_FLIGHT = "segments-by-flight";
     public static final String PASSENGER_NOTICES = "passenger-notices";
     public static final String FLIGHT_STATUS_BY_FLIGHT = "flight-status-by-flight";
@@ -133,6 +139,7 @@ public final class NotifierTopology {
         Serde<String> strings = Serdes.String();
         Serde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, config.serdeConfig());
         Serde<WhatsAppRequest> requestSerde = AvroSerde.forValues(WhatsAppRequest.class, config.serdeConfig());
+        Serde<NotifierDecision> decisionSerde = AvroSerde.forValues(NotifierDecision.class, config.serdeConfig());
         Serde<RosterEntry> rosterSerde = InternalSerde.of(RosterEntry.getEncoder(), RosterEntry.getDecoder());
         Serde<PassengerNotice> noticeSerde = InternalSerde.of(PassengerNotice.getEncoder(), PassengerNotice.getDecoder());
         Serde<FlightStatusEvent> flightEventSerde = InternalSerde.of(FlightStatusEvent.getEncoder(), FlightStatusEvent.getDecoder());
@@ -149,6 +156,10 @@ public final class NotifierTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PASSENGER_MEMORY_STORE),
                 strings, InternalSerde.of(PassengerMemory.getEncoder(), PassengerMemory.getDecoder())));
 
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET_STORE),
+                strings, InternalSerde.of(BudgetState.getEncoder(), BudgetState.getDecoder())));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET_DUE_STORE), strings, strings));
+
         NotificationPlanner planner = new NotificationPlanner(new DepartureTimeRule(config.delayThreshold()));
         RequestFactory requests = new RequestFactory(config.catalogue(), new PriorityPolicy(config.urgentWindow()));
         NotifierMetrics metrics = config.metrics();
@@ -164,19 +175,22 @@ public final class NotifierTopology {
                 .process(RosterProcessor::new, Named.as("roster-update"), FLIGHT_ROSTER_STORE);
 
         // Flight events -> the flight's partition (whatever partitioner wrote them) -> one notice per passenger
-        // -> the traveller's partition -> requests.
-        KStream<String, WhatsAppRequest> flightRequests = read(builder, config, deadLetters, topics.flightStatus(),
+        // -> the traveller's partition -> requests. Each step also writes its decisions (N11).
+        Outputs<PassengerNotice> fanOut = outputs(read(builder, config, deadLetters, topics.flightStatus(),
                 "flight-status", FlightStatusEvent.class, InputRules::flightStatus)
                 .repartition(Repartitioned.<String, FlightStatusEvent>as(FLIGHT_STATUS_BY_FLIGHT)
                         .withKeySerde(strings).withValueSerde(flightEventSerde)
                         .withNumberOfPartitions(config.flightPartitions()))
                 .process(() -> new FlightFanOutProcessor(metrics, config.stateRetention(), topics.flightStatus()),
-                        Named.as("flight-fan-out"), FLIGHT_STATE_STORE, FLIGHT_ROSTER_STORE)
+                        Named.as("flight-fan-out"), FLIGHT_STATE_STORE, FLIGHT_ROSTER_STORE), "flight-fan-out", PassengerNotice.class);
+        Outputs<WhatsAppRequest> flightRequests = outputs(fanOut.main()
                 .repartition(Repartitioned.<String, PassengerNotice>as(PASSENGER_NOTICES)
                         .withKeySerde(strings).withValueSerde(noticeSerde)
                         .withNumberOfPartitions(config.travellerPartitions()))
                 .process(() -> new PassengerNoticeProcessor(planner, requests, metrics, topics.flightStatus(),
-                        config.stateRetention()), Named.as("passenger-notify"), PREFERENCES_STORE, PASSENGER_MEMORY_STORE);
+                        config.stateRetention(), config.budget()), Named.as("passenger-notify"), PREFERENCES_STORE,
+                        PASSENGER_MEMORY_STORE, BUDGET_STORE, BUDGET_DUE_STORE),
+                "passenger-notify", WhatsAppRequest.class);
 
         // Preferences -> the traveller's partition -> the preference table (consent, phone, locale), read at emit
         // time. Tombstones (erasure) travel through the repartition topic as tombstones.
@@ -185,20 +199,28 @@ public final class NotifierTopology {
                 .repartition(Repartitioned.<String, TravellerPreference>as(PREFERENCES_BY_TRAVELLER)
                         .withKeySerde(strings).withValueSerde(preferenceSerde)
                         .withNumberOfPartitions(config.travellerPartitions()))
-                .process(PreferenceProcessor::new, Named.as("preference-update"), PREFERENCES_STORE, PASSENGER_MEMORY_STORE);
+                .process(PreferenceProcessor::new, Named.as("preference-update"), PREFERENCES_STORE, PASSENGER_MEMORY_STORE,
+                        BUDGET_STORE, BUDGET_DUE_STORE);
 
         // Boarding passes are keyed by traveller, but a producer's partitioner may not be Java's: they are
         // repartitioned too, to meet the preferences in the traveller's partition.
-        KStream<String, WhatsAppRequest> passRequests = read(builder, config, deadLetters, topics.boardingPass(),
+        Outputs<WhatsAppRequest> passRequests = outputs(read(builder, config, deadLetters, topics.boardingPass(),
                 "boarding-pass", BoardingPassIssued.class, InputRules::boardingPass)
                 .repartition(Repartitioned.<String, BoardingPassIssued>as(BOARDING_PASSES_BY_TRAVELLER)
                         .withKeySerde(strings).withValueSerde(passSerde)
                         .withNumberOfPartitions(config.travellerPartitions()))
                 .process(() -> new BoardingPassProcessor(planner, requests, metrics, topics.boardingPass()),
-                        Named.as("boarding-pass-notify"), PREFERENCES_STORE, PASSENGER_MEMORY_STORE);
+                        Named.as("boarding-pass-notify"), PREFERENCES_STORE, PASSENGER_MEMORY_STORE),
+                "boarding-pass-notify", WhatsAppRequest.class);
 
-        flightRequests.merge(passRequests, Named.as("requests-merge"))
+        flightRequests.main().merge(passRequests.main(), Named.as("requests-merge"))
                 .to(topics.whatsappRequest(), Produced.with(strings, requestSerde).withName("whatsapp-request-sink"));
+        // The decision log (N11): written by the same tasks, so in the same exactly-once transaction as the
+        // requests (or notices) it explains. Two sinks, not a merge: a merge would fuse the flight-keyed and
+        // the traveller-keyed sub-topologies into one.
+        fanOut.decisions().to(topics.decisions(), Produced.with(strings, decisionSerde).withName("flight-decision-sink"));
+        flightRequests.decisions().merge(passRequests.decisions(), Named.as("passenger-decisions-merge"))
+                .to(topics.decisions(), Produced.with(strings, decisionSerde).withName("passenger-decision-sink"));
         return builder.build();
     }
 
@@ -238,6 +260,19 @@ public final class NotifierTopology {
                 .mapValues(Decoded::deadLetter, Named.as(name + "-dead-letter"))
                 .to(config.topics().deadLetters(), Produced.with(Serdes.String(), deadLetters).withName(name + "-dlq-sink"));
         return branches.get(name + "-accepted").mapValues(Decoded::value, Named.as(name + "-value"));
+    }
+
+    /** What a deciding processor writes: its main output and its decisions (N11), split by type. */
+    record Outputs<T>(KStream<String, T> main, KStream<String, NotifierDecision> decisions) {
+    }
+
+    private static <T> Outputs<T> outputs(KStream<String, SpecificRecord> out, String name, Class<T> mainType) {
+        Map<String, KStream<String, SpecificRecord>> branches = out.split(Named.as(name + "-"))
+                .branch((key, value) -> value instanceof NotifierDecision, Branched.as("decisions"))
+                .defaultBranch(Branched.as("output"));
+        return new Outputs<>(
+                branches.get(name + "-output").mapValues(mainType::cast, Named.as(name + "-output-value")),
+                branches.get(name + "-decisions").mapValues(NotifierDecision.class::cast, Named.as(name + "-decision-value")));
     }
 
     /** A segment (or its tombstone, key {@code travellerKey|flightKey}) as a roster change. */

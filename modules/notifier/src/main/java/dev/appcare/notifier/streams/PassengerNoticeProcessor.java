@@ -1,5 +1,7 @@
 package dev.appcare.notifier.streams;
 
+import dev.appcare.avro.DecisionOutcome;
+import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.OptInStatus;
 import dev.appcare.model.BookingLife;
 import dev.appcare.avro.TravellerPreference;
@@ -7,17 +9,31 @@ import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.notifier.avro.PassengerMemory;
 import dev.appcare.notifier.avro.PassengerNotice;
 import dev.appcare.model.consent.Consent;
+import dev.appcare.notifier.avro.BudgetState;
+import dev.appcare.notifier.avro.FlightView;
+import dev.appcare.notifier.avro.PendingUpdate;
+import dev.appcare.notifier.rules.DecisionReason;
+import dev.appcare.notifier.rules.Decisions;
+import dev.appcare.notifier.rules.ExpiryPolicy;
+import dev.appcare.notifier.rules.MessageBudget;
+import dev.appcare.notifier.rules.MessageFamily;
+import dev.appcare.model.MessageIds;
 import dev.appcare.notifier.rules.NotificationPlanner;
 import dev.appcare.notifier.rules.NotificationPlanner.Plan;
 import dev.appcare.notifier.rules.NotificationPlanner.PlannedMessage;
+import dev.appcare.notifier.rules.NotificationPlanner.Withheld;
 import dev.appcare.notifier.rules.RequestFactory;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -25,20 +41,32 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * language are read here, at emit time, from the traveller's current preference (N5); what to say is
  * decided against what this passenger was last told ({@code passenger-memory}, N2, N6) by the
  * {@link NotificationPlanner}; the requests are keyed by the recipient's phone so that one recipient's
- * messages stay in order.
+ * messages stay in order. Every notice also leaves decision records (N11), keyed by flight: each request
+ * made, and each message withheld with its reason.
+ *
+ * <p>The message budget (N12, {@link MessageBudget}) is kept here too, per traveller and flight
+ * ({@code message-budget}): an update it holds back is stored, merged with the ones after it, and sent as
+ * one message by a wall-clock punctuation when it is due ({@code budget-due}, keyed by due time, so the
+ * punctuation reads only what is due). Both stores have changelogs: a held-back update survives a restart,
+ * and the wall clock, not any record's timestamp, decides when it goes. When it goes, consent is read again
+ * (an opt-out or erasure in between stops it, N5).
  */
-final class PassengerNoticeProcessor implements Processor<String, PassengerNotice, String, WhatsAppRequest> {
+final class PassengerNoticeProcessor implements Processor<String, PassengerNotice, String, SpecificRecord> {
     private final NotificationPlanner planner;
     private final RequestFactory requests;
     private final NotifierMetrics metrics;
     private final String sourceTopic;
     private final Duration retention;
-    private ProcessorContext<String, WhatsAppRequest> context;
+    private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, TravellerPreference> preferences;
     private KeyValueStore<String, PassengerMemory> memories;
+    private KeyValueStore<String, BudgetState> budgets;
+    private KeyValueStore<String, String> due;
+    private final MessageBudget budget;
 
     PassengerNoticeProcessor(NotificationPlanner planner, RequestFactory requests, NotifierMetrics metrics,
-                             String sourceTopic, Duration retention) {
+                             String sourceTopic, Duration retention, MessageBudget budget) {
+        this.budget = budget;
         this.planner = planner;
         this.requests = requests;
         this.metrics = metrics;
@@ -47,12 +75,17 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
     }
 
     @Override
-    public void init(ProcessorContext<String, WhatsAppRequest> context) {
+    public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.preferences = context.getStateStore(NotifierTopology.PREFERENCES_STORE);
         this.memories = context.getStateStore(NotifierTopology.PASSENGER_MEMORY_STORE);
-        context.schedule(StateRetention.SWEEP_INTERVAL, PunctuationType.STREAM_TIME,
-                streamTime -> StateRetention.sweep(memories, streamTime, context.currentSystemTimeMs(), retention, StateRetention::afterBar));
+        this.budgets = context.getStateStore(NotifierTopology.BUDGET_STORE);
+        this.due = context.getStateStore(NotifierTopology.BUDGET_DUE_STORE);
+        context.schedule(StateRetention.SWEEP_INTERVAL, PunctuationType.STREAM_TIME, streamTime -> {
+            StateRetention.sweep(memories, streamTime, context.currentSystemTimeMs(), retention, StateRetention::afterBar);
+            StateRetention.sweep(budgets, streamTime, context.currentSystemTimeMs(), retention, StateRetention::afterBar);
+        });
+        context.schedule(budget.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::sendDue);
     }
 
     @Override
@@ -63,11 +96,15 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
         TravellerPreference preference = stored == null || BookingLife.covers(stored, notice.getFlight().getScheduledDeparture())
                 ? stored : null;
         if (stored != null && preference == null) {
-            metrics.skipped("booking-life-over");
+            skip(record, "booking-life-over", DecisionReason.BOOKING_LIFE_OVER, "the preference belongs to an earlier booking");
             return;
         }
         if (preference == null || preference.getStatus() != OptInStatus.OPTED_IN) {
-            metrics.skipped(preference == null ? "no-preference" : "opted-out");
+            if (preference == null) {
+                skip(record, "no-preference", DecisionReason.NO_PREFERENCE, "no WhatsApp opt-in");
+            } else {
+                skip(record, "opted-out", DecisionReason.OPTED_OUT, "opted out");
+            }
             return;
         }
         String memoryKey = notice.getTravellerKey() + "|" + notice.getFlight().getFlightKey();
@@ -75,7 +112,6 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
                 kind -> Consent.allows(preference, kind) && requests.supports(kind));
         if (plan.isEmpty()) {
             metrics.skipped("nothing-to-tell");
-            return;
         }
         // Every request is built before anything is remembered or sent: if building one fails, the passenger
         // has not been told anything, and the record is dead-lettered as a whole.
@@ -84,10 +120,161 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
             built.add(requests.flightRequest(message, notice.getFlight(), notice.getGivenName(),
                     notice.getFamilyName(), preference, sourceTopic));
         }
-        memories.put(memoryKey, plan.memory());
-        for (WhatsAppRequest request : built) {
-            context.forward(record.withKey(request.getRecipient()).withValue(request));
-            metrics.request(request.getKind());
+        if (!plan.isEmpty()) {
+            memories.put(memoryKey, plan.memory());
         }
+        for (Withheld withheld : plan.withheld()) {
+            decide(record, DecisionOutcome.SUPPRESSED, withheld.reason(), withheld.detail(), withheld.kind(), null);
+        }
+        if (built.isEmpty()) {
+            return;
+        }
+        // N12: the messages of one event are one update, sent or held back together.
+        FlightView flight = notice.getFlight();
+        Instant now = flight.getEventTime();
+        BudgetState state = budgets.get(memoryKey);
+        List<Instant> sent = new ArrayList<>(MessageBudget.recent(state == null ? List.of() : state.getSentAt(), now));
+        PendingUpdate pending = state == null ? null : state.getPending();
+        MessageBudget.Verdict verdict = budget.decide(plan.messages().stream().map(PlannedMessage::kind).toList(),
+                ExpiryPolicy.currentDeparture(flight), now, sent, pending == null ? null : pending.getDueAt());
+        if (verdict.send()) {
+            if (pending != null) { // only urgent news overtakes a held-back update: it carries the newer state
+                due.delete(dueKey(pending.getDueAt(), memoryKey));
+                decide(record, DecisionOutcome.SUPPRESSED, DecisionReason.MERGED, pending.getUpdates()
+                        + " held-back update(s) overtaken by urgent news", MessageKind.valueOf(pending.getKind()), null);
+                metrics.budget("overtaken");
+                pending = null;
+            }
+            for (WhatsAppRequest request : built) {
+                context.forward(record.withKey(request.getRecipient()).withValue(request));
+                metrics.request(request.getKind());
+                decide(record, DecisionOutcome.REQUESTED, verdict.reason(), null, request.getKind(), request.getMessageId());
+            }
+            sent.add(now);
+        } else {
+            PendingUpdate held = hold(pending, plan.messages(), notice, verdict.dueAt(), now);
+            if (pending != null) {
+                due.delete(dueKey(pending.getDueAt(), memoryKey));
+            }
+            due.put(dueKey(held.getDueAt(), memoryKey), memoryKey);
+            pending = held;
+            for (PlannedMessage message : plan.messages()) {
+                decide(record, DecisionOutcome.HELD_BACK, verdict.reason(), "until " + held.getDueAt() + ", merged as "
+                        + held.getKind() + " (" + held.getUpdates() + " update(s))", message.kind(), message.messageId());
+            }
+            metrics.budget("held-" + verdict.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        }
+        budgets.put(memoryKey, new BudgetState(sent, pending));
+    }
+
+    /** {@code pending} (may be null) with this event's messages merged in: the latest state, one message. */
+    private static PendingUpdate hold(PendingUpdate pending, List<PlannedMessage> messages, PassengerNotice notice,
+                                      Instant dueAt, Instant now) {
+        MessageKind kind = null;
+        Instant departure = pending == null ? ExpiryPolicy.currentDeparture(notice.getFlight()) : pending.getDeparture();
+        String timingSupersedes = pending == null ? null : pending.getTimingSupersedes();
+        String gateSupersedes = pending == null ? null : pending.getGateSupersedes();
+        for (PlannedMessage message : messages) {
+            kind = MessageBudget.merged(kind == null ? (pending == null ? message.kind() : MessageKind.valueOf(pending.getKind()))
+                    : kind, message.kind());
+            if (MessageFamily.of(message.kind()) == MessageFamily.GATE) {
+                gateSupersedes = pending == null || pending.getGateSupersedes() == null ? message.supersedes() : gateSupersedes;
+            } else {
+                departure = message.departure();
+                timingSupersedes = pending == null || pending.getTimingSupersedes() == null ? message.supersedes() : timingSupersedes;
+            }
+        }
+        return new PendingUpdate(kind.name(), departure, timingSupersedes, gateSupersedes,
+                pending == null ? now : pending.getHeldSince(), dueAt, pending == null ? 1 : pending.getUpdates() + 1,
+                notice.getGivenName(), notice.getFamilyName(), notice.getFlight());
+    }
+
+    /** Wall-clock punctuation: every held-back update whose time has come goes out as one message. */
+    private void sendDue(long wallClock) {
+        List<KeyValue<String, String>> ready = new ArrayList<>();
+        try (KeyValueIterator<String, String> entries = due.all()) { // ordered by due time: stop at the first not due
+            while (entries.hasNext()) {
+                KeyValue<String, String> entry = entries.next();
+                if (Long.parseLong(entry.key.substring(0, entry.key.indexOf('|'))) > wallClock) {
+                    break;
+                }
+                ready.add(entry);
+            }
+        }
+        Instant now = Instant.ofEpochMilli(wallClock);
+        for (KeyValue<String, String> entry : ready) {
+            due.delete(entry.key);
+            BudgetState state = budgets.get(entry.value);
+            if (state == null || state.getPending() == null) {
+                continue; // erased, swept or overtaken meanwhile
+            }
+            PendingUpdate pending = state.getPending();
+            List<Instant> sent = new ArrayList<>(MessageBudget.recent(state.getSentAt(), now));
+            Instant later = budget.dueAt(sent, now);
+            if (later != null) { // a message went out meanwhile (urgent): wait for the budget again
+                due.put(dueKey(later, entry.value), entry.value);
+                budgets.put(entry.value, new BudgetState(sent, PendingUpdate.newBuilder(pending).setDueAt(later).build()));
+                continue;
+            }
+            if (sendMerged(entry.value, pending, now)) {
+                sent.add(now);
+            }
+            budgets.put(entry.value, new BudgetState(sent, null));
+        }
+    }
+
+    private boolean sendMerged(String memoryKey, PendingUpdate pending, Instant now) {
+        String traveller = StateRetention.beforeBar(memoryKey);
+        FlightView flight = pending.getFlight();
+        MessageKind kind = MessageKind.valueOf(pending.getKind());
+        TravellerPreference preference = preferences.get(traveller);
+        Instant departure = kind == MessageKind.GATE_CHANGE ? ExpiryPolicy.currentDeparture(flight) : pending.getDeparture();
+        Instant expiresAt = ExpiryPolicy.expiresAt(kind, flight, departure);
+        DecisionReason refused = preference == null ? DecisionReason.NO_PREFERENCE
+                : !BookingLife.covers(preference, flight.getScheduledDeparture()) ? DecisionReason.BOOKING_LIFE_OVER
+                : preference.getStatus() != OptInStatus.OPTED_IN ? DecisionReason.OPTED_OUT
+                : !Consent.allows(preference, kind) || !requests.supports(kind) ? DecisionReason.NO_CONSENT
+                : !expiresAt.isAfter(now) ? DecisionReason.BORN_EXPIRED : null;
+        if (refused != null) {
+            timerDecision(now, traveller, flight, DecisionOutcome.SUPPRESSED, refused, "held-back " + kind
+                    + " not sent when due", kind, null);
+            metrics.budget("dropped");
+            return false;
+        }
+        String id = MessageIds.derive(kind, flight.getEventId(), traveller);
+        String supersedes = MessageFamily.of(kind) == MessageFamily.GATE ? pending.getGateSupersedes() : pending.getTimingSupersedes();
+        WhatsAppRequest request = requests.flightRequest(new PlannedMessage(kind, id, supersedes, departure, expiresAt),
+                flight, pending.getGivenName(), pending.getFamilyName(), preference, sourceTopic);
+        context.forward(new Record<String, SpecificRecord>(request.getRecipient(), request, now.toEpochMilli()));
+        metrics.request(kind);
+        metrics.budget("sent-merged");
+        timerDecision(now, traveller, flight, DecisionOutcome.REQUESTED, DecisionReason.MERGED, pending.getUpdates()
+                + " update(s) merged, held back since " + pending.getHeldSince(), kind, id);
+        return true;
+    }
+
+    private void timerDecision(Instant now, String traveller, FlightView flight, DecisionOutcome outcome,
+                               DecisionReason reason, String detail, MessageKind kind, String messageId) {
+        context.forward(new Record<String, SpecificRecord>(flight.getFlightKey(), Decisions.passenger(now,
+                flight.getFlightKey(), traveller, flight.getEventId(), outcome, reason, detail, kind, messageId),
+                now.toEpochMilli()));
+    }
+
+    /** Key of {@code budget-due}: the due time, zero-padded so that the store's byte order is time order. */
+    static String dueKey(Instant dueAt, String memoryKey) {
+        return String.format("%013d|%s", dueAt.toEpochMilli(), memoryKey);
+    }
+
+    private void skip(Record<String, PassengerNotice> record, String metric, DecisionReason reason, String detail) {
+        metrics.skipped(metric);
+        decide(record, DecisionOutcome.SUPPRESSED, reason, detail, null, null);
+    }
+
+    private void decide(Record<String, PassengerNotice> record, DecisionOutcome outcome, DecisionReason reason,
+                        String detail, MessageKind kind, String messageId) {
+        FlightView flight = record.value().getFlight();
+        context.forward(record.withKey(flight.getFlightKey()).withValue(Decisions.passenger(Instant.ofEpochMilli(record.timestamp()),
+                flight.getFlightKey(), record.value().getTravellerKey(), flight.getEventId(), outcome, reason, detail,
+                kind, messageId)));
     }
 }

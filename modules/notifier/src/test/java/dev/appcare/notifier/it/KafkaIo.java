@@ -56,7 +56,8 @@ final class KafkaIo implements AutoCloseable {
         List<NewTopic> newTopics = new ArrayList<>();
         List<String> names = topics.all();
         List<dev.appcare.model.topics.TopicSpec<?>> specs = List.of(Topics.FLIGHT_STATUS, Topics.BOARDING_PASS,
-                Topics.PASSENGER_SEGMENT, Topics.TRAVELLER_PREFERENCE, Topics.WHATSAPP_REQUEST, Topics.NOTIFIER_DLQ);
+                Topics.PASSENGER_SEGMENT, Topics.TRAVELLER_PREFERENCE, Topics.WHATSAPP_REQUEST, Topics.NOTIFIER_DLQ,
+                Topics.NOTIFIER_DECISION);
         for (int i = 0; i < names.size(); i++) {
             newTopics.add(new NewTopic(names.get(i), partitions, (short) 1).configs(specs.get(i).configs()));
         }

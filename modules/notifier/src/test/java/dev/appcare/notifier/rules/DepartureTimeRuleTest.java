@@ -26,6 +26,17 @@ class DepartureTimeRuleTest {
     }
 
     @Test
+    void shouldExplainAMoveBelowTheThresholdForTheDecisionLog() {
+        assertThat(rule.belowThreshold(SCHEDULED, at(5), null))
+                .contains("departure 2026-11-23T09:05:00Z is 5 min from the 2026-11-23T09:00:00Z told, threshold 15 min");
+        assertThat(rule.belowThreshold(SCHEDULED, at(40), at(45)))
+                .contains("departure 2026-11-23T09:40:00Z is 5 min from the 2026-11-23T09:45:00Z told, threshold 15 min");
+        assertThat(rule.belowThreshold(SCHEDULED, null, null)).as("nothing moved").isEmpty();
+        assertThat(rule.belowThreshold(SCHEDULED, at(20), at(20))).as("as told").isEmpty();
+        assertThat(rule.belowThreshold(SCHEDULED, at(15), null)).as("material: a DELAY, not a suppression").isEmpty();
+    }
+
+    @Test
     void shouldAnnounceADelayOfAtLeastTheThreshold() {
         assertThat(rule.decide(SCHEDULED, at(15), null))
                 .contains(new TimingChange(MessageKind.DELAY, at(15), at(15)));

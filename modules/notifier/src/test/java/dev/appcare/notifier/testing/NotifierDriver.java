@@ -3,6 +3,7 @@ package dev.appcare.notifier.testing;
 import dev.appcare.avro.BoardingPassIssued;
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.avro.FlightStatusEvent;
+import dev.appcare.avro.NotifierDecision;
 import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
@@ -12,6 +13,7 @@ import dev.appcare.model.serde.AvroDeserializer;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.notifier.NotifierConfig;
 import dev.appcare.notifier.NotifierTopics;
+import dev.appcare.notifier.rules.MessageBudget;
 import dev.appcare.notifier.streams.DeadLetterProcessingExceptionHandler;
 import dev.appcare.notifier.streams.NotifierMetrics;
 import dev.appcare.notifier.streams.NotifierTopology;
@@ -57,6 +59,7 @@ public final class NotifierDriver implements AutoCloseable {
     public final TestInputTopic<String, BoardingPassIssued> boardingPasses;
     public final TestOutputTopic<String, WhatsAppRequest> requests;
     public final TestOutputTopic<String, DeadLetter> deadLetters;
+    public final TestOutputTopic<String, NotifierDecision> decisions;
     private final Path stateDir;
 
     public NotifierDriver() {
@@ -64,7 +67,10 @@ public final class NotifierDriver implements AutoCloseable {
     }
 
     public NotifierDriver(UnaryOperator<NotifierConfig> customise) {
+        // The message budget (N12) is off unless a test turns it on: the tests of the other rules play a flight's
+        // day in minutes; MessageBudgetTopologyTest runs the production budget.
         this.config = customise.apply(NotifierConfig.defaults(registryUrl())
+                .withBudget(MessageBudget.UNLIMITED)
                 .withPartitions(6, 6)
                 .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
                 .withMetrics(metrics));
@@ -86,6 +92,8 @@ public final class NotifierDriver implements AutoCloseable {
                 deserializer(WhatsAppRequest.class, serde));
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
                 deserializer(DeadLetter.class, serde));
+        decisions = driver.createOutputTopic(topics.decisions(), new StringDeserializer(),
+                deserializer(NotifierDecision.class, serde));
     }
 
     public String registryUrl() {
@@ -163,6 +171,11 @@ public final class NotifierDriver implements AutoCloseable {
 
     public List<WhatsAppRequest> takeRequestValues() {
         return requests.readValuesToList();
+    }
+
+    /** Every decision record (N11) written since the last call. */
+    public List<TestRecord<String, NotifierDecision>> takeDecisions() {
+        return decisions.readRecordsToList();
     }
 
     public List<TestRecord<String, DeadLetter>> takeDeadLetters() {

@@ -45,6 +45,30 @@ class TraceTest {
     }
 
     @Test
+    void shouldShowTheNotifiersDecisionsInsteadOfGuessingWhenItRecordedThem() {
+        String flap = Trace.decisionSummary("SUPPRESSED", "BELOW_THRESHOLD", "departure 2026-11-23T08:05:00Z is 5 min from"
+                + " the 2026-11-23T08:00:00Z told, threshold 15 min", "DELAY", "ABC123/1", "KL1001/2026-11-23/AMS", "e-flap");
+        List<Entry> trace = Trace.assemble(List.of(
+                entry(50, Kind.DECISION, null, "e-flap", flap),
+                entry(50, Kind.EVENT, null, "e-flap", "event DELAYED (+5 min)"),
+                entry(60, Kind.EVENT, null, "e-old", "event from before the decision log")), null, "to ABC123/1");
+
+        assertThat(trace).extracting(Entry::kind).containsExactly(Kind.EVENT, Kind.DECISION, Kind.EVENT, Kind.NO_MESSAGE);
+        assertThat(trace.get(1).summary()).isEqualTo("decision for ABC123/1 on event e-flap: SUPPRESSED DELAY (BELOW_THRESHOLD):"
+                + " departure 2026-11-23T08:05:00Z is 5 min from the 2026-11-23T08:00:00Z told, threshold 15 min");
+        assertThat(trace.get(3).eventId()).isEqualTo("e-old");
+    }
+
+    @Test
+    void shouldSummariseAFlightDecisionAndATimersDecision() {
+        assertThat(Trace.decisionSummary("ANNOUNCED", "CHANGED", "fanned out to 4 active passengers", null, null,
+                "KL1001/2026-11-23/AMS", "e-1"))
+                .isEqualTo("decision on KL1001/2026-11-23/AMS event e-1: ANNOUNCED (CHANGED): fanned out to 4 active passengers");
+        assertThat(Trace.decisionSummary("REQUESTED", "MERGED", null, "GATE_CHANGE", "ABC123/1", "KL1001/2026-11-23/AMS", null))
+                .isEqualTo("decision for ABC123/1: REQUESTED GATE_CHANGE (MERGED)");
+    }
+
+    @Test
     void shouldDropWhatCameBeforeSince() {
         List<Entry> trace = Trace.assemble(List.of(entry(10, Kind.EVENT, null, "e-1", "old"),
                 entry(20, Kind.REQUEST, "m-1", "e-1", "request")), T0.plusSeconds(15), "to anyone");

@@ -1,6 +1,8 @@
 package dev.appcare.sender;
 
+import dev.appcare.avro.Priority;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.Replay;
 import dev.appcare.model.registry.SchemaRegistryException;
 import dev.appcare.model.serde.BadRecordException;
 import dev.appcare.sender.state.PreferenceView;
@@ -44,9 +46,10 @@ final class RequestConsumerLoop implements Runnable {
     private final OffsetTracker offsets;
     private final SendLedger ledger;
     private final PreferenceView preferences;
-    private final Pacer pacer;
+    private final NumberChannels numbers;
     private final SenderMetrics metrics;
     private final Set<TopicPartition> pausedForBackpressure = new HashSet<>();
+    private final UrgentLookAhead lookAhead;
     private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -54,7 +57,7 @@ final class RequestConsumerLoop implements Runnable {
 
     RequestConsumerLoop(SenderConfig config, Consumer<byte[], byte[]> consumer, Deserializer<WhatsAppRequest> deserializer,
                         SendPipeline pipeline, OffsetTracker offsets, SendLedger ledger, PreferenceView preferences,
-                        Pacer pacer, SenderMetrics metrics) {
+                        NumberChannels numbers, SenderMetrics metrics) {
         this.config = config;
         this.consumer = consumer;
         this.deserializer = deserializer;
@@ -62,8 +65,9 @@ final class RequestConsumerLoop implements Runnable {
         this.offsets = offsets;
         this.ledger = ledger;
         this.preferences = preferences;
-        this.pacer = pacer;
+        this.numbers = numbers;
         this.metrics = metrics;
+        this.lookAhead = new UrgentLookAhead(offsets);
     }
 
     @Override
@@ -96,6 +100,7 @@ final class RequestConsumerLoop implements Runnable {
     private boolean take(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         WhatsAppRequest request;
+        BadRecordException bad = null;
         try {
             if (record.value() == null) {
                 throw new BadRecordException(BadRecordException.Reason.EMPTY, record.topic(), -1,
@@ -108,8 +113,8 @@ final class RequestConsumerLoop implements Runnable {
                         "a request without messageId or recipient", null);
             }
         } catch (BadRecordException e) {
-            pipeline.acceptBad(record, e);
-            return true;
+            bad = e;
+            request = null;
         } catch (SchemaRegistryException e) {
             // The registry is down: not the record's fault. Read it again in a second.
             log.warn("Schema registry unavailable decoding {}@{}, retrying: {}", tp, record.offset(), e.getMessage());
@@ -118,7 +123,16 @@ final class RequestConsumerLoop implements Runnable {
             pausedUntil.put(tp, System.currentTimeMillis() + 1_000);
             return false;
         }
-        pipeline.accept(record, request);
+        boolean urgent = request != null && request.getPriority() == Priority.URGENT
+                && Replay.kindOf(record.headers()).isEmpty();
+        if (lookAhead.onRecord(tp, record.offset(), urgent) == UrgentLookAhead.Take.SKIP) {
+            return true;
+        }
+        if (bad != null) {
+            pipeline.acceptBad(record, bad);
+        } else {
+            pipeline.accept(record, request);
+        }
         return true;
     }
 
@@ -141,8 +155,13 @@ final class RequestConsumerLoop implements Runnable {
         });
         for (TopicPartition tp : assignment) {
             int pending = offsets.pending(tp);
+            boolean full = pending >= perPartition || total >= config.maxBuffered();
+            if (config.urgentLookAhead()) {
+                lookAheadOrPause(tp, full, pending, perPartition, total);
+                continue;
+            }
             boolean paused = pausedForBackpressure.contains(tp);
-            if (!paused && (pending >= perPartition || total >= config.maxBuffered())) {
+            if (!paused && full) {
                 consumer.pause(List.of(tp));
                 pausedForBackpressure.add(tp);
             } else if (paused && pending < perPartition / 2 && total < config.maxBuffered() * 3 / 4) {
@@ -150,6 +169,34 @@ final class RequestConsumerLoop implements Runnable {
                 if (!pausedUntil.containsKey(tp)) {
                     consumer.resume(List.of(tp));
                 }
+            }
+        }
+    }
+
+    /**
+     * With {@link UrgentLookAhead}: a full partition goes on being read for URGENT requests only, and is
+     * filled again from its first skipped record once drained to half; it is paused only when URGENT ones
+     * taken ahead pile up past twice its share of the buffer.
+     */
+    private void lookAheadOrPause(TopicPartition tp, boolean full, int pending, int perPartition, int total) {
+        Long seekTo = null;
+        if (full) {
+            seekTo = lookAhead.full(tp, consumer.position(tp));
+        } else if (pending < perPartition / 2 && total < config.maxBuffered() * 3 / 4) {
+            seekTo = lookAhead.drained(tp);
+        }
+        if (seekTo != null) {
+            consumer.seek(tp, seekTo);
+        }
+        boolean paused = pausedForBackpressure.contains(tp);
+        boolean overflowing = pending >= 2 * perPartition || total >= 2 * config.maxBuffered();
+        if (!paused && overflowing) {
+            consumer.pause(List.of(tp));
+            pausedForBackpressure.add(tp);
+        } else if (paused && !overflowing && pending < perPartition * 3 / 2) {
+            pausedForBackpressure.remove(tp);
+            if (!pausedUntil.containsKey(tp)) {
+                consumer.resume(List.of(tp));
             }
         }
     }
@@ -247,15 +294,27 @@ final class RequestConsumerLoop implements Runnable {
             }
             offsets.assigned(partitions);
             pipeline.partitionsAssigned(partitions);
-            if (config.rateShareByPartitions()) {
-                int total = consumer.partitionsFor(config.topics().requests()).size();
-                pacer.share(consumer.assignment().size(), total);
-            }
-            log.info("Partitions assigned: {} (ledger of {} ids read in {} ms; pacing at {} msg/s)", partitions,
-                    ledger.size(), System.currentTimeMillis() - started, Math.round(pacer.currentRate()));
+            reshare(Set.of());
+            log.info("Partitions assigned: {} (ledger of {} ids read in {} ms; pacing at {} msg/s over {} numbers)",
+                    partitions, ledger.size(), System.currentTimeMillis() - started, Math.round(numbers.currentRate()),
+                    numbers.all().size());
+        }
+
+        /**
+         * Each number's ceiling and each portfolio's tier, shared as owned / total partitions. Lowered on
+         * revocation, before the new owner (assigned after it, cooperative protocol) raises its own, so
+         * the instances' shares add up to at most the whole through a rebalance.
+         */
+        private void reshare(Collection<TopicPartition> leaving) {
+            int total = consumer.partitionsFor(config.topics().requests()).size();
+            Set<TopicPartition> owned = new HashSet<>(consumer.assignment());
+            owned.removeAll(leaving);
+            numbers.share(owned.size(), total, config.rateShareByPartitions());
         }
 
         private void forget(Collection<TopicPartition> partitions) {
+            reshare(partitions);
+            lookAhead.forget(partitions);
             offsets.remove(partitions);
             pausedForBackpressure.removeAll(partitions);
             pausedUntil.keySet().removeAll(partitions);

@@ -135,7 +135,9 @@ final class Dispatcher {
                     // Work is ready but its numbers are closed: sleep until the first of them may open.
                     wakeAt = Long.MAX_VALUE;
                     for (NumberChannel channel : channels.all()) {
-                        wakeAt = Math.min(wakeAt, channel.reopensAt(now));
+                        if (pipeline.scheduler.hasReady(channel.name())) {
+                            wakeAt = Math.min(wakeAt, channel.reopensAt(now));
+                        }
                     }
                 }
                 pipeline.changed.await(Math.max(1, Math.min(wakeAt - now, 200)), TimeUnit.MILLISECONDS);

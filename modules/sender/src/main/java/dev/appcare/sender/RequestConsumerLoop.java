@@ -9,7 +9,6 @@ import dev.appcare.sender.state.PreferenceView;
 import dev.appcare.sender.state.SendLedger;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,9 +47,7 @@ final class RequestConsumerLoop implements Runnable {
     private final PreferenceView preferences;
     private final NumberChannels numbers;
     private final SenderMetrics metrics;
-    private final Set<TopicPartition> pausedForBackpressure = new HashSet<>();
-    private final UrgentLookAhead lookAhead;
-    private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
+    private final Backpressure backpressure;
     private volatile boolean running = true;
     private volatile Throwable failure;
     private long lastCommit;
@@ -67,7 +64,7 @@ final class RequestConsumerLoop implements Runnable {
         this.preferences = preferences;
         this.numbers = numbers;
         this.metrics = metrics;
-        this.lookAhead = new UrgentLookAhead(offsets);
+        this.backpressure = new Backpressure(config, consumer, offsets);
     }
 
     @Override
@@ -84,7 +81,7 @@ final class RequestConsumerLoop implements Runnable {
                         }
                     }
                 }
-                backpressure();
+                backpressure.apply();
                 commit(false);
                 lag();
             }
@@ -119,13 +116,12 @@ final class RequestConsumerLoop implements Runnable {
             // The registry is down: not the record's fault. Read it again in a second.
             log.warn("Schema registry unavailable decoding {}@{}, retrying: {}", tp, record.offset(), e.getMessage());
             consumer.seek(tp, record.offset());
-            consumer.pause(List.of(tp));
-            pausedUntil.put(tp, System.currentTimeMillis() + 1_000);
+            backpressure.pauseForRegistry(tp);
             return false;
         }
         boolean urgent = request != null && request.getPriority() == Priority.URGENT
                 && Replay.kindOf(record.headers()).isEmpty();
-        if (lookAhead.onRecord(tp, record.offset(), urgent) == UrgentLookAhead.Take.SKIP) {
+        if (backpressure.onRecord(tp, record.offset(), urgent) == UrgentLookAhead.Take.SKIP) {
             return true;
         }
         if (bad != null) {
@@ -134,71 +130,6 @@ final class RequestConsumerLoop implements Runnable {
             pipeline.accept(record, request);
         }
         return true;
-    }
-
-    private void backpressure() {
-        Set<TopicPartition> assignment = consumer.assignment();
-        if (assignment.isEmpty()) {
-            return;
-        }
-        int total = offsets.totalPending();
-        int perPartition = Math.max(100, config.maxBuffered() / assignment.size());
-        long now = System.currentTimeMillis();
-        pausedUntil.entrySet().removeIf(e -> {
-            if (e.getValue() <= now) {
-                if (!pausedForBackpressure.contains(e.getKey()) && assignment.contains(e.getKey())) {
-                    consumer.resume(List.of(e.getKey()));
-                }
-                return true;
-            }
-            return false;
-        });
-        for (TopicPartition tp : assignment) {
-            int pending = offsets.pending(tp);
-            boolean full = pending >= perPartition || total >= config.maxBuffered();
-            if (config.urgentLookAhead()) {
-                lookAheadOrPause(tp, full, pending, perPartition, total);
-                continue;
-            }
-            boolean paused = pausedForBackpressure.contains(tp);
-            if (!paused && full) {
-                consumer.pause(List.of(tp));
-                pausedForBackpressure.add(tp);
-            } else if (paused && pending < perPartition / 2 && total < config.maxBuffered() * 3 / 4) {
-                pausedForBackpressure.remove(tp);
-                if (!pausedUntil.containsKey(tp)) {
-                    consumer.resume(List.of(tp));
-                }
-            }
-        }
-    }
-
-    /**
-     * With {@link UrgentLookAhead}: a full partition goes on being read for URGENT requests only, and is
-     * filled again from its first skipped record once drained to half; it is paused only when URGENT ones
-     * taken ahead pile up past twice its share of the buffer.
-     */
-    private void lookAheadOrPause(TopicPartition tp, boolean full, int pending, int perPartition, int total) {
-        Long seekTo = null;
-        if (full) {
-            seekTo = lookAhead.full(tp, consumer.position(tp));
-        } else if (pending < perPartition / 2 && total < config.maxBuffered() * 3 / 4) {
-            seekTo = lookAhead.drained(tp);
-        }
-        if (seekTo != null) {
-            consumer.seek(tp, seekTo);
-        }
-        boolean paused = pausedForBackpressure.contains(tp);
-        boolean overflowing = pending >= 2 * perPartition || total >= 2 * config.maxBuffered();
-        if (!paused && overflowing) {
-            consumer.pause(List.of(tp));
-            pausedForBackpressure.add(tp);
-        } else if (paused && !overflowing && pending < perPartition * 3 / 2) {
-            pausedForBackpressure.remove(tp);
-            if (!pausedUntil.containsKey(tp)) {
-                consumer.resume(List.of(tp));
-            }
-        }
     }
 
     private void commit(boolean sync) {
@@ -314,10 +245,8 @@ final class RequestConsumerLoop implements Runnable {
 
         private void forget(Collection<TopicPartition> partitions) {
             reshare(partitions);
-            lookAhead.forget(partitions);
+            backpressure.forget(partitions);
             offsets.remove(partitions);
-            pausedForBackpressure.removeAll(partitions);
-            pausedUntil.keySet().removeAll(partitions);
         }
     }
 

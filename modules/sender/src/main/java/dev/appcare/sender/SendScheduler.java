@@ -203,6 +203,12 @@ final class SendScheduler {
         return waiting.isEmpty() ? Long.MAX_VALUE : waiting.first().eligibleAt;
     }
 
+    /** Whether this number has a lane that may send now (as of the last poll). */
+    boolean hasReady(String number) {
+        TreeSet<Lane> set = ready.get(number);
+        return set != null && !set.isEmpty();
+    }
+
     int queued() {
         return queued;
     }

@@ -12,7 +12,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The request consumer's backpressure (poll thread only): memory stays bounded at about
  * {@code sender.max-buffered} unfinished requests, Kafka holds the rest. A full partition is read on for
- * URGENT requests only ({@link UrgentLookAhead}) and paused only when those taken ahead reach its share;
+ * URGENT requests only ({@link UrgentLookAhead}) and paused only when those taken ahead pile up past
+ * twice its share and a poll;
  * without the look-ahead ({@code sender.urgent-look-ahead=false}) it is paused when full and resumed below
  * half. A partition whose record could not be decoded because the registry is down is paused for a second.
  */
@@ -23,8 +24,10 @@ final class Backpressure {
     private final UrgentLookAhead lookAhead;
     private final Set<TopicPartition> pausedForBackpressure = new HashSet<>();
     private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
+    private final int maxPollRecords;
 
     Backpressure(SenderConfig config, Consumer<byte[], byte[]> consumer, OffsetTracker offsets) {
+        this.maxPollRecords = Integer.parseInt(String.valueOf(config.kafkaOverrides().getOrDefault("max.poll.records", 500)));
         this.config = config;
         this.consumer = consumer;
         this.offsets = offsets;
@@ -83,7 +86,7 @@ final class Backpressure {
     /**
      * With {@link UrgentLookAhead}: a full partition goes on being read for URGENT requests only, and is
      * filled again from its first skipped record once drained to half; it is paused only when URGENT ones
-     * taken ahead reach its share of the buffer (or the instance holds three times its buffer).
+     * taken ahead pile up past twice its share of the buffer and a poll (or the instance holds three times its buffer).
      */
     private void lookAheadOrPause(TopicPartition tp, boolean full, int pending, int perPartition, int total) {
         Long seekTo = null;
@@ -96,8 +99,9 @@ final class Backpressure {
             consumer.seek(tp, seekTo);
         }
         boolean paused = pausedForBackpressure.contains(tp);
-        // Memory bound: the buffer, plus at most its share again of URGENT requests taken ahead.
-        boolean overflowing = lookAhead.takenAhead(tp) >= perPartition || total >= 3 * config.maxBuffered();
+        // Memory bound: twice the partition's share of the buffer plus one poll's records. Pending falls as
+        // requests are sent, so a partition paused here always resumes (URGENT ones taken ahead included).
+        boolean overflowing = pending >= 2 * perPartition + maxPollRecords || total >= 3 * config.maxBuffered();
         if (!paused && overflowing) {
             consumer.pause(List.of(tp));
             pausedForBackpressure.add(tp);

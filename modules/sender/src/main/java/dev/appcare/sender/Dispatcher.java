@@ -132,8 +132,9 @@ final class Dispatcher {
                 }
                 long wakeAt = pipeline.scheduler.nextEligibleAt(now);
                 if (wakeAt <= now) {
-                    // Work is ready but its numbers are closed: sleep until the first of them may open.
-                    wakeAt = Long.MAX_VALUE;
+                    // Work is ready but its numbers are closed: sleep until the first of them may open, or
+                    // until a waiting lane (pair interval, backoff) becomes sendable.
+                    wakeAt = pipeline.scheduler.nextWaitingAt();
                     for (NumberChannel channel : channels.all()) {
                         if (pipeline.scheduler.hasReady(channel.name())) {
                             wakeAt = Math.min(wakeAt, channel.reopensAt(now));

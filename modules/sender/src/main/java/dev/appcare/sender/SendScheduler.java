@@ -203,6 +203,11 @@ final class SendScheduler {
         return waiting.isEmpty() ? Long.MAX_VALUE : waiting.first().eligibleAt;
     }
 
+    /** When the first lane not yet sendable becomes so, {@code Long.MAX_VALUE} if none waits. */
+    long nextWaitingAt() {
+        return waiting.isEmpty() ? Long.MAX_VALUE : waiting.first().eligibleAt;
+    }
+
     /** Whether this number has a lane that may send now (as of the last poll). */
     boolean hasReady(String number) {
         TreeSet<Lane> set = ready.get(number);

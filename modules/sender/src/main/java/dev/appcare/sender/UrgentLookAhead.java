@@ -22,8 +22,8 @@ import org.apache.kafka.common.TopicPartition;
  *
  * Skipped records are read again (and decoded again) when filled: that is the price, about one extra
  * read of the backlog per buffer's worth, bounded by Kafka's fetch speed, not by the send rate. Memory
- * stays bounded: the buffer plus the URGENT requests taken ahead (the poll loop pauses a partition once
- * those reach its share of the buffer). Poll thread only.
+ * stays bounded: the buffer plus the URGENT requests taken ahead (the poll loop pauses a partition whose
+ * unfinished requests pass twice its share of the buffer and a poll). Poll thread only.
  */
 final class UrgentLookAhead {
     /** What to do with one record read from a partition. */
@@ -106,12 +106,6 @@ final class UrgentLookAhead {
         }
         st.filling = true;
         return st.fillFrom;
-    }
-
-    /** URGENT records of this partition taken ahead and not yet passed over by a fill. */
-    int takenAhead(TopicPartition tp) {
-        State st = states.get(tp);
-        return st == null ? 0 : st.takenAhead.size();
     }
 
     boolean active(TopicPartition tp) {

@@ -1,6 +1,7 @@
 package dev.appcare.app;
 
 import dev.appcare.model.topics.ErasureBound;
+import dev.appcare.model.topics.Partitioning;
 import dev.appcare.model.topics.TopicProvisioner;
 import dev.appcare.model.topics.Topics;
 import java.time.Duration;
@@ -26,7 +27,8 @@ final class TopicsCommand {
         boolean dryRun;
 
         @Option(names = "--partitions", defaultValue = "0",
-                description = "Partitions for new topics (default: each topic's own default).")
+                description = "Partitions for new topics (default: each topic's own default); "
+                        + "topics.partitions.<topic>=N in --config sets one topic's count and wins.")
         int partitions;
 
         @Option(names = "--replication-factor", defaultValue = "0",
@@ -46,7 +48,7 @@ final class TopicsCommand {
         public Integer call() throws Exception {
             try (Admin admin = Admin.create(kafka.adminConfig())) {
                 TopicProvisioner provisioner = new TopicProvisioner(admin, Topics.ALL, partitions, replicationFactor,
-                        new ErasureBound(erasureBound, tombstoneRetention));
+                        new ErasureBound(erasureBound, tombstoneRetention), Partitioning.configured(kafka.appConfig()));
                 List<TopicProvisioner.Step> steps = dryRun ? provisioner.plan() : provisioner.apply();
                 System.out.println(dryRun ? "Plan (dry run, nothing changed):" : "Done:");
                 steps.forEach(step -> System.out.println("  " + step));

@@ -6,6 +6,7 @@ import dev.appcare.model.runtime.CompactionTicker;
 import dev.appcare.model.runtime.HealthServer;
 import dev.appcare.model.topics.ErasureBound;
 import dev.appcare.model.topics.TopicSpec;
+import dev.appcare.model.topics.Partitioning;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -16,13 +17,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -150,24 +146,9 @@ public final class CareApp implements AutoCloseable {
 
     /** The three phone-keyed inputs meet in one task: a conversation is only whole if they agree on partitions. */
     static void checkCoPartitioned(CareTopics topics, Properties properties) {
-        Map<String, TopicDescription> descriptions;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 properties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
-            descriptions = admin.describeTopics(topics.phoneKeyed()).allTopicNames().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe care's input topics " + topics.phoneKeyed()
-                    + " (create them first: appcare topics create): " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer within 60 s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-        Map<String, Integer> counts = descriptions.entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().partitions().size()));
-        if (counts.values().stream().distinct().count() > 1) {
-            throw new IllegalStateException("care's phone-keyed topics must have the same partition count, but have "
-                    + counts);
+            Partitioning.requireCoPartitioned(admin, Partitioning.CARE_CONVERSATION, topics.phoneKeyed());
         }
     }
 

@@ -2,7 +2,6 @@ package dev.appcare.sender;
 
 import dev.appcare.avro.DeliveryState;
 import dev.appcare.avro.TravellerPreference;
-import dev.appcare.sender.cloudapi.CloudApiClient;
 import dev.appcare.sender.cloudapi.ErrorClass;
 import dev.appcare.sender.cloudapi.SendOutcome;
 import dev.appcare.sender.state.PreferenceView;
@@ -27,22 +26,18 @@ final class CallRunner {
     private static final Duration LEDGER_WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private final SendPipeline pipeline;
-    private final CloudApiClient api;
     private final PreferenceView preferences;
     private final RecordWriter writer;
-    private final Suspension suspension;
     private final Semaphore permits;
     private final SenderMetrics metrics;
     private final String instanceId;
     private final AtomicLong claims = new AtomicLong();
 
-    CallRunner(SendPipeline pipeline, CloudApiClient api, PreferenceView preferences, RecordWriter writer,
-               Suspension suspension, Semaphore permits, SenderMetrics metrics, String instanceId) {
+    CallRunner(SendPipeline pipeline, PreferenceView preferences, RecordWriter writer, Semaphore permits,
+               SenderMetrics metrics, String instanceId) {
         this.pipeline = pipeline;
-        this.api = api;
         this.preferences = preferences;
         this.writer = writer;
-        this.suspension = suspension;
         this.permits = permits;
         this.metrics = metrics;
         this.instanceId = instanceId;
@@ -55,7 +50,8 @@ final class CallRunner {
         return ConsentPolicy.decide(job.request, preference, phone, pipeline.config.keylessOverride());
     }
 
-    void attempt(SendJob job) {
+    /** One attempt of {@code job} through its business number {@code channel}. */
+    void attempt(SendJob job, NumberChannel channel) {
         long attemptedAt = pipeline.clock.getAsLong();
         try {
             if (job.pendingForget != null) {
@@ -80,31 +76,34 @@ final class CallRunner {
             job.supersedesClaim = null;
             if (!won) {
                 metrics.claimLost();
-                apply(job, null, attemptedAt, claim, false);
+                apply(job, channel, null, attemptedAt, claim, false);
                 return;
             }
             job.attempts++;
             long started = System.nanoTime();
-            SendOutcome outcome = api.send(job.request);
+            SendOutcome outcome = channel.api.send(job.request);
             metrics.call(outcome.errorClass().name(), outcome.errorCode(), System.nanoTime() - started);
-            apply(job, outcome, attemptedAt, claim, true);
+            metrics.numberCall(channel.name(), outcome.errorClass());
+            apply(job, channel, outcome, attemptedAt, claim, true);
         } catch (Throwable t) {
             // Unexpected: the call may have been made. Treat as in doubt, never as "not sent".
             log.error("Unexpected failure around the call for {}: {}", job.messageId, t.toString(), t);
-            apply(job, SendOutcome.inDoubt("sender error: " + t), attemptedAt, null, true);
+            apply(job, channel, SendOutcome.inDoubt("sender error: " + t), attemptedAt, null, true);
         } finally {
             permits.release();
         }
     }
 
-    private void apply(SendJob job, SendOutcome outcome, long attemptedAt, String claim, boolean claimWon) {
+    private void apply(SendJob job, NumberChannel channel, SendOutcome outcome, long attemptedAt, String claim,
+                       boolean claimWon) {
+        Suspension suspension = channel.suspension;
         long now = pipeline.clock.getAsLong();
         ErrorClass outcomeClass = outcome == null ? ErrorClass.TEMPORARY : outcome.errorClass();
         long retryAt = now + pipeline.config.retryBackoff().delayMillis(Math.max(1, job.attempts), ThreadLocalRandom.current());
         SendDecisions.After decision = SendDecisions.afterOutcome(outcomeClass, claimWon, retryAt, job.expiresAt(),
                 job.request.getKind(), pipeline.inDoubt);
         if (outcome != null) {
-            noteForSuspension(job, outcome, now);
+            noteForSuspension(suspension, job, outcome, now);
         }
         boolean reached = outcome != null && outcome.reachedServer();
         Outcomes outcomes = pipeline.outcomes;
@@ -126,9 +125,19 @@ final class CallRunner {
             case SUSPEND -> {
                 suspension.suspend(outcome.errorCode() == null ? outcome.httpStatus() : outcome.errorCode(),
                         outcome.reason(), now);
-                log.error("Sending paused: {} ({}); requests are kept and sent once WhatsApp accepts calls again",
-                        outcome.reason(), suspension.describe());
+                log.error("Sending through number {} paused: {} ({}); requests are kept and sent once WhatsApp "
+                        + "accepts calls again", channel.name(), outcome.reason(), suspension.describe());
                 job.attempts--; // not the message's fault
+                job.pendingForget = forget(job);
+                pipeline.requeue(job, now, false, now);
+            }
+            case PAUSE_NUMBER -> {
+                long until = now + pipeline.config.numberPause().toMillis();
+                channel.pauseUntil(until, outcome.reason());
+                log.warn("Number {} is in maintenance ({}): paused until {}, its requests wait and are retried",
+                        channel.name(), outcome.reason(), java.time.Instant.ofEpochMilli(until));
+                job.attempts--; // not the message's fault, nor an error
+                job.lastErrorTitle = outcome.reason();
                 job.pendingForget = forget(job);
                 pipeline.requeue(job, now, false, now);
             }
@@ -153,7 +162,7 @@ final class CallRunner {
         return writer.reliably("ledger " + job.messageId, () -> pipeline.ledger.forget(job.messageId));
     }
 
-    private void noteForSuspension(SendJob job, SendOutcome outcome, long now) {
+    private static void noteForSuspension(Suspension suspension, SendJob job, SendOutcome outcome, long now) {
         boolean conclusive = outcome.errorClass() != ErrorClass.IN_DOUBT && outcome.reachedServer();
         if (outcome.errorClass() != ErrorClass.SUSPEND && conclusive) {
             if (suspension.onHealthyAnswer(job.messageId)) {
@@ -165,6 +174,9 @@ final class CallRunner {
     }
 
     static String expiredReason(SendJob job) {
+        if (job.waitingFor != null) {
+            return "expired while waiting for " + job.waitingFor;
+        }
         return job.lastErrorTitle == null ? "expired before it could be sent"
                 : "expired while retrying after " + job.lastErrorTitle;
     }

@@ -10,9 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dispatcher thread: takes the most urgent sendable request from the scheduler, gathers the facts
+ * The dispatcher thread: takes the most urgent sendable request from the scheduler among the business
+ * numbers that can send now (a rate token left, not paused), gathers the facts
  * {@link SendDecisions#beforeCall} decides on (ownership, expiry, the ledger now, in-doubt evidence,
- * consent), and starts the call on a virtual thread once it has an in-flight permit and a rate token.
+ * consent) and then {@link SendDecisions#room} (the portfolio's messaging limit), and starts the call on
+ * a virtual thread once it has an in-flight permit and its number's rate token.
  * Any failure of this thread other than a stop ends the process ({@code onDeath}): a sender that no longer
  * dispatches must not look alive.
  */
@@ -23,9 +25,9 @@ final class Dispatcher {
 
     private final SendPipeline pipeline;
     private final PreferenceView preferences;
-    private final Pacer pacer;
-    private final Suspension suspension;
-    private final TokenSource token;
+    private static final long ROOM_RECHECK_MAX_MS = 60_000;
+
+    private final NumberChannels channels;
     private final Semaphore permits;
     private final CallRunner calls;
     private final SenderMetrics metrics;
@@ -33,19 +35,15 @@ final class Dispatcher {
     private volatile boolean dispatching = true;
     private volatile Throwable failure;
     private long lastSweep;
-    private long seenTokenVersion;
 
-    Dispatcher(SendPipeline pipeline, PreferenceView preferences, Pacer pacer, Suspension suspension, TokenSource token,
-               Semaphore permits, CallRunner calls, SenderMetrics metrics, Runnable onDeath) {
+    Dispatcher(SendPipeline pipeline, PreferenceView preferences, NumberChannels channels, Semaphore permits,
+               CallRunner calls, SenderMetrics metrics, Runnable onDeath) {
         this.pipeline = pipeline;
         this.preferences = preferences;
-        this.pacer = pacer;
-        this.suspension = suspension;
-        this.token = token;
+        this.channels = channels;
         this.permits = permits;
         this.calls = calls;
         this.metrics = metrics;
-        this.seenTokenVersion = token.version();
         this.thread = new Thread(() -> {
             try {
                 loop();
@@ -92,22 +90,23 @@ final class Dispatcher {
                 permits.release();
                 return;
             }
-            if (!readyToCall(job)) {
+            NumberChannel channel = channels.get(job.number);
+            if (!readyToCall(job, channel)) {
                 permits.release();
                 continue;
             }
             try {
-                pacer.acquire();
+                channel.pacer.acquire(); // at once: nextJob saw a token, and only this thread takes them
             } catch (InterruptedException e) {
                 permits.release();
                 pipeline.requeue(job, pipeline.clock.getAsLong(), false, 0);
                 return;
             }
-            if (suspension.active()) {
-                suspension.probeStarted(job.messageId);
-                log.info("Probing with {} while sending is paused", job.messageId);
+            if (channel.suspension.active()) {
+                channel.suspension.probeStarted(job.messageId);
+                log.info("Probing number {} with {} while its sending is paused", channel.name(), job.messageId);
             }
-            Thread.ofVirtual().name("send-" + job.messageId).start(() -> calls.attempt(job));
+            Thread.ofVirtual().name("send-" + job.messageId).start(() -> calls.attempt(job, channel));
         }
     }
 
@@ -118,23 +117,31 @@ final class Dispatcher {
             while (dispatching) {
                 long now = pipeline.clock.getAsLong();
                 sweepExpired(now);
-                if (suspension.active()) {
-                    long version = token.version();
-                    if (version != seenTokenVersion) {
-                        seenTokenVersion = version;
-                        suspension.probeNow(now);
-                    }
-                    if (!suspension.probeDue(now)) {
-                        pipeline.changed.await(Math.max(1, Math.min(1_000, suspension.probeAt() - now)), TimeUnit.MILLISECONDS);
-                        continue;
+                for (NumberChannel channel : channels.all()) {
+                    if (channel.suspension.active()) {
+                        long version = channel.token.version();
+                        if (version != channel.seenTokenVersion) {
+                            channel.seenTokenVersion = version;
+                            channel.suspension.probeNow(now);
+                        }
                     }
                 }
-                SendJob job = pipeline.scheduler.poll(now);
+                SendJob job = pipeline.scheduler.poll(now, number -> channels.get(number).open(now));
                 if (job != null) {
                     return job;
                 }
-                long wait = pipeline.scheduler.nextEligibleAt(now) - now;
-                pipeline.changed.await(Math.max(1, Math.min(wait, 200)), TimeUnit.MILLISECONDS);
+                long wakeAt = pipeline.scheduler.nextEligibleAt(now);
+                if (wakeAt <= now) {
+                    // Work is ready but its numbers are closed: sleep until the first of them may open, or
+                    // until a waiting lane (pair interval, backoff) becomes sendable.
+                    wakeAt = pipeline.scheduler.nextWaitingAt();
+                    for (NumberChannel channel : channels.all()) {
+                        if (pipeline.scheduler.hasReady(channel.name())) {
+                            wakeAt = Math.min(wakeAt, channel.reopensAt(now));
+                        }
+                    }
+                }
+                pipeline.changed.await(Math.max(1, Math.min(wakeAt - now, 200)), TimeUnit.MILLISECONDS);
             }
             return null;
         } finally {
@@ -143,7 +150,7 @@ final class Dispatcher {
     }
 
     /** Gathers the facts for {@link SendDecisions#beforeCall} and applies its decision; true = call now. */
-    private boolean readyToCall(SendJob job) {
+    private boolean readyToCall(SendJob job, NumberChannel channel) {
         long now = pipeline.clock.getAsLong();
         SendLedgerEntry entry = pipeline.ledger.get(job.messageId);
         ConsentPolicy.Decision consent = calls.consent(job);
@@ -172,6 +179,9 @@ final class Dispatcher {
                             pipeline.config.keylessOverride());
                     metrics.keylessOverride();
                     job.auditNote = reason;
+                }
+                if (!roomUnderTheMessagingLimit(job, channel, now)) {
+                    return false;
                 }
                 job.supersedesClaim = switch (decision) {
                     case RESEND -> claimOf(entry);
@@ -207,6 +217,37 @@ final class Dispatcher {
             case NO_CONSENT -> pipeline.finishThen(job, now, false, () ->
                     outcomes.drop(job, DeliveryState.OPTED_OUT, reason, "opted-out"));
             case CHECK_CONSENT_AGAIN -> pipeline.requeue(job, now, false, now + CONSENT_RECHECK_MS);
+        }
+        return false;
+    }
+
+    /**
+     * {@link SendDecisions#room}: whether the portfolio's messaging limit lets this request start a
+     * conversation now; if not it waits in its lane (re-checked when the window frees room, at most a
+     * minute later) and, if it expires meanwhile, is dropped with the limit as its reason.
+     */
+    private boolean roomUnderTheMessagingLimit(SendJob job, NumberChannel channel, long now) {
+        MessagingLimit limit = channel.limit;
+        boolean urgent = job.request.getPriority() == dev.appcare.avro.Priority.URGENT;
+        SendDecisions.Room room = limit.admit(job.recipient, job.request.getText() == null, urgent, now);
+        switch (room) {
+            case SEND -> {
+                job.waitingFor = null;
+                return true;
+            }
+            case SEND_FROM_RESERVE -> {
+                job.waitingFor = null;
+                metrics.messagingLimit(limit.portfolio(), "urgent-from-reserve");
+                return true;
+            }
+            case WAIT -> {
+                metrics.messagingLimit(limit.portfolio(), "held");
+                job.waitingFor = "the messaging limit of portfolio " + limit.portfolio() + " (" + limit.used() + " of "
+                        + limit.limit() + " unique recipients in 24 h on this instance; the rest is kept for URGENT)";
+                long retryAt = Math.min(Math.max(limit.roomAt(now), now + 1_000), now + ROOM_RECHECK_MAX_MS);
+                pipeline.requeue(job, now, false, Math.min(retryAt, job.expiresAt()));
+                return false;
+            }
         }
         return false;
     }

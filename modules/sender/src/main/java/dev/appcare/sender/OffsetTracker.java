@@ -18,9 +18,12 @@ final class OffsetTracker {
         final TreeSet<Long> pending = new TreeSet<>();
         long next = -1;
         long committed = -1;
+        /** No commit past this offset (records before it not yet taken in: {@link UrgentLookAhead}); -1 = none. */
+        long hold = -1;
 
         long committable() {
-            return pending.isEmpty() ? next : pending.first();
+            long offset = pending.isEmpty() ? next : pending.first();
+            return hold >= 0 ? Math.min(offset, hold) : offset;
         }
     }
 
@@ -38,6 +41,21 @@ final class OffsetTracker {
             totalPending++;
         }
         state.next = Math.max(state.next, offset + 1);
+    }
+
+    /**
+     * Records from {@code offset} on were not all taken in (some were skipped to read URGENT ones
+     * first): nothing at or past it is committed until {@link #release}.
+     */
+    synchronized void holdAt(TopicPartition tp, long offset) {
+        partitions.computeIfAbsent(tp, k -> new PartitionState()).hold = offset;
+    }
+
+    synchronized void release(TopicPartition tp) {
+        PartitionState state = partitions.get(tp);
+        if (state != null) {
+            state.hold = -1;
+        }
     }
 
     /** The request at {@code offset} is finished and its outcome recorded. */

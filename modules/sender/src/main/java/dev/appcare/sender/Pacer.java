@@ -47,6 +47,16 @@ final class Pacer {
         return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
     }
 
+    /** Whether a call's token is there now (nothing taken). */
+    boolean available() {
+        return bucket.estimateAbilityToConsume(1000).canBeConsumed();
+    }
+
+    /** How long until a call's token is there (ns, 0 if now; nothing taken). */
+    long nanosUntilAvailable() {
+        return bucket.estimateAbilityToConsume(1000).getNanosToWaitForRefill();
+    }
+
     /** Blocks until a token is taken. */
     void acquire() throws InterruptedException {
         long wait;

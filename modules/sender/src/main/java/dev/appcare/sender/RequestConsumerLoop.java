@@ -1,13 +1,14 @@
 package dev.appcare.sender;
 
+import dev.appcare.avro.Priority;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.Replay;
 import dev.appcare.model.registry.SchemaRegistryException;
 import dev.appcare.model.serde.BadRecordException;
 import dev.appcare.sender.state.PreferenceView;
 import dev.appcare.sender.state.SendLedger;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,17 +45,16 @@ final class RequestConsumerLoop implements Runnable {
     private final OffsetTracker offsets;
     private final SendLedger ledger;
     private final PreferenceView preferences;
-    private final Pacer pacer;
+    private final NumberChannels numbers;
     private final SenderMetrics metrics;
-    private final Set<TopicPartition> pausedForBackpressure = new HashSet<>();
-    private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
+    private final Backpressure backpressure;
     private volatile boolean running = true;
     private volatile Throwable failure;
     private long lastCommit;
 
     RequestConsumerLoop(SenderConfig config, Consumer<byte[], byte[]> consumer, Deserializer<WhatsAppRequest> deserializer,
                         SendPipeline pipeline, OffsetTracker offsets, SendLedger ledger, PreferenceView preferences,
-                        Pacer pacer, SenderMetrics metrics) {
+                        NumberChannels numbers, SenderMetrics metrics) {
         this.config = config;
         this.consumer = consumer;
         this.deserializer = deserializer;
@@ -62,8 +62,9 @@ final class RequestConsumerLoop implements Runnable {
         this.offsets = offsets;
         this.ledger = ledger;
         this.preferences = preferences;
-        this.pacer = pacer;
+        this.numbers = numbers;
         this.metrics = metrics;
+        this.backpressure = new Backpressure(config, consumer, offsets);
     }
 
     @Override
@@ -80,7 +81,7 @@ final class RequestConsumerLoop implements Runnable {
                         }
                     }
                 }
-                backpressure();
+                backpressure.apply();
                 commit(false);
                 lag();
             }
@@ -96,6 +97,7 @@ final class RequestConsumerLoop implements Runnable {
     private boolean take(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         WhatsAppRequest request;
+        BadRecordException bad = null;
         try {
             if (record.value() == null) {
                 throw new BadRecordException(BadRecordException.Reason.EMPTY, record.topic(), -1,
@@ -108,50 +110,26 @@ final class RequestConsumerLoop implements Runnable {
                         "a request without messageId or recipient", null);
             }
         } catch (BadRecordException e) {
-            pipeline.acceptBad(record, e);
-            return true;
+            bad = e;
+            request = null;
         } catch (SchemaRegistryException e) {
             // The registry is down: not the record's fault. Read it again in a second.
             log.warn("Schema registry unavailable decoding {}@{}, retrying: {}", tp, record.offset(), e.getMessage());
             consumer.seek(tp, record.offset());
-            consumer.pause(List.of(tp));
-            pausedUntil.put(tp, System.currentTimeMillis() + 1_000);
+            backpressure.pauseForRegistry(tp);
             return false;
         }
-        pipeline.accept(record, request);
+        boolean urgent = request != null && request.getPriority() == Priority.URGENT
+                && Replay.kindOf(record.headers()).isEmpty();
+        if (backpressure.onRecord(tp, record.offset(), urgent) == UrgentLookAhead.Take.SKIP) {
+            return true;
+        }
+        if (bad != null) {
+            pipeline.acceptBad(record, bad);
+        } else {
+            pipeline.accept(record, request);
+        }
         return true;
-    }
-
-    private void backpressure() {
-        Set<TopicPartition> assignment = consumer.assignment();
-        if (assignment.isEmpty()) {
-            return;
-        }
-        int total = offsets.totalPending();
-        int perPartition = Math.max(100, config.maxBuffered() / assignment.size());
-        long now = System.currentTimeMillis();
-        pausedUntil.entrySet().removeIf(e -> {
-            if (e.getValue() <= now) {
-                if (!pausedForBackpressure.contains(e.getKey()) && assignment.contains(e.getKey())) {
-                    consumer.resume(List.of(e.getKey()));
-                }
-                return true;
-            }
-            return false;
-        });
-        for (TopicPartition tp : assignment) {
-            int pending = offsets.pending(tp);
-            boolean paused = pausedForBackpressure.contains(tp);
-            if (!paused && (pending >= perPartition || total >= config.maxBuffered())) {
-                consumer.pause(List.of(tp));
-                pausedForBackpressure.add(tp);
-            } else if (paused && pending < perPartition / 2 && total < config.maxBuffered() * 3 / 4) {
-                pausedForBackpressure.remove(tp);
-                if (!pausedUntil.containsKey(tp)) {
-                    consumer.resume(List.of(tp));
-                }
-            }
-        }
     }
 
     private void commit(boolean sync) {
@@ -247,18 +225,28 @@ final class RequestConsumerLoop implements Runnable {
             }
             offsets.assigned(partitions);
             pipeline.partitionsAssigned(partitions);
-            if (config.rateShareByPartitions()) {
-                int total = consumer.partitionsFor(config.topics().requests()).size();
-                pacer.share(consumer.assignment().size(), total);
-            }
-            log.info("Partitions assigned: {} (ledger of {} ids read in {} ms; pacing at {} msg/s)", partitions,
-                    ledger.size(), System.currentTimeMillis() - started, Math.round(pacer.currentRate()));
+            reshare(Set.of());
+            log.info("Partitions assigned: {} (ledger of {} ids read in {} ms; pacing at {} msg/s over {} numbers)",
+                    partitions, ledger.size(), System.currentTimeMillis() - started, Math.round(numbers.currentRate()),
+                    numbers.all().size());
+        }
+
+        /**
+         * Each number's ceiling and each portfolio's tier, shared as owned / total partitions. Lowered on
+         * revocation, before the new owner (assigned after it, cooperative protocol) raises its own, so
+         * the instances' shares add up to at most the whole through a rebalance.
+         */
+        private void reshare(Collection<TopicPartition> leaving) {
+            int total = consumer.partitionsFor(config.topics().requests()).size();
+            Set<TopicPartition> owned = new HashSet<>(consumer.assignment());
+            owned.removeAll(leaving);
+            numbers.share(owned.size(), total, config.rateShareByPartitions());
         }
 
         private void forget(Collection<TopicPartition> partitions) {
+            reshare(partitions);
+            backpressure.forget(partitions);
             offsets.remove(partitions);
-            pausedForBackpressure.removeAll(partitions);
-            pausedUntil.keySet().removeAll(partitions);
         }
     }
 

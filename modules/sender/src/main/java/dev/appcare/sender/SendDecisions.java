@@ -162,6 +162,11 @@ final class SendDecisions {
         DEAD_LETTER,
         /** Pause all sending (190, 368 ...), tombstone the claim, keep the request at its place. */
         SUSPEND,
+        /**
+         * 131057: pause this business number for {@code sender.number-pause} (its throughput is being
+         * upgraded), tombstone the claim, keep the request at its place; not an error, not an attempt.
+         */
+        PAUSE_NUMBER,
         /** No answer and the kind is resent: keep the claim, wait for evidence, then resend. */
         IN_DOUBT_WAIT,
         /** No answer and the kind is not resent: keep the claim, status UNKNOWN. */
@@ -180,7 +185,35 @@ final class SendDecisions {
             case THROTTLED, TEMPORARY -> retryAt >= expiresAt ? After.EXPIRE : After.RETRY;
             case TERMINAL -> After.DEAD_LETTER;
             case SUSPEND -> After.SUSPEND;
+            case NUMBER_PAUSED -> After.PAUSE_NUMBER;
             case IN_DOUBT -> policy.resends(kind) ? After.IN_DOUBT_WAIT : After.IN_DOUBT_GIVE_UP;
         };
+    }
+
+    // ─── the messaging limit, just before the call ──────────────────────────────────────────────
+
+    enum Room {
+        /** Within the limit (or no new conversation, or an unlimited tier): send. */
+        SEND,
+        /** Within the urgent reserve and URGENT: send, from the reserve. */
+        SEND_FROM_RESERVE,
+        /** Within the reserve and not URGENT, or the limit is used up: wait for room (or expire). */
+        WAIT
+    }
+
+    /**
+     * Whether a request may start a conversation under the portfolio's messaging limit.
+     *
+     * @param businessInitiated a template message (free-form text inside the service window opens no conversation)
+     * @param inWindow          the recipient was already contacted within the rolling window (costs nothing more)
+     * @param used              unique recipients contacted within the window
+     * @param limit             this instance's limit, {@link MessagingLimit#UNLIMITED} for none
+     * @param reserve           how many of the limit only URGENT requests may use
+     */
+    static Room room(boolean businessInitiated, boolean inWindow, long used, long limit, long reserve, boolean urgent) {
+        if (!businessInitiated || inWindow || limit == MessagingLimit.UNLIMITED || used < limit - reserve) {
+            return Room.SEND;
+        }
+        return urgent && used < limit ? Room.SEND_FROM_RESERVE : Room.WAIT;
     }
 }

@@ -21,6 +21,13 @@ final class SendJob {
     final byte[] rawKey;
     final byte[] rawValue;
 
+    /**
+     * The business number ({@link BusinessNumber#name}) that sends it, chosen on intake by the
+     * {@link NumberRouter} before the job is queued; "default" for a single-number deployment.
+     */
+    String number = BusinessNumber.DEFAULT;
+    /** What it waited for last (the messaging limit), for the reason if it expires meanwhile; else null. */
+    String waitingFor;
     /** Not before this instant (epoch ms): retry backoff, consent re-check, in-doubt wait. */
     long notBefore;
     int attempts;

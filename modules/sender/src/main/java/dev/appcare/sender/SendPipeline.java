@@ -68,17 +68,24 @@ public final class SendPipeline implements AutoCloseable {
     /** Until when the poll loop's last successful poll vouches for {@link #owned} (epoch ms). */
     private volatile long leaseUntil;
     private final long leaseMillis;
+    private final java.util.function.Function<WhatsAppRequest, String> router;
     private Dispatcher dispatcher;
     private long seq;
 
-    SendPipeline(SenderConfig config, SendLedger ledger, OffsetTracker offsets, Outcomes outcomes, LongSupplier clock) {
+    /** {@code router} names the business number of each request ({@link NumberChannels#route}). */
+    SendPipeline(SenderConfig config, SendLedger ledger, OffsetTracker offsets, Outcomes outcomes, LongSupplier clock,
+                 java.util.function.Function<WhatsAppRequest, String> router) {
         this.config = config;
         this.ledger = ledger;
         this.offsets = offsets;
         this.outcomes = outcomes;
         this.clock = clock;
+        this.router = router;
         this.inDoubt = config.inDoubtPolicy();
-        this.scheduler = new SendScheduler(config.pairInterval().toMillis());
+        Map<String, Long> pairIntervals = new HashMap<>();
+        config.numbers().forEach(n -> pairIntervals.put(n.name(), n.pairInterval().toMillis()));
+        long defaultPair = config.pairInterval().toMillis();
+        this.scheduler = new SendScheduler(number -> pairIntervals.getOrDefault(number, defaultPair));
         this.leaseMillis = config.ownershipLease().toMillis();
     }
 
@@ -123,6 +130,7 @@ public final class SendPipeline implements AutoCloseable {
             Optional<Replay.Kind> replay = Replay.kindOf(record.headers());
             SendJob job = new SendJob(request, ReplayPolicy.rank(request.getPriority(), replay), seq++, tp,
                     record.offset(), record.timestamp(), record.key(), record.value());
+            job.number = router.apply(request);
             boolean copy = scheduler.contains(job.messageId) || outcomes.finishing(job.messageId);
             SendLedgerEntry actual = ledger.get(job.messageId);
             SendLedgerEntry entry = ReplayPolicy.ledgerView(actual, replay);

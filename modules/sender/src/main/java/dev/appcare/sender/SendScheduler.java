@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 /**
  * Which request to send next, across every partition this instance owns: the most urgent one whose
@@ -24,9 +25,12 @@ import java.util.function.Predicate;
  *       messages keep their order).</li>
  * </ul>
  *
- * Lanes that can send now sit in {@code ready}, ordered by their best job; the others in
- * {@code waiting}, ordered by when they can. Every operation is O(log lanes). Not thread-safe: the
- * {@link SendPipeline} holds its lock around every call.
+ * A lane belongs to one business number ({@link SendJob#number}): the pair rate is per number and
+ * recipient, and a number may be closed (its pacer empty, paused) while others send. Lanes that can send
+ * now sit in their number's {@code ready} set, ordered by their best job; the others in {@code waiting},
+ * ordered by when they can. {@link #poll(long, Predicate)} takes the best head among the open numbers'
+ * ready sets. Every operation is O(log lanes + numbers). Not thread-safe: the {@link SendPipeline} holds
+ * its lock around every call.
  */
 final class SendScheduler {
     private static final Comparator<SendJob> JOB_ORDER =
@@ -36,6 +40,7 @@ final class SendScheduler {
 
     private static final class Lane {
         final String recipient;
+        final String number;
         final long id;
         final TreeSet<SendJob> jobs = new TreeSet<>(JOB_ORDER);
         boolean busy;
@@ -43,8 +48,9 @@ final class SendScheduler {
         long eligibleAt;
         Where where = Where.NONE;
 
-        Lane(String recipient, long id) {
+        Lane(String recipient, String number, long id) {
             this.recipient = recipient;
+            this.number = number;
             this.id = id;
         }
 
@@ -58,10 +64,11 @@ final class SendScheduler {
     private static final Comparator<Lane> WAITING_ORDER =
             Comparator.<Lane>comparingLong(l -> l.eligibleAt).thenComparingLong(l -> l.id);
 
-    private final long pairIntervalMillis;
+    private final ToLongFunction<String> pairIntervalMillis;
     private final Map<String, Lane> lanes = new HashMap<>();
     private final Map<String, SendJob> byMessageId = new HashMap<>();
-    private final TreeSet<Lane> ready = new TreeSet<>(READY_ORDER);
+    /** Per business number, its lanes that may send now. */
+    private final Map<String, TreeSet<Lane>> ready = new HashMap<>();
     private final TreeSet<Lane> waiting = new TreeSet<>(WAITING_ORDER);
     private long laneIds;
     private int queued;
@@ -69,13 +76,22 @@ final class SendScheduler {
     private long lastPrune;
 
     SendScheduler(long pairIntervalMillis) {
+        this(number -> pairIntervalMillis);
+    }
+
+    /** With each business number's pair interval (ms). */
+    SendScheduler(ToLongFunction<String> pairIntervalMillis) {
         this.pairIntervalMillis = pairIntervalMillis;
+    }
+
+    private static String laneKey(SendJob job) {
+        return job.number + '\u0000' + job.recipient;
     }
 
     /** Queues a job (new, or back from an attempt via {@link #finish}). */
     void add(SendJob job) {
         byMessageId.put(job.messageId, job);
-        Lane lane = lanes.computeIfAbsent(job.recipient, r -> new Lane(r, laneIds++));
+        Lane lane = lanes.computeIfAbsent(laneKey(job), k -> new Lane(job.recipient, job.number, laneIds++));
         detach(lane);
         lane.jobs.add(job);
         queued++;
@@ -84,11 +100,24 @@ final class SendScheduler {
 
     /** The best job that may be sent at {@code now}, marked in flight; null if none. */
     SendJob poll(long now) {
+        return poll(now, number -> true);
+    }
+
+    /** The best job that may be sent at {@code now} through a number {@code open} accepts, marked in flight. */
+    SendJob poll(long now, Predicate<String> open) {
         promoteDue(now);
-        Lane lane = ready.pollFirst();
-        if (lane == null) {
+        TreeSet<Lane> best = null;
+        for (Map.Entry<String, TreeSet<Lane>> e : ready.entrySet()) {
+            TreeSet<Lane> set = e.getValue();
+            if (!set.isEmpty() && (best == null || READY_ORDER.compare(set.first(), best.first()) < 0)
+                    && open.test(e.getKey())) {
+                best = set;
+            }
+        }
+        if (best == null) {
             return null;
         }
+        Lane lane = best.pollFirst();
         lane.where = Where.NONE;
         SendJob job = lane.jobs.pollFirst();
         lane.busy = true;
@@ -103,12 +132,12 @@ final class SendScheduler {
      * interval starts now); {@code retryAt} re-queues the job for then, or null when it is done.
      */
     void finish(SendJob job, long now, boolean reachedWhatsApp, Long retryAt) {
-        Lane lane = lanes.get(job.recipient);
+        Lane lane = lanes.get(laneKey(job));
         job.inFlight = false;
         inFlight--;
         lane.busy = false;
         if (reachedWhatsApp) {
-            lane.nextAllowedAt = Math.max(lane.nextAllowedAt, now + pairIntervalMillis);
+            lane.nextAllowedAt = Math.max(lane.nextAllowedAt, now + pairIntervalMillis.applyAsLong(lane.number));
         }
         if (retryAt != null) {
             job.notBefore = retryAt;
@@ -144,7 +173,7 @@ final class SendScheduler {
     }
 
     private void remove(SendJob job) {
-        Lane lane = lanes.get(job.recipient);
+        Lane lane = lanes.get(laneKey(job));
         detach(lane);
         lane.jobs.remove(job);
         byMessageId.remove(job.messageId);
@@ -168,10 +197,21 @@ final class SendScheduler {
 
     /** Earliest instant something becomes sendable, {@code Long.MAX_VALUE} if nothing is queued. */
     long nextEligibleAt(long now) {
-        if (!ready.isEmpty()) {
+        if (ready.values().stream().anyMatch(set -> !set.isEmpty())) {
             return now;
         }
         return waiting.isEmpty() ? Long.MAX_VALUE : waiting.first().eligibleAt;
+    }
+
+    /** When the first lane not yet sendable becomes so, {@code Long.MAX_VALUE} if none waits. */
+    long nextWaitingAt() {
+        return waiting.isEmpty() ? Long.MAX_VALUE : waiting.first().eligibleAt;
+    }
+
+    /** Whether this number has a lane that may send now (as of the last poll). */
+    boolean hasReady(String number) {
+        TreeSet<Lane> set = ready.get(number);
+        return set != null && !set.isEmpty();
     }
 
     int queued() {
@@ -190,13 +230,13 @@ final class SendScheduler {
         while (!waiting.isEmpty() && waiting.first().eligibleAt <= now) {
             Lane lane = waiting.pollFirst();
             lane.where = Where.READY;
-            ready.add(lane);
+            ready.computeIfAbsent(lane.number, n -> new TreeSet<>(READY_ORDER)).add(lane);
         }
     }
 
     private void detach(Lane lane) {
         switch (lane.where) {
-            case READY -> ready.remove(lane);
+            case READY -> ready.get(lane.number).remove(lane);
             case WAITING -> waiting.remove(lane);
             case NONE -> { }
         }

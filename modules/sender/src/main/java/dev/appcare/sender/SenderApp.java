@@ -3,7 +3,6 @@ package dev.appcare.sender;
 import dev.appcare.model.runtime.AppConfig;
 import dev.appcare.model.runtime.HealthServer;
 import dev.appcare.model.topics.Topics;
-import dev.appcare.sender.cloudapi.CloudApiClient;
 import dev.appcare.sender.state.PreferenceView;
 import dev.appcare.sender.state.RecordWriter;
 import dev.appcare.sender.state.SendLedger;
@@ -55,7 +54,7 @@ public final class SenderApp implements AutoCloseable {
     private RecordWriter writer;
     private SendLedger ledger;
     private PreferenceView preferences;
-    private CloudApiClient api;
+    private NumberChannels channels;
     private SendPipeline pipeline;
     private volatile RequestConsumerLoop consumerLoop;
     private Dispatcher dispatcher;
@@ -106,20 +105,19 @@ public final class SenderApp implements AutoCloseable {
         }
         log.info("Ledger: {} ids; preferences: {} travellers", ledger.size(), preferences.travellerCount());
 
-        TokenSource token = new TokenSource(config.token(), config.tokenFile());
-        api = new CloudApiClient(config.whatsappBaseUrl(), config.apiVersion(), config.phoneNumberId(), token,
-                config.connectTimeout(), config.requestTimeout(), config.namedParameters());
-        Pacer pacer = new Pacer(config.ratePerSecond(), config.rateBurstWindow());
+        channels = new NumberChannels(config);
+        NumberChannels numbers = channels;
         OffsetTracker offsets = new OffsetTracker();
-        Suspension suspension = new Suspension(config.suspendFirstProbe(), config.suspendMaxProbe());
         Semaphore permits = new Semaphore(config.maxInFlight());
         String instanceId = clientId + "-" + UUID.randomUUID().toString().substring(0, 8);
-        pipeline = new SendPipeline(config, ledger, offsets, new Outcomes(ledger, writer, offsets, metrics, clock), clock);
-        CallRunner calls = new CallRunner(pipeline, api, preferences, writer, suspension, permits, metrics, instanceId);
-        dispatcher = new Dispatcher(pipeline, preferences, pacer, suspension, token, permits, calls, metrics,
+        pipeline = new SendPipeline(config, ledger, offsets, new Outcomes(ledger, writer, offsets, metrics, clock), clock,
+                numbers::route);
+        CallRunner calls = new CallRunner(pipeline, preferences, writer, permits, metrics, instanceId);
+        dispatcher = new Dispatcher(pipeline, preferences, numbers, permits, calls, metrics,
                 () -> fatal("dispatcher", dispatcher.failure()));
         metrics.gauges(() -> config.maxInFlight() - permits.availablePermits(), pipeline::queued,
-                () -> suspension.active() ? 1 : 0, pacer::currentRate, ledger::size);
+                numbers::suspendedCount, numbers::currentRate, ledger::size);
+        metrics.numberGauges(numbers, clock);
 
         if (config.webhookEnabled()) {
             WebhookProcessor processor = new WebhookProcessor(ledger, preferences, writer, 200_000, metrics::webhook, clock,
@@ -130,9 +128,9 @@ public final class SenderApp implements AutoCloseable {
             log.info("Webhook listening on http://{}:{}{}", config.webhookHost(), webhook.port(), config.webhookPath());
         }
         health = new HealthServer(config.healthHost(), config.healthPort(), registry)
-                .check("whatsapp", () -> suspension.active()
-                        ? HealthServer.Health.down(suspension.describe())
-                        : HealthServer.Health.up("sending"))
+                .check("whatsapp", () -> numbers.anySuspended()
+                        ? HealthServer.Health.down(numbers.describe(clock.getAsLong()))
+                        : HealthServer.Health.up(numbers.describe(clock.getAsLong())))
                 .check("dispatcher", () -> dispatcher.healthy() ? HealthServer.Health.up("dispatching")
                         : HealthServer.Health.down("stopped: " + dispatcher.failure()))
                 .check("request-consumer", () -> consumerLoop == null ? HealthServer.Health.down("starting")
@@ -155,7 +153,7 @@ public final class SenderApp implements AutoCloseable {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumerLoop = new RequestConsumerLoop(config, requestConsumer,
                 Topics.WHATSAPP_REQUEST.valueSerde(config.serdeConfig()).deserializer(), pipeline, offsets, ledger,
-                preferences, pacer, metrics);
+                preferences, numbers, metrics);
         pipeline.start(dispatcher);
         consumerThread = new Thread(consumerLoop, "sender-request-consumer");
         consumerThread.start();
@@ -178,8 +176,8 @@ public final class SenderApp implements AutoCloseable {
         }, 1, 5, TimeUnit.MINUTES);
         housekeeping.scheduleWithFixedDelay(this::watchdog, 1, 1, TimeUnit.SECONDS);
         running = true;
-        log.info("Sender started: {} msg/s ceiling, pair interval {}, up to {} calls in flight; health on :{}",
-                config.ratePerSecond(), config.pairInterval(), config.maxInFlight(), health.port());
+        log.info("Sender started: numbers {}, up to {} calls in flight; health on :{}", config.numbers(),
+                config.maxInFlight(), health.port());
         return this;
     }
 
@@ -244,7 +242,7 @@ public final class SenderApp implements AutoCloseable {
 
     private void closeQuietly() {
         for (AutoCloseable c : new AutoCloseable[] {webhook, housekeeping == null ? null : housekeeping::shutdownNow,
-                writer == null ? null : (AutoCloseable) writer::flush, ledger, preferences, writer, api, health}) {
+                writer == null ? null : (AutoCloseable) writer::flush, ledger, preferences, writer, channels, health}) {
             if (c == null) {
                 continue;
             }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -56,7 +57,13 @@ public record SenderConfig(
         int webhookMaxBodyBytes,
         Duration webhookStopMaxAge,
         String healthHost,
-        int healthPort) {
+        int healthPort,
+        List<BusinessNumber> numbers,
+        Map<String, Long> portfolioTiers,
+        double urgentReserve,
+        Duration messagingLimitWindow,
+        Duration numberPause,
+        boolean urgentLookAhead) {
 
     public static final int MAX_RATE = 1000;
 
@@ -67,12 +74,10 @@ public record SenderConfig(
             throw new IllegalArgumentException("sender.rate.per-second must be 1.." + MAX_RATE + " (WhatsApp's "
                     + "highest throughput tier), got " + rate);
         }
-        String token = c.string("whatsapp.token", null);
-        String tokenFile = c.string("whatsapp.token-file", null);
-        if ((token == null || token.isBlank()) && (tokenFile == null || tokenFile.isBlank())) {
-            throw new IllegalArgumentException("missing configuration 'whatsapp.token' or 'whatsapp.token-file' "
-                    + "(env " + AppConfig.envName("whatsapp.token") + "): the Cloud API access token");
-        }
+        Duration pairInterval = c.duration("sender.pair-interval", Duration.ofSeconds(6));
+        List<BusinessNumber> numbers = BusinessNumber.from(config, rate, pairInterval);
+        BusinessNumber first = numbers.get(0);
+        int totalRate = numbers.stream().mapToInt(BusinessNumber::ratePerSecond).sum();
         boolean webhook = c.bool("sender.webhook.enabled", true);
         String appSecret = c.string("whatsapp.app-secret", null);
         String verifyToken = c.string("whatsapp.verify-token", null);
@@ -104,6 +109,11 @@ public record SenderConfig(
         kafka.putIfAbsent("heartbeat.interval.ms", "2000");
         long sessionTimeoutMs = Long.parseLong(kafka.get("session.timeout.ms").toString());
         int maxBuffered = c.integer("sender.max-buffered", 0);
+        Map<String, Long> tiers = new LinkedHashMap<>();
+        for (BusinessNumber n : numbers) {
+            String key = "whatsapp.portfolio." + n.portfolio() + ".tier";
+            tiers.put(n.portfolio(), MessagingLimit.parseTier(key, c.string(key, "unlimited")));
+        }
         return new SenderConfig(
                 c.required("kafka.bootstrap.servers"),
                 kafka,
@@ -112,9 +122,9 @@ public record SenderConfig(
                 SenderTopics.withSuffix(c.string("sender.topic-suffix", "")),
                 URI.create(c.string("whatsapp.base-url", "https://graph.facebook.com")),
                 c.string("whatsapp.api-version", "v23.0"),
-                c.required("whatsapp.phone-number-id"),
-                token,
-                tokenFile == null || tokenFile.isBlank() ? null : Path.of(tokenFile),
+                first.phoneNumberId(),
+                first.token(),
+                first.tokenFile(),
                 appSecret,
                 verifyToken,
                 c.duration("whatsapp.connect-timeout", Duration.ofSeconds(5)),
@@ -123,9 +133,9 @@ public record SenderConfig(
                 rate,
                 c.duration("sender.rate.burst-window", Duration.ofMillis(50)),
                 c.bool("sender.rate.share-by-partitions", true),
-                c.duration("sender.pair-interval", Duration.ofSeconds(6)),
-                maxInFlight > 0 ? maxInFlight : Math.max(32, rate),
-                maxBuffered > 0 ? maxBuffered : Math.max(1_000, rate * 10),
+                pairInterval,
+                maxInFlight > 0 ? maxInFlight : Math.max(32, totalRate),
+                maxBuffered > 0 ? maxBuffered : Math.max(1_000, totalRate * 10),
                 new Backoff(c.duration("sender.retry.initial-backoff", Duration.ofSeconds(1)),
                         c.duration("sender.retry.max-backoff", Duration.ofMinutes(1))),
                 c.duration("sender.in-doubt.resend-after", null),
@@ -149,7 +159,13 @@ public record SenderConfig(
                 c.integer("sender.webhook.max-body-bytes", 1024 * 1024),
                 c.duration("sender.webhook.stop.max-age", Duration.ofHours(24)),
                 c.string("sender.health.host", "127.0.0.1"),
-                c.integer("sender.health.port", 8089));
+                c.integer("sender.health.port", 8089),
+                numbers,
+                Map.copyOf(tiers),
+                Double.parseDouble(c.string("sender.messaging-limit.urgent-reserve", "0.05")),
+                c.duration("sender.messaging-limit.window", Duration.ofHours(24)),
+                c.duration("sender.number-pause", Duration.ofSeconds(30)),
+                c.bool("sender.urgent-look-ahead", true));
     }
 
     private static java.util.Set<dev.appcare.avro.MessageKind> kinds(String list) {
@@ -201,8 +217,8 @@ public record SenderConfig(
     public String toString() {
         // Never print secrets.
         return "SenderConfig[bootstrap=" + bootstrapServers + ", group=" + groupId + ", topics=" + topics
-                + ", whatsapp=" + whatsappBaseUrl + "/" + apiVersion + "/" + phoneNumberId
-                + ", rate=" + ratePerSecond + "/s, pairInterval=" + pairInterval + ", maxInFlight=" + maxInFlight
+                + ", whatsapp=" + whatsappBaseUrl + "/" + apiVersion + ", numbers=" + numbers + ", tiers=" + portfolioTiers
+                + ", maxInFlight=" + maxInFlight
                 + ", maxBuffered=" + maxBuffered + ", webhook=" + (webhookEnabled ? webhookHost + ":" + webhookPort
                 + webhookPath : "off") + ", health=" + healthHost + ":" + healthPort + "]";
     }

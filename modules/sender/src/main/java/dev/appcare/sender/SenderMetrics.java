@@ -22,7 +22,14 @@ import java.util.function.Supplier;
  *   <li>gauges {@code appcare.sender.in.flight}, {@code appcare.sender.queued}, {@code appcare.sender.lag}
  *       (records not yet read from the request topic), {@code appcare.sender.suspended} (1 while paused),
  *       {@code appcare.sender.rate.limit} (this instance's pacing, msg/s), {@code appcare.sender.ledger.entries};</li>
- *   <li>{@code appcare.sender.webhook} {event}: webhook requests and what they carried.</li>
+ *   <li>{@code appcare.sender.webhook} {event}: webhook requests and what they carried;</li>
+ *   <li>{@code appcare.sender.number.calls} {number, class}: calls per business number by outcome class;
+ *       gauges {@code appcare.sender.number.rate.limit} {number} (this instance's pacing of it) and
+ *       {@code appcare.sender.number.paused} {number} (1 while suspended or in maintenance, 131057);</li>
+ *   <li>{@code appcare.sender.messaging.limit} {portfolio, outcome}: requests held back by the messaging
+ *       limit ({@code held}) or sent from the urgent reserve ({@code urgent-from-reserve}); gauges
+ *       {@code appcare.sender.messaging.limit.used} / {@code .allowed} {portfolio}: unique recipients
+ *       in the 24 h window on this instance, and this instance's share of the tier (-1: unlimited).</li>
  * </ul>
  */
 final class SenderMetrics {
@@ -70,6 +77,32 @@ final class SenderMetrics {
             counters.computeIfAbsent("errors|" + code + "|" + errorClass, k -> Counter.builder("appcare.sender.errors")
                     .tag("code", Integer.toString(code)).tag("class", errorClass).register(registry)).increment();
         }
+    }
+
+    /** Per-number and per-portfolio gauges. */
+    void numberGauges(NumberChannels channels, java.util.function.LongSupplier clock) {
+        for (NumberChannel c : channels.all()) {
+            io.micrometer.core.instrument.Gauge.builder("appcare.sender.number.rate.limit", c.pacer::currentRate)
+                    .tag("number", c.name()).register(registry);
+            io.micrometer.core.instrument.Gauge.builder("appcare.sender.number.paused",
+                    () -> c.suspension.active() || c.paused(clock.getAsLong()) ? 1 : 0).tag("number", c.name()).register(registry);
+        }
+        for (MessagingLimit limit : channels.portfolios()) {
+            io.micrometer.core.instrument.Gauge.builder("appcare.sender.messaging.limit.used", limit::used)
+                    .tag("portfolio", limit.portfolio()).register(registry);
+            io.micrometer.core.instrument.Gauge.builder("appcare.sender.messaging.limit.allowed", limit::limit)
+                    .tag("portfolio", limit.portfolio()).register(registry);
+        }
+    }
+
+    void numberCall(String number, dev.appcare.sender.cloudapi.ErrorClass outcome) {
+        counters.computeIfAbsent("number|" + number + "|" + outcome, k -> Counter.builder("appcare.sender.number.calls")
+                .tag("number", number).tag("class", outcome.name()).register(registry)).increment();
+    }
+
+    void messagingLimit(String portfolio, String outcome) {
+        counters.computeIfAbsent("limit|" + portfolio + "|" + outcome, k -> Counter.builder("appcare.sender.messaging.limit")
+                .tag("portfolio", portfolio).tag("outcome", outcome).register(registry)).increment();
     }
 
     void dropped(String reason) {

@@ -50,4 +50,16 @@ class OffsetTrackerTest {
         tracker.complete(p0, 0); // a late completion for a revoked partition is ignored
         assertThat(tracker.totalPending()).isEqualTo(1);
     }
+
+    @Test
+    void shouldNotCommitPastAHoldWhileRecordsBeforeItWereSkipped() {
+        tracker.track(p0, 10);
+        tracker.complete(p0, 10);
+        tracker.holdAt(p0, 11); // 11.. skipped for now; 500 (URGENT) taken ahead and done
+        tracker.track(p0, 500);
+        tracker.complete(p0, 500);
+        assertThat(tracker.committable(null)).containsEntry(p0, new OffsetAndMetadata(11));
+        tracker.release(p0);
+        assertThat(tracker.committable(null)).containsEntry(p0, new OffsetAndMetadata(501));
+    }
 }

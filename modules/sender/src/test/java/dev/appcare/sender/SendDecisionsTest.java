@@ -161,6 +161,8 @@ class SendDecisionsTest {
                 Arguments.of(ErrorClass.TEMPORARY, true, EXPIRES, DELAY, After.EXPIRE),
                 Arguments.of(ErrorClass.TERMINAL, true, T + 1_000, DELAY, After.DEAD_LETTER),
                 Arguments.of(ErrorClass.SUSPEND, true, T + 1_000, DELAY, After.SUSPEND),
+                Arguments.of(ErrorClass.NUMBER_PAUSED, true, T + 1_000, DELAY, After.PAUSE_NUMBER),
+                Arguments.of(ErrorClass.NUMBER_PAUSED, true, EXPIRES, DELAY, After.PAUSE_NUMBER),
                 Arguments.of(ErrorClass.IN_DOUBT, true, T + 1_000, CANCELLATION, After.IN_DOUBT_WAIT),
                 Arguments.of(ErrorClass.IN_DOUBT, true, T + 1_000, DELAY, After.IN_DOUBT_GIVE_UP),
                 Arguments.of(ErrorClass.TEMPORARY, false, T + 1_000, DELAY, After.CLAIM_LOST));
@@ -170,6 +172,30 @@ class SendDecisionsTest {
     @MethodSource("outcomes")
     void shouldDecideAfterTheOutcome(ErrorClass outcome, boolean won, long retryAt, MessageKind kind, After expected) {
         assertThat(SendDecisions.afterOutcome(outcome, won, retryAt, EXPIRES, kind, POLICY)).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> rooms() {
+        long unlimited = MessagingLimit.UNLIMITED;
+        return Stream.of(
+                // template?, recipient in window, used, limit, reserve, urgent → room
+                Arguments.of(true, false, 0L, 250L, 13L, false, SendDecisions.Room.SEND),
+                Arguments.of(true, false, 236L, 250L, 13L, false, SendDecisions.Room.SEND),
+                Arguments.of(true, false, 237L, 250L, 13L, false, SendDecisions.Room.WAIT),
+                Arguments.of(true, false, 237L, 250L, 13L, true, SendDecisions.Room.SEND_FROM_RESERVE),
+                Arguments.of(true, false, 249L, 250L, 13L, true, SendDecisions.Room.SEND_FROM_RESERVE),
+                Arguments.of(true, false, 250L, 250L, 13L, true, SendDecisions.Room.WAIT),
+                Arguments.of(true, false, 250L, 250L, 13L, false, SendDecisions.Room.WAIT),
+                Arguments.of(true, true, 250L, 250L, 13L, false, SendDecisions.Room.SEND),
+                Arguments.of(false, false, 250L, 250L, 13L, false, SendDecisions.Room.SEND),
+                Arguments.of(true, false, 5_000_000L, unlimited, 0L, false, SendDecisions.Room.SEND),
+                Arguments.of(true, false, 0L, 0L, 0L, true, SendDecisions.Room.WAIT));
+    }
+
+    @ParameterizedTest(name = "[{index}] template={0} inWindow={1} {2}/{3} reserve {4} urgent={5} → {6}")
+    @MethodSource("rooms")
+    void shouldKeepTheMessagingLimitsReserveForUrgentRequests(boolean template, boolean inWindow, long used, long limit,
+                                                              long reserve, boolean urgent, SendDecisions.Room expected) {
+        assertThat(SendDecisions.room(template, inWindow, used, limit, reserve, urgent)).isEqualTo(expected);
     }
 
     static Stream<Arguments> claims() {

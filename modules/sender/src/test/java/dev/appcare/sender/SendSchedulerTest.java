@@ -120,4 +120,37 @@ class SendSchedulerTest {
         assertThat(order.subList(0, 2_000)).allMatch(id -> Integer.parseInt(id.substring(1)) % 10 == 0);
         assertThat(System.nanoTime() - started).as("O(log n) per poll").isLessThan(2_000_000_000L);
     }
+
+    @Test
+    void shouldSendThroughOpenNumbersOnlyAndKeepEachNumbersPairInterval() {
+        SendScheduler perNumber = new SendScheduler(number -> number.equals("slow") ? 10_000 : 1_000);
+        SendJob a = job("a", "+31600000001", Priority.NORMAL, 0);
+        a.number = "slow";
+        SendJob b = job("b", "+31600000002", Priority.NORMAL, 0);
+        b.number = "fast";
+        SendJob urgent = job("urgent", "+31600000003", Priority.URGENT, 1);
+        urgent.number = "slow";
+        perNumber.add(a);
+        perNumber.add(b);
+        perNumber.add(urgent);
+
+        // "slow" is closed (no token): the best job of an open number goes, whatever its rank.
+        assertThat(perNumber.poll(0, n -> n.equals("fast")).messageId).isEqualTo("b");
+        assertThat(perNumber.poll(0, n -> n.equals("fast"))).isNull();
+        assertThat(perNumber.poll(0).messageId).isEqualTo("urgent");
+        perNumber.finish(urgent, 0, true, null);
+        assertThat(perNumber.poll(0).messageId).isEqualTo("a");
+
+        // The same recipient through two numbers: two lanes, each with its number's pair interval.
+        SendJob again = job("a2", "+31600000001", Priority.NORMAL, 0);
+        again.number = "slow";
+        SendJob viaFast = job("a3", "+31600000001", Priority.NORMAL, 0);
+        viaFast.number = "fast";
+        perNumber.finish(a, 0, true, null);
+        perNumber.add(again);
+        perNumber.add(viaFast);
+        assertThat(perNumber.poll(0).messageId).isEqualTo("a3");
+        assertThat(perNumber.poll(9_999)).isNull();
+        assertThat(perNumber.poll(10_000).messageId).isEqualTo("a2");
+    }
 }

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Runtime failure injection for send requests ({@code simulator.faults()}, or {@code POST /_sim/faults}).
  *
  * <p>Rules are checked for every authenticated send request that passed the throughput limit, in this
- * order: rules for the request's recipient, then "next N requests" rules (oldest first), then
+ * order: rules for the request's recipient, then rules for the business number (phone-number-id) it is
+ * sent from, then "next N requests" rules (oldest first), then
  * "fraction of requests" rules. The first rule that matches decides; a rule with a remaining count
  * uses one up and disappears at zero. Fractions draw from the simulator's seeded random, so a test with a
  * fixed seed and a fixed request order sees the same requests fail every time.
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FaultInjector {
 
     /** Which requests a rule applies to. */
-    public enum Match { RECIPIENT, NEXT, FRACTION }
+    public enum Match { RECIPIENT, PHONE_NUMBER_ID, NEXT, FRACTION }
 
     /** An installed rule, as listed by {@link #active()}. */
     public record Rule(long id, Match match, String recipient, double fraction, int remaining, Fault fault) {
@@ -29,7 +30,7 @@ public final class FaultInjector {
     private static final class MutableRule {
         final long id;
         final Match match;
-        final String recipient;
+        final String recipient; // the phone-number-id for PHONE_NUMBER_ID rules
         final double fraction;
         final AtomicInteger remaining; // negative = unlimited
         final Fault fault;
@@ -107,6 +108,17 @@ public final class FaultInjector {
         return add(Match.RECIPIENT, digits(recipient), 1.0, count, fault);
     }
 
+    /**
+     * The next {@code count} send requests from this business number (phone-number-id) get this fault,
+     * e.g. {@code Fault.error(GraphErrors.MAINTENANCE_MODE)} while its throughput is being upgraded.
+     */
+    public Rule forPhoneNumberId(String phoneNumberId, int count, Fault fault) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1");
+        }
+        return add(Match.PHONE_NUMBER_ID, Objects.requireNonNull(phoneNumberId, "phoneNumberId"), 1.0, count, fault);
+    }
+
     public boolean remove(long ruleId) {
         return rules.removeIf(r -> r.id == ruleId);
     }
@@ -137,6 +149,11 @@ public final class FaultInjector {
 
     /** The fault for a request to this recipient (wa_id digits, may be null), if any. */
     Optional<Fault> select(String recipientDigits) {
+        return select(recipientDigits, null);
+    }
+
+    /** The fault for a request to this recipient from this phone-number-id (either may be null), if any. */
+    Optional<Fault> select(String recipientDigits, String phoneNumberId) {
         if (rules.isEmpty()) {
             return Optional.empty();
         }
@@ -147,6 +164,7 @@ public final class FaultInjector {
                 }
                 boolean applies = switch (kind) {
                     case RECIPIENT -> r.recipient.equals(recipientDigits);
+                    case PHONE_NUMBER_ID -> r.recipient.equals(phoneNumberId);
                     case NEXT -> true;
                     case FRACTION -> r.fraction >= 1.0 || nextDouble() < r.fraction;
                 };

@@ -31,6 +31,7 @@ public final class GraphErrors {
     public static final int ECOSYSTEM_ENGAGEMENT = 131049;
     public static final int MARKETING_OPT_OUT = 131050;
     public static final int PAIR_RATE = 131056;
+    public static final int MAINTENANCE_MODE = 131057;
     public static final int TEMPLATE_PARAM_COUNT = 132000;
     public static final int TEMPLATE_NOT_FOUND = 132001;
     public static final int TEMPLATE_PARAM_FORMAT = 132012;
@@ -80,6 +81,9 @@ public final class GraphErrors {
             spec(PAIR_RATE, "(Business Account, Consumer Account) pair rate limit hit",
                     "Message failed to send because there were too many messages sent from this phone number "
                             + "to the same phone number in a short period of time.", 400),
+            spec(MAINTENANCE_MODE, "Account in maintenance mode",
+                    "Business Account is in maintenance mode. One reason for this could be that the account is "
+                            + "undergoing a throughput upgrade.", 400),
             spec(TEMPLATE_PARAM_COUNT, "Number of parameters does not match the expected number of params",
                     "The number of variable parameter values does not match the template.", 400),
             spec(TEMPLATE_NOT_FOUND, "Template name does not exist in the translation",

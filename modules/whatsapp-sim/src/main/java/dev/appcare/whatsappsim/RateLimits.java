@@ -4,6 +4,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -11,7 +12,7 @@ import java.util.concurrent.ConcurrentMap;
  * The two Cloud API send limits, as bucket4j token buckets (greedy, i.e. continuous, refill):
  *
  * <ul>
- *   <li><b>Throughput</b> per business phone-number-id: a bucket of {@code rate} messages refilled at
+ *   <li><b>Throughput</b> per business phone-number-id (each may have its own {@code rate}): a bucket of {@code rate} messages refilled at
  *       {@code rate} per second. A sender that never has more than {@code rate} requests in any 1-second
  *       window, or that sends evenly at {@code rate}/s, is never refused. Sending {@code rate + k} at
  *       once refuses about k of them (130429).</li>
@@ -33,7 +34,12 @@ final class RateLimits {
     /** Tokens per message. */
     static final long UNIT = 1000;
 
-    record Settings(int throughputPerSecond, int pairBurst, Duration pairPeriod, Duration grace) {
+    record Settings(int throughputPerSecond, int pairBurst, Duration pairPeriod, Duration grace,
+                    Map<String, Integer> throughputPerNumber) {
+        Settings(int throughputPerSecond, int pairBurst, Duration pairPeriod, Duration grace) {
+            this(throughputPerSecond, pairBurst, pairPeriod, grace, Map.of());
+        }
+
         Settings {
             if (throughputPerSecond < 1) {
                 throw new IllegalArgumentException("throughputPerSecond must be at least 1");
@@ -49,7 +55,12 @@ final class RateLimits {
             }
         }
 
-        long throughputCapacity() {
+        /** The ceiling of one phone-number-id: its own, if set, else the common one. */
+        int throughputOf(String phoneNumberId) {
+            return throughputPerNumber.getOrDefault(phoneNumberId, throughputPerSecond);
+        }
+
+        long throughputCapacity(int throughputPerSecond) {
             long perSecond = throughputPerSecond * UNIT;
             return perSecond + perSecond * grace.toNanos() / 1_000_000_000L;
         }
@@ -85,7 +96,7 @@ final class RateLimits {
     /** Takes one message of throughput for this phone-number-id; false means 130429. */
     boolean tryThroughput(String phoneNumberId) {
         State s = state;
-        Bucket bucket = s.throughput().computeIfAbsent(phoneNumberId, id -> throughputBucket(s.settings()));
+        Bucket bucket = s.throughput().computeIfAbsent(phoneNumberId, id -> throughputBucket(s.settings(), s.settings().throughputOf(id)));
         return bucket.tryConsume(UNIT);
     }
 
@@ -115,11 +126,11 @@ final class RateLimits {
         return state.pairs().size();
     }
 
-    private static Bucket throughputBucket(Settings s) {
+    private static Bucket throughputBucket(Settings s, int throughputPerSecond) {
         return Bucket.builder()
                 .addLimit(Bandwidth.builder()
-                        .capacity(s.throughputCapacity())
-                        .refillGreedy(s.throughputPerSecond() * UNIT, Duration.ofSeconds(1))
+                        .capacity(s.throughputCapacity(throughputPerSecond))
+                        .refillGreedy(throughputPerSecond * UNIT, Duration.ofSeconds(1))
                         .build())
                 .withNanosecondPrecision()
                 .build();

@@ -2,6 +2,7 @@ package dev.appcare.whatsappsim;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -39,7 +40,8 @@ public record SimulatorSettings(
         Duration webhookRetryBackoff,
         Duration webhookTimeout,
         int webhookMaxConcurrentPosts,
-        int maxRecordedMessages) {
+        int maxRecordedMessages,
+        Map<String, Integer> throughputPerNumber) {
 
     public SimulatorSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -49,6 +51,12 @@ public record SimulatorSettings(
         Objects.requireNonNull(displayPhoneNumber, "displayPhoneNumber");
         Objects.requireNonNull(templates, "templates");
         phoneNumberIds = Set.copyOf(phoneNumberIds);
+        throughputPerNumber = Map.copyOf(throughputPerNumber);
+        throughputPerNumber.forEach((id, rate) -> {
+            if (rate < 1) {
+                throw new IllegalArgumentException("throughput of " + id + " must be at least 1");
+            }
+        });
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535");
         }
@@ -67,7 +75,7 @@ public record SimulatorSettings(
             }
         }
         // validates throughput, pair burst/period and grace
-        new RateLimits.Settings(throughputPerSecond, pairBurst, pairPeriod, rateLimitGrace);
+        new RateLimits.Settings(throughputPerSecond, pairBurst, pairPeriod, rateLimitGrace, throughputPerNumber);
         requireErrorStatus(throughputErrorHttpStatus, "throughputErrorHttpStatus");
         requireErrorStatus(pairRateErrorHttpStatus, "pairRateErrorHttpStatus");
         requireNotNegative(latency, "latency");
@@ -93,7 +101,7 @@ public record SimulatorSettings(
     }
 
     RateLimits.Settings rateLimitSettings() {
-        return new RateLimits.Settings(throughputPerSecond, pairBurst, pairPeriod, rateLimitGrace);
+        return new RateLimits.Settings(throughputPerSecond, pairBurst, pairPeriod, rateLimitGrace, throughputPerNumber);
     }
 
     WebhookDispatcher.Settings webhookSettings() {

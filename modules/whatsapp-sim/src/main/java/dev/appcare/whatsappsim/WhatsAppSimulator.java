@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -595,7 +596,7 @@ public final class WhatsAppSimulator implements AutoCloseable {
         facts.template = request.path("template").path("name").isTextual()
                 ? request.path("template").path("name").asText() : null;
 
-        Fault fault = faults.select(SendRequestValidator.recipientDigits(facts.to)).orElse(null);
+        Fault fault = faults.select(SendRequestValidator.recipientDigits(facts.to), phoneId).orElse(null);
         if (fault != null) {
             facts.injected = true;
             switch (fault.kind()) {
@@ -908,6 +909,7 @@ public final class WhatsAppSimulator implements AutoCloseable {
         private Set<String> phoneNumberIds = Set.of();
         private TemplateCatalog templates;
         private int throughputPerSecond = 80;
+        private final Map<String, Integer> throughputPerNumber = new LinkedHashMap<>();
         private int pairBurst = 1;
         private Duration pairPeriod = Duration.ofSeconds(6);
         private Duration rateLimitGrace = Duration.ofMillis(100);
@@ -943,6 +945,7 @@ public final class WhatsAppSimulator implements AutoCloseable {
             b.phoneNumberIds = s.phoneNumberIds();
             b.templates = s.templates();
             b.throughputPerSecond = s.throughputPerSecond();
+            b.throughputPerNumber.putAll(s.throughputPerNumber());
             b.pairBurst = s.pairBurst();
             b.pairPeriod = s.pairPeriod();
             b.rateLimitGrace = s.rateLimitGrace();
@@ -1039,6 +1042,12 @@ public final class WhatsAppSimulator implements AutoCloseable {
          */
         public Builder throughputPerSecond(int throughputPerSecond) {
             this.throughputPerSecond = throughputPerSecond;
+            return this;
+        }
+
+        /** The ceiling of one business number, overriding {@link #throughputPerSecond(int)} for it (130429 above it). */
+        public Builder throughputPerSecond(String phoneNumberId, int throughputPerSecond) {
+            this.throughputPerNumber.put(phoneNumberId, throughputPerSecond);
             return this;
         }
 
@@ -1145,7 +1154,8 @@ public final class WhatsAppSimulator implements AutoCloseable {
                     throughputPerSecond, pairBurst, pairPeriod, rateLimitGrace, throughputErrorHttpStatus,
                     pairRateErrorHttpStatus, latency, latencyJitter, statusDelay, deliveredProbability,
                     readProbability, duplicateProbability, reorderProbability, seed, webhookMaxAttempts,
-                    webhookRetryBackoff, webhookTimeout, webhookMaxConcurrentPosts, maxRecordedMessages);
+                    webhookRetryBackoff, webhookTimeout, webhookMaxConcurrentPosts, maxRecordedMessages,
+                    throughputPerNumber);
         }
 
         /** A simulator with these settings, not started. */

@@ -107,6 +107,25 @@ class FaultInjectionTest {
     }
 
     @Test
+    void shouldPutOneBusinessNumberInMaintenanceWith131057AndLeaveTheOthersAlone() {
+        String upgrading = "106540352242999";
+        sim.faults().forPhoneNumberId(upgrading, 2, Fault.error(GraphErrors.MAINTENANCE_MODE));
+        try (SimClient other = new SimClient(sim, upgrading)) {
+            SimClient.Response first = other.send(gateChange(to(1)).toString());
+            SimClient.Response unaffected = client.send(gateChange(to(2)).toString());
+            SimClient.Response second = other.send(gateChange(to(3)).toString());
+            SimClient.Response upgraded = other.send(gateChange(to(4)).toString());
+
+            assertThat(List.of(first.errorCode(), second.errorCode())).containsExactly(131057, 131057);
+            assertThat(first.status()).isEqualTo(400);
+            assertThat(first.json().at("/error/message").asText()).isEqualTo("(#131057) Account in maintenance mode");
+            assertThat(unaffected.status()).isEqualTo(200);
+            assertThat(upgraded.status()).isEqualTo(200);
+            assertThat(sim.rejectionCount(131057)).isEqualTo(2);
+        }
+    }
+
+    @Test
     void shouldSimulateAnExpiredTokenAndABlockedAccount() {
         sim.faults().nextRequests(1, Fault.expiredToken());
         sim.faults().nextRequests(1, Fault.blockedAccount());

@@ -48,6 +48,31 @@ class RateLimitTest {
     }
 
     @Test
+    void shouldGiveEachBusinessNumberItsOwnCeiling() {
+        String small = "106540352242911";
+        try (WhatsAppSimulator sim = WhatsAppSimulator.builder().throughputPerSecond(200)
+                .throughputPerSecond(small, 10).rateLimitGrace(Duration.ZERO).start();
+             SimClient big = new SimClient(sim);
+             SimClient little = new SimClient(sim, small)) {
+            long start = System.nanoTime();
+            List<CompletableFuture<SimClient.Response>> toBig = new ArrayList<>();
+            List<CompletableFuture<SimClient.Response>> toLittle = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                toBig.add(big.sendAsync(gateChange(recipient(i)).toString()));
+                toLittle.add(little.sendAsync(gateChange(recipient(100 + i)).toString()));
+            }
+            long bigOk = toBig.stream().map(CompletableFuture::join).filter(r -> r.status() == 200).count();
+            long littleOk = toLittle.stream().map(CompletableFuture::join).filter(r -> r.status() == 200).count();
+            double elapsedSeconds = (System.nanoTime() - start) / 1e9;
+
+            assertThat(bigOk).as("40 within a 200/s bucket").isEqualTo(40);
+            assertThat(littleOk).as("a bucket of 10 plus what refilled during the burst")
+                    .isBetween(10L, (long) Math.ceil(10 + 10 * elapsedSeconds) + 1);
+            assertThat(sim.rejectionCount(130429)).isEqualTo(40 - littleOk);
+        }
+    }
+
+    @Test
     void shouldNotRefuseASenderPacedExactlyAtTheCeiling() throws Exception {
         int rate = 50;
         int total = 100; // two seconds' worth, evenly spaced at 20 ms

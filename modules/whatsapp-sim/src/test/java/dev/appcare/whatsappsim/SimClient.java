@@ -36,18 +36,29 @@ final class SimClient implements AutoCloseable {
             .build();
     private final String baseUrl;
     private final String token;
+    private final String phoneId;
 
     SimClient(WhatsAppSimulator sim) {
         this(sim.baseUrl(), sim.settings().accessToken());
     }
 
     SimClient(String baseUrl, String token) {
+        this(baseUrl, token, PHONE_ID);
+    }
+
+    /** Sends from another business number. */
+    SimClient(WhatsAppSimulator sim, String phoneId) {
+        this(sim.baseUrl(), sim.settings().accessToken(), phoneId);
+    }
+
+    private SimClient(String baseUrl, String token, String phoneId) {
         this.baseUrl = baseUrl;
         this.token = token;
+        this.phoneId = phoneId;
     }
 
     HttpRequest.Builder sendRequest(String body, String bearer, Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/v21.0/" + PHONE_ID + "/messages"))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/v21.0/" + phoneId + "/messages"))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));

@@ -44,6 +44,7 @@ public final class TopicProvisioner {
     private final int partitionsOverride;
     private final short replicationFactor;
     private final ErasureBound erasure;
+    private final Map<String, Integer> partitionsByTopic;
 
     /**
      * @param partitionsOverride partitions for every new topic, or 0 for each topic's default
@@ -56,6 +57,17 @@ public final class TopicProvisioner {
     /** As above, with the topic settings that make {@code erasure} true. */
     public TopicProvisioner(Admin admin, Collection<TopicSpec<?>> topics, int partitionsOverride, short replicationFactor,
                             ErasureBound erasure) {
+        this(admin, topics, partitionsOverride, replicationFactor, erasure, Map.of());
+    }
+
+    /**
+     * As above, with per-topic partition counts ({@link Partitioning#configured}) that win over
+     * {@code partitionsOverride} and the defaults. A plan whose counts break a co-partitioning rule
+     * ({@link Partitioning#CO_PARTITIONED}) is refused.
+     */
+    public TopicProvisioner(Admin admin, Collection<TopicSpec<?>> topics, int partitionsOverride, short replicationFactor,
+                            ErasureBound erasure, Map<String, Integer> partitionsByTopic) {
+        this.partitionsByTopic = Map.copyOf(partitionsByTopic);
         this.erasure = erasure;
         this.admin = admin;
         this.topics = List.copyOf(topics);
@@ -75,7 +87,8 @@ public final class TopicProvisioner {
 
         List<Step> steps = new ArrayList<>();
         for (TopicSpec<?> spec : topics) {
-            int partitions = partitionsOverride > 0 ? partitionsOverride : spec.partitions();
+            int partitions = partitionsByTopic.getOrDefault(spec.name(),
+                    partitionsOverride > 0 ? partitionsOverride : spec.partitions());
             TopicDescription description = descriptions.get(spec.name());
             if (description == null) {
                 steps.add(new Step(spec.name(), Action.CREATE, partitions, rf, ""));
@@ -91,9 +104,18 @@ public final class TopicProvisioner {
                 }
             });
             int actualPartitions = description.partitions().size();
+            Integer configured = partitionsByTopic.get(spec.name());
+            if (configured != null && configured != actualPartitions) {
+                differences.add("partitions is " + actualPartitions + ", configuration says " + configured);
+            }
             short actualRf = (short) description.partitions().get(0).replicas().size();
             steps.add(new Step(spec.name(), differences.isEmpty() ? Action.UP_TO_DATE : Action.DIFFERS,
                     actualPartitions, actualRf, String.join("; ", differences)));
+        }
+        List<String> problems = Partitioning.violations(steps.stream()
+                .collect(Collectors.toMap(Step::topic, Step::partitions)), Partitioning.CO_PARTITIONED);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("refusing this topic plan: " + String.join("; ", problems));
         }
         return steps;
     }

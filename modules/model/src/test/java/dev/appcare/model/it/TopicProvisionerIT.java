@@ -41,6 +41,23 @@ class TopicProvisionerIT {
         }
     }
 
+    @Test
+    void shouldPlanPerTopicPartitionCountsFromConfiguration(RealInfrastructure infra) throws Exception {
+        String suffix = "-prov-" + System.nanoTime();
+        List<TopicSpec<?>> topics = Topics.ALL.stream().<TopicSpec<?>>map(t -> rename(t, t.name() + suffix)).toList();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.broker().bootstrapServers()))) {
+            TopicProvisioner provisioner = new TopicProvisioner(admin, topics, 2, (short) 0,
+                    dev.appcare.model.topics.ErasureBound.DEFAULT, Map.of("notify.whatsapp-request.v1" + suffix, 12));
+
+            List<TopicProvisioner.Step> plan = provisioner.plan();
+
+            assertThat(plan).filteredOn(s -> s.topic().equals("notify.whatsapp-request.v1" + suffix))
+                    .extracting(TopicProvisioner.Step::partitions).containsExactly(12);
+            assertThat(plan).filteredOn(s -> !s.topic().startsWith("notify.whatsapp-request.v1"))
+                    .extracting(TopicProvisioner.Step::partitions).containsOnly(2);
+        }
+    }
+
     private static <V extends org.apache.avro.specific.SpecificRecord> TopicSpec<V> rename(TopicSpec<V> t, String name) {
         return t.withName(name);
     }

@@ -19,6 +19,11 @@ public enum ErrorClass {
      */
     SUSPEND,
     /**
+     * 131057, the business number is in maintenance mode (e.g. its throughput is being upgraded): nothing
+     * is wrong with the message or the account. Pause that number for a while, keep the request, retry.
+     */
+    NUMBER_PAUSED,
+    /**
      * The request was sent but no answer came (response timeout, connection lost mid-call): WhatsApp may
      * or may not have accepted it. See {@link dev.appcare.sender.SendPipeline} for what the sender does.
      */

@@ -15,6 +15,7 @@ import java.util.Set;
  *   <li>temporary: 1, 2, 131000, 131016, 133004, and unknown codes with HTTP 5xx;</li>
  *   <li>suspend (token or account unusable for every message): 0, 3, 10, 190, 200-299, 368, 131031,
  *       131042, 133010;</li>
+ *   <li>number paused: 131057 (maintenance mode, e.g. a throughput upgrade in progress);</li>
  *   <li>terminal: everything else, e.g. 100, 131008, 131009, 131021, 131026, 131047, 131049, 131050,
  *       131051, 132xxx (templates), and unknown codes with HTTP 4xx.</li>
  * </ul>
@@ -26,6 +27,9 @@ public final class ErrorClassifier {
     private static final Set<Integer> TEMPORARY = Set.of(1, 2, 131000, 131016, 133004);
     private static final Set<Integer> SUSPEND = Set.of(0, 3, 10, 190, 368, 131031, 131042, 133010);
 
+    /** The business number is in maintenance mode (a throughput upgrade in progress). */
+    public static final int MAINTENANCE_MODE = 131057;
+
     private ErrorClassifier() {
     }
 
@@ -33,6 +37,9 @@ public final class ErrorClassifier {
     public static ErrorClass classOf(int code, int httpStatus) {
         if (THROTTLED.contains(code)) {
             return ErrorClass.THROTTLED;
+        }
+        if (code == MAINTENANCE_MODE) {
+            return ErrorClass.NUMBER_PAUSED;
         }
         if (TEMPORARY.contains(code)) {
             return ErrorClass.TEMPORARY;

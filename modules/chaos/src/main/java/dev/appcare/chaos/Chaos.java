@@ -124,17 +124,19 @@ public final class Chaos {
         return Takeover.measure(kill.at(), lines, ZoneId.systemDefault(), Topics.WHATSAPP_REQUEST.name(), deliveries);
     }
 
+    /** One markdown table row fragment (the script adds round and fault), then the totals it sums, then details. */
     private static void print(int round, RoundCount.Counts c, Optional<Takeover.Result> takeover, Kill kill) {
         String doubt = c.resolutions().entrySet().stream().map(e -> e.getValue() + " " + e.getKey().name().toLowerCase()
                 .replace('_', ' ')).collect(Collectors.joining(", "));
-        String window = kill == null ? "" : " (in flight at the fault: " + kill.inFlight() + ")";
-        String take = kill == null ? "-" : takeover.map(t -> String.format("owned +%.1f s, first delivery %s",
-                seconds(kill.at(), t.owned()), t.firstDelivery().map(d -> String.format("+%.1f s", seconds(kill.at(), d)))
-                        .orElse("none"))).orElse("no partitions moved");
-        System.out.printf("ROUND\t%d\texpected %d\ton topic %d\textra %d\taccepted %d\ttwice %d (outside doubt %d)\t"
-                        + "dropped %d\tin doubt %d%s [%s]\tlost %d\ttakeover %s%n",
-                round, c.expected(), c.onTopic(), c.extraRequests(), c.accepted(), c.acceptedTwice(),
-                c.acceptedTwiceOutsideDoubt(), c.dropped(), c.inDoubt(), window, doubt, c.lost(), take);
+        String window = kill == null ? "" : (c.inDoubt() <= kill.inFlight() ? " ≤ " : " > ") + kill.inFlight() + " in flight";
+        String take = kill == null ? "–" : takeover.map(t -> String.format("%.1f s / %s",
+                seconds(kill.at(), t.owned()), t.firstDelivery().map(d -> String.format("%.1f s", seconds(kill.at(), d)))
+                        .orElse("nothing to deliver"))).orElse("no partition moved");
+        System.out.printf("ROW\t%d | %d | %d | %d (%d outside doubt) | %d | %d%s%s | %d | %s%n",
+                c.expected(), c.onTopic(), c.accepted(), c.acceptedTwice(), c.acceptedTwiceOutsideDoubt(), c.dropped(),
+                c.inDoubt(), window, doubt.isEmpty() ? "" : ": " + doubt, c.lost(), take);
+        System.out.printf("SUM\t%d\t%d\t%d\t%d\t%d\t%d%n", c.expected(), c.accepted(), c.lost(), c.acceptedTwiceOutsideDoubt(),
+                c.inDoubt(), c.unresolved());
         c.lostIds().stream().limit(10).forEach(id -> System.out.println("LOST\t" + round + "\t" + id));
         c.twiceOutsideIds().stream().limit(10).forEach(id -> System.out.println("TWICE\t" + round + "\t" + id));
     }

@@ -6,6 +6,7 @@ import dev.appcare.model.runtime.HealthServer;
 import dev.appcare.model.topics.ErasureBound;
 import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.notifier.streams.DeadLetterProcessingExceptionHandler;
+import dev.appcare.notifier.streams.DeadLetterProductionExceptionHandler;
 import dev.appcare.notifier.streams.NotifierMetrics;
 import dev.appcare.notifier.streams.NotifierTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -20,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -146,6 +148,10 @@ public final class NotifierApp implements AutoCloseable {
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        properties.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionExceptionHandler.class);
+        // A crashed instance's tasks move after the session timeout: 6 s (the broker's default minimum), not 45 s.
+        properties.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+        properties.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
         properties.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, notifier.topics().deadLetters());
         notifier.serdeConfig().forEach(properties::put);
         // Changelogs get the settings of the contract's compacted topics, so an erasure reaches them within

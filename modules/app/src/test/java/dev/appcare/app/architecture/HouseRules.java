@@ -23,7 +23,9 @@ final class HouseRules {
             new String[] {"optin", "dev.appcare.optin.."},
             new String[] {"ops", "dev.appcare.ops.."},
             new String[] {"care", "dev.appcare.care.."},
-            new String[] {"whatsapp-sim", "dev.appcare.whatsappsim.."});
+            new String[] {"whatsapp-sim", "dev.appcare.whatsappsim.."},
+            // Not a role but held to the same rule: scripts/chaos sees the roles only as processes.
+            new String[] {"chaos", "dev.appcare.chaos.."});
     static final String[] MODEL = {"dev.appcare.model..", "dev.appcare.avro.."};
     static final String RUNTIME = "dev.appcare.runtime..";
     static final String APP = "dev.appcare.app..";

@@ -74,7 +74,7 @@ class DeadLetterProcessingExceptionHandlerTest {
         return deserializer.deserialize(record.topic(), record.value());
     }
 
-    private static ErrorHandlerContext context() {
+    static ErrorHandlerContext context() {
         return new ErrorHandlerContext() {
             public String topic() {
                 return "flight.status.v1";

@@ -136,12 +136,12 @@ final class CallRunner {
                 job.inDoubtSince = attemptedAt;
                 job.waitedOnClaim = claim;
                 job.evidenceUntil = pipeline.inDoubt.waitUntil(job.request.getKind(), attemptedAt);
-                log.warn("{}: no answer ({}); waiting until {} for a status webhook, then resending ({} is resent)",
-                        job.messageId, outcome.reason(), java.time.Instant.ofEpochMilli(job.evidenceUntil),
-                        job.request.getKind());
+                log.warn("{}: no answer ({}); waiting until {} for a status webhook, then the in-doubt policy "
+                        + "decides ({}: {})", job.messageId, outcome.reason(),
+                        java.time.Instant.ofEpochMilli(job.evidenceUntil), job.request.getKind(),
+                        pipeline.inDoubt.afterWait(job.request.getKind()));
                 pipeline.requeue(job, now, true, job.evidenceUntil);
             }
-            case IN_DOUBT_GIVE_UP -> pipeline.finishThen(job, now, true, () -> outcomes.inDoubtGivenUp(job, attemptedAt));
             case CLAIM_LOST -> {
                 log.info("{}: another attempt claimed it first in the ledger; not calling", job.messageId);
                 pipeline.requeue(job, now, false, now); // the dispatcher looks at the ledger again

@@ -66,6 +66,11 @@ public final class SendLedger extends CompactedTopicView<SendLedgerEntry> {
      * of two redrive claims, too, only the first in the log counts.
      */
     public static boolean claimCounts(SendLedgerEntry current, SendLedgerEntry incoming) {
+        if (isInDoubtResolution(incoming)) {
+            // The in-doubt policy's give-up resolves an unanswered claim; it must not undo evidence
+            // (a status webhook's ACCEPTED) that reached the log first.
+            return current == null || current.getState() != LedgerState.ACCEPTED;
+        }
         if (incoming.getState() != LedgerState.ATTEMPTING || incoming.getClaim() == null) {
             return true;
         }
@@ -81,6 +86,14 @@ public final class SendLedger extends CompactedTopicView<SendLedgerEntry> {
             case DROPPED -> superseded.equals(dropMark(current));
             case ACCEPTED -> false;
         };
+    }
+
+    /** The DROPPED reason of an in-doubt id the in-doubt policy resolved by not resending it. */
+    public static final String IN_DOUBT_NOT_RESENT = "in-doubt-not-resent";
+
+    /** Whether {@code entry} is an in-doubt id given up by the in-doubt policy (WhatsApp may have it). */
+    public static boolean isInDoubtResolution(SendLedgerEntry entry) {
+        return entry != null && entry.getState() == LedgerState.DROPPED && IN_DOUBT_NOT_RESENT.equals(entry.getReason());
     }
 
     /** What a resend names as superseded when the in-doubt entry has no claim id (written before claims). */
@@ -167,6 +180,12 @@ public final class SendLedger extends CompactedTopicView<SendLedgerEntry> {
         return SendLedgerEntry.newBuilder().setMessageId(messageId).setState(state)
                 .setAt(java.time.Instant.ofEpochMilli(at)).setWamid(wamid)
                 .setExpiresAt(java.time.Instant.ofEpochMilli(expiresAt)).build();
+    }
+
+    /** A DROPPED entry with the reason it was dropped for. */
+    public static SendLedgerEntry dropped(String messageId, long at, long expiresAt, String reason) {
+        return SendLedgerEntry.newBuilder(entry(messageId, LedgerState.DROPPED, at, null, expiresAt)).setReason(reason)
+                .build();
     }
 
     /** An ATTEMPTING claim; {@code supersedes} is the in-doubt claim it replaces, or null. */

@@ -157,8 +157,9 @@ public final class WebhookProcessor {
         List<CompletableFuture<?>> these = new ArrayList<>();
         these.add(writer.status(record));
         SendLedgerEntry entry = ledger.get(messageId);
-        if (wamid != null && isAttempting(entry)) {
-            // Proof that the (maybe unanswered) call was accepted: record it, so nobody sends it again.
+        if (wamid != null && (isAttempting(entry) || SendLedger.isInDoubtResolution(entry))) {
+            // Proof that the (maybe unanswered) call was accepted: record it, so nobody sends it again; it
+            // also corrects an in-doubt id the policy had given up on (the evidence came late).
             these.add(ledger.record(SendLedger.entry(messageId, LedgerState.ACCEPTED, clock.getAsLong(), wamid,
                     entry.getExpiresAt() == null ? clock.getAsLong() : entry.getExpiresAt().toEpochMilli())));
             events.accept("status-proves-acceptance");

@@ -66,7 +66,7 @@ final class CallRunner {
             String claim = instanceId + "#" + claims.incrementAndGet();
             boolean won;
             try {
-                won = pipeline.ledger.claim(SendLedger.attempt(job.messageId, attemptedAt, job.expiresAt(), claim,
+                won = pipeline.ledger.claim(job.source.partition(), SendLedger.attempt(job.messageId, attemptedAt, job.expiresAt(), claim,
                         job.supersedesClaim)).get(LEDGER_WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 // Without a claim that counts the call must not be made; the claim may still land: remember it.
@@ -150,7 +150,7 @@ final class CallRunner {
     }
 
     private java.util.concurrent.CompletableFuture<Void> forget(SendJob job) {
-        return writer.reliably("ledger " + job.messageId, () -> pipeline.ledger.forget(job.messageId));
+        return writer.reliably("ledger " + job.messageId, () -> pipeline.ledger.forget(job.source.partition(), job.messageId));
     }
 
     private void noteForSuspension(SendJob job, SendOutcome outcome, long now) {

@@ -61,7 +61,7 @@ final class Outcomes {
         metrics.dropped(metric);
         long now = clock.getAsLong();
         record(job, List.of(
-                () -> ledger.record(SendLedger.dropped(job.messageId, now, job.expiresAt(), metric)),
+                () -> ledger.record(job.source.partition(), SendLedger.dropped(job.messageId, now, job.expiresAt(), metric)),
                 () -> writer.status(status(job, state, null, job.lastErrorCode, reason))));
     }
 
@@ -69,7 +69,7 @@ final class Outcomes {
         metrics.accepted();
         long now = clock.getAsLong();
         SendLedgerEntry entry = SendLedger.entry(job.messageId, LedgerState.ACCEPTED, now, outcome.wamid(), job.expiresAt());
-        record(job, List.of(() -> ledger.record(entry),
+        record(job, List.of(() -> ledger.record(job.source.partition(), entry),
                 () -> writer.status(status(job, DeliveryState.ACCEPTED, outcome.wamid(), null, job.auditNote))));
     }
 
@@ -86,7 +86,7 @@ final class Outcomes {
                 .build();
         metrics.dropped("dead-lettered");
         record(job, List.of(
-                () -> ledger.record(SendLedger.dropped(job.messageId, now, job.expiresAt(), "dead-lettered")),
+                () -> ledger.record(job.source.partition(), SendLedger.dropped(job.messageId, now, job.expiresAt(), "dead-lettered")),
                 () -> writer.deadLetter(job.recipient, deadLetter),
                 () -> writer.status(status(job, DeliveryState.DEAD_LETTERED, null, outcome.errorCode(), outcome.reason()))));
     }
@@ -124,7 +124,7 @@ final class Outcomes {
         metrics.dropped("superseded");
         finishing.merge(oldId, 1, Integer::sum);
         CompletableFuture<Void> writes = CompletableFuture.allOf(
-                writer.reliably("ledger " + oldId, () -> ledger.record(dropped)),
+                writer.reliably("ledger " + oldId, () -> ledger.record(newer.source.partition(), dropped)),
                 writer.reliably("status " + oldId, () -> writer.status(status)));
         writes.whenComplete((ok, error) -> finishing.computeIfPresent(oldId, (id, n) -> n == 1 ? null : n - 1));
         return writes;
@@ -146,7 +146,7 @@ final class Outcomes {
                         + "came; WhatsApp may or may not have sent it; " + job.request.getKind() + " is not resent ("
                         + InDoubtPolicy.GIVEN_UP_REASON + ")");
         record(job, List.of(
-                () -> ledger.record(SendLedger.dropped(job.messageId, now, job.expiresAt(), InDoubtPolicy.GIVEN_UP_REASON)),
+                () -> ledger.record(job.source.partition(), SendLedger.dropped(job.messageId, now, job.expiresAt(), InDoubtPolicy.GIVEN_UP_REASON)),
                 () -> writer.status(status)));
     }
 

@@ -90,15 +90,20 @@ public final class PreferenceView extends CompactedTopicView<TravellerPreference
      * erasure on disk; values leave with the files. The key is random per process and never written down.
      */
     private String phonePrefix(String phone) {
+        byte[] digest = mac.get().doFinal(phone.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return PHONE + java.util.HexFormat.of().formatHex(digest, 0, 16) + "|";
+    }
+
+    /** One initialised HMAC per thread (a Mac is not thread-safe; making one per number is slow). */
+    private final ThreadLocal<javax.crypto.Mac> mac = ThreadLocal.withInitial(() -> {
         try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(indexKey, "HmacSHA256"));
-            byte[] digest = mac.doFinal(phone.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return PHONE + java.util.HexFormat.of().formatHex(digest, 0, 16) + "|";
+            javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
+            m.init(new javax.crypto.spec.SecretKeySpec(indexKey, "HmacSHA256"));
+            return m;
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
-    }
+    });
 
     private static byte[] randomKey() {
         byte[] key = new byte[32];

@@ -62,7 +62,7 @@ final class CallRunner {
             String claim = instanceId + "#" + claims.incrementAndGet();
             boolean won;
             try {
-                won = pipeline.ledger.claim(SendLedger.attempt(job.messageId, attemptedAt, job.expiresAt(), claim,
+                won = pipeline.ledger.claim(job.source.partition(), SendLedger.attempt(job.messageId, attemptedAt, job.expiresAt(), claim,
                         job.supersedesClaim)).get(LEDGER_WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 // Without a claim that counts the call must not be made; the claim may still land: remember it.
@@ -145,12 +145,12 @@ final class CallRunner {
                 job.inDoubtSince = attemptedAt;
                 job.waitedOnClaim = claim;
                 job.evidenceUntil = pipeline.inDoubt.waitUntil(job.request.getKind(), attemptedAt);
-                log.warn("{}: no answer ({}); waiting until {} for a status webhook, then resending ({} is resent)",
-                        job.messageId, outcome.reason(), java.time.Instant.ofEpochMilli(job.evidenceUntil),
-                        job.request.getKind());
+                log.warn("{}: no answer ({}); waiting until {} for a status webhook, then the in-doubt policy "
+                        + "decides ({}: {})", job.messageId, outcome.reason(),
+                        java.time.Instant.ofEpochMilli(job.evidenceUntil), job.request.getKind(),
+                        pipeline.inDoubt.afterWait(job.request.getKind()));
                 pipeline.requeue(job, now, true, job.evidenceUntil);
             }
-            case IN_DOUBT_GIVE_UP -> pipeline.finishThen(job, now, true, () -> outcomes.inDoubtGivenUp(job, attemptedAt));
             case CLAIM_LOST -> {
                 log.info("{}: another attempt claimed it first in the ledger; not calling", job.messageId);
                 pipeline.requeue(job, now, false, now); // the dispatcher looks at the ledger again
@@ -159,7 +159,7 @@ final class CallRunner {
     }
 
     private java.util.concurrent.CompletableFuture<Void> forget(SendJob job) {
-        return writer.reliably("ledger " + job.messageId, () -> pipeline.ledger.forget(job.messageId));
+        return writer.reliably("ledger " + job.messageId, () -> pipeline.ledger.forget(job.source.partition(), job.messageId));
     }
 
     private static void noteForSuspension(Suspension suspension, SendJob job, SendOutcome outcome, long now) {

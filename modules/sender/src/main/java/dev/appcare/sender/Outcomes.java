@@ -61,7 +61,7 @@ final class Outcomes {
         metrics.dropped(metric);
         long now = clock.getAsLong();
         record(job, List.of(
-                () -> ledger.record(SendLedger.entry(job.messageId, LedgerState.DROPPED, now, null, job.expiresAt())),
+                () -> ledger.record(job.source.partition(), SendLedger.dropped(job.messageId, now, job.expiresAt(), metric)),
                 () -> writer.status(status(job, state, null, job.lastErrorCode, reason))));
     }
 
@@ -69,7 +69,7 @@ final class Outcomes {
         metrics.accepted();
         long now = clock.getAsLong();
         SendLedgerEntry entry = SendLedger.entry(job.messageId, LedgerState.ACCEPTED, now, outcome.wamid(), job.expiresAt());
-        record(job, List.of(() -> ledger.record(entry),
+        record(job, List.of(() -> ledger.record(job.source.partition(), entry),
                 () -> writer.status(status(job, DeliveryState.ACCEPTED, outcome.wamid(), null, job.auditNote))));
     }
 
@@ -86,7 +86,7 @@ final class Outcomes {
                 .build();
         metrics.dropped("dead-lettered");
         record(job, List.of(
-                () -> ledger.record(SendLedger.entry(job.messageId, LedgerState.DROPPED, now, null, job.expiresAt())),
+                () -> ledger.record(job.source.partition(), SendLedger.dropped(job.messageId, now, job.expiresAt(), "dead-lettered")),
                 () -> writer.deadLetter(job.recipient, deadLetter),
                 () -> writer.status(status(job, DeliveryState.DEAD_LETTERED, null, outcome.errorCode(), outcome.reason()))));
     }
@@ -114,7 +114,7 @@ final class Outcomes {
      */
     CompletableFuture<Void> supersededUnseen(String oldId, SendJob newer) {
         long now = clock.getAsLong();
-        SendLedgerEntry dropped = SendLedger.entry(oldId, LedgerState.DROPPED, now, null, newer.expiresAt());
+        SendLedgerEntry dropped = SendLedger.dropped(oldId, now, newer.expiresAt(), "superseded");
         Correlation correlation = correlation(newer);
         DeliveryStatus status = DeliveryStatus.newBuilder().setMessageId(oldId).setStatus(DeliveryState.SUPERSEDED)
                 .setAt(Instant.ofEpochMilli(now)).setRecipient(newer.recipient)
@@ -124,19 +124,30 @@ final class Outcomes {
         metrics.dropped("superseded");
         finishing.merge(oldId, 1, Integer::sum);
         CompletableFuture<Void> writes = CompletableFuture.allOf(
-                writer.reliably("ledger " + oldId, () -> ledger.record(dropped)),
+                writer.reliably("ledger " + oldId, () -> ledger.record(newer.source.partition(), dropped)),
                 writer.reliably("status " + oldId, () -> writer.status(status)));
         writes.whenComplete((ok, error) -> finishing.computeIfPresent(oldId, (id, n) -> n == 1 ? null : n - 1));
         return writes;
     }
 
+    /**
+     * The in-doubt policy's resolution of an unanswered call whose kind is not resent and for which no
+     * evidence came within the wait: dropped for good, recorded in the ledger (DROPPED
+     * {@code in-doubt-not-resent}, so no instance and no replay sends it later and the audit shows how it
+     * ended) and reported UNKNOWN with the reason. A status webhook arriving later still turns it ACCEPTED.
+     */
     void inDoubtGivenUp(SendJob job, long attemptedAt) {
         metrics.dropped("in-doubt");
         log.warn("{} is in doubt: a call at {} got no answer, WhatsApp may have sent it; its kind ({}) is not resent",
                 job.messageId, Instant.ofEpochMilli(attemptedAt), job.request.getKind());
-        reportOnly(job, status(job, DeliveryState.UNKNOWN, null, null,
+        long now = clock.getAsLong();
+        DeliveryStatus status = status(job, DeliveryState.UNKNOWN, null, null,
                 "in doubt: the call at " + Instant.ofEpochMilli(attemptedAt) + " got no answer and no status webhook "
-                        + "came; WhatsApp may or may not have sent it; " + job.request.getKind() + " is not resent"), null);
+                        + "came; WhatsApp may or may not have sent it; " + job.request.getKind() + " is not resent ("
+                        + InDoubtPolicy.GIVEN_UP_REASON + ")");
+        record(job, List.of(
+                () -> ledger.record(job.source.partition(), SendLedger.dropped(job.messageId, now, job.expiresAt(), InDoubtPolicy.GIVEN_UP_REASON)),
+                () -> writer.status(status)));
     }
 
     /** Reports a decision that changes nothing in the ledger (duplicate, in doubt, proved); then the offset is done. */

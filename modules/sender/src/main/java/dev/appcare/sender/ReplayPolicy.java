@@ -40,11 +40,12 @@ final class ReplayPolicy {
 
     /**
      * The ledger entry a request is decided on: a redrive does not see a DROPPED entry (null, "nothing
-     * known"); everything else sees the entry as it is. Feed it to {@link SendDecisions#onArrival} in
+     * known") unless it is an in-doubt id the in-doubt policy gave up on; everything else sees the entry as it is. Feed it to {@link SendDecisions#onArrival} in
      * place of the entry.
      */
     static SendLedgerEntry ledgerView(SendLedgerEntry entry, Optional<Replay.Kind> replay) {
-        if (entry != null && entry.getState() == LedgerState.DROPPED && replay.orElse(null) == Replay.Kind.REDRIVE) {
+        if (entry != null && entry.getState() == LedgerState.DROPPED && replay.orElse(null) == Replay.Kind.REDRIVE
+                && !SendLedger.isInDoubtResolution(entry)) { // WhatsApp may have that one: never redriven
             return null;
         }
         return entry;

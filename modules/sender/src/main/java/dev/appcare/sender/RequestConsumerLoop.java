@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * ({@link OffsetTracker}); pauses partitions whose unfinished requests pile up (backpressure: memory stays
  * bounded at about {@code sender.max-buffered} requests plus one poll) and resumes them as work drains.
  *
- * <p>On assignment it first catches the ledger and the preferences up to their end, so nothing a previous
- * owner recorded is missed; on revocation it hands queued requests back and lets calls in flight finish
+ * <p>On assignment it first restores the ledger partitions of the assigned request partitions and catches
+ * the preferences up to their end, so nothing a previous owner recorded is missed; on revocation it hands queued requests back and lets calls in flight finish
  * before committing.
  */
 final class RequestConsumerLoop implements Runnable {
@@ -216,8 +216,9 @@ final class RequestConsumerLoop implements Runnable {
             }
             long started = System.currentTimeMillis();
             try {
-                // Everything a previous owner recorded must be known before its requests are looked at.
-                ledger.catchUp().get(config.ledgerCatchUpTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                // Everything a previous owner recorded must be known before its requests are looked at: the
+                // ledger partitions of these request partitions are restored from the topic (SendLedger).
+                ledger.assign(numbers(partitions)).get(config.ledgerCatchUpTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 preferences.catchUp().get(config.ledgerCatchUpTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 throw new IllegalStateException("Cannot read the ledger/preferences to the end; refusing to send "
@@ -246,8 +247,13 @@ final class RequestConsumerLoop implements Runnable {
         private void forget(Collection<TopicPartition> partitions) {
             reshare(partitions);
             backpressure.forget(partitions);
+            ledger.release(numbers(partitions)); // their ledger state leaves this instance (disk included)
             offsets.remove(partitions);
         }
+    }
+
+    private static List<Integer> numbers(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::partition).toList();
     }
 
     /** Asks the loop to stop; it notices within one poll (100 ms) and shuts down cleanly. */

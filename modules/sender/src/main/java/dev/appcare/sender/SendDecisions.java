@@ -31,7 +31,10 @@ final class SendDecisions {
          * a kind that is resent then goes (past the wait at once).
          */
         IN_DOUBT_WAIT,
-        /** The ledger says ATTEMPTING, the wait is over and the kind is not resent: UNKNOWN status, not sent. */
+        /**
+         * The ledger says ATTEMPTING, the wait is over and the kind is not resent: the in-doubt policy gives it
+         * up (ledger DROPPED {@code in-doubt-not-resent}, status UNKNOWN with the reason), not sent.
+         */
         IN_DOUBT_GIVE_UP,
         /** Past expiresAt: EXPIRED. */
         EXPIRED
@@ -47,7 +50,8 @@ final class SendDecisions {
                 case ACCEPTED -> Arrival.ALREADY_ACCEPTED;
                 case DROPPED -> Arrival.ALREADY_DROPPED;
                 case ATTEMPTING -> now >= expiresAt ? Arrival.EXPIRED
-                        : policy.resends(kind) || now < policy.waitUntil(kind, entry.getAt().toEpochMilli())
+                        : now < policy.waitUntil(kind, entry.getAt().toEpochMilli())
+                        || policy.afterWait(kind) == InDoubtPolicy.Resolution.RESEND
                         ? Arrival.IN_DOUBT_WAIT : Arrival.IN_DOUBT_GIVE_UP;
             };
         }
@@ -75,7 +79,10 @@ final class SendDecisions {
         PROVED_ACCEPTED,
         /** An attempt holds the id, no answer nor evidence yet: wait on it until {@link InDoubtPolicy#waitUntil}. */
         WAIT_FOR_EVIDENCE,
-        /** The wait on an unanswered attempt is over and its kind is not resent: UNKNOWN status. */
+        /**
+         * The wait on an unanswered attempt is over, no evidence came and its kind is not resent: ledger
+         * DROPPED {@code in-doubt-not-resent}, status UNKNOWN with the reason.
+         */
         IN_DOUBT_GIVE_UP,
         /** Consent withdrawn (or none): OPTED_OUT. */
         NO_CONSENT,
@@ -128,7 +135,7 @@ final class SendDecisions {
                     if (!sameClaim || now < evidenceUntil) {
                         return Before.WAIT_FOR_EVIDENCE; // another claim (re)starts the wait: the caller waits on it
                     }
-                    if (!policy.resends(kind)) {
+                    if (policy.afterWait(kind) == InDoubtPolicy.Resolution.GIVE_UP) {
                         return Before.IN_DOUBT_GIVE_UP;
                     }
                     resend = true;
@@ -167,10 +174,11 @@ final class SendDecisions {
          * upgraded), tombstone the claim, keep the request at its place; not an error, not an attempt.
          */
         PAUSE_NUMBER,
-        /** No answer and the kind is resent: keep the claim, wait for evidence, then resend. */
+        /**
+         * No answer: keep the claim and wait for evidence (a status webhook) until {@link InDoubtPolicy#waitUntil};
+         * then the per-kind policy resends it or gives it up ({@link #beforeCall}). Every kind waits.
+         */
         IN_DOUBT_WAIT,
-        /** No answer and the kind is not resent: keep the claim, status UNKNOWN. */
-        IN_DOUBT_GIVE_UP,
         /** Our claim lost to another attempt: look at the ledger again, as before a call. */
         CLAIM_LOST
     }
@@ -186,7 +194,7 @@ final class SendDecisions {
             case TERMINAL -> After.DEAD_LETTER;
             case SUSPEND -> After.SUSPEND;
             case NUMBER_PAUSED -> After.PAUSE_NUMBER;
-            case IN_DOUBT -> policy.resends(kind) ? After.IN_DOUBT_WAIT : After.IN_DOUBT_GIVE_UP;
+            case IN_DOUBT -> After.IN_DOUBT_WAIT;
         };
     }
 

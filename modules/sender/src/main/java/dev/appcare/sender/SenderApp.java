@@ -6,6 +6,7 @@ import dev.appcare.model.topics.Topics;
 import dev.appcare.sender.state.PreferenceView;
 import dev.appcare.sender.state.RecordWriter;
 import dev.appcare.sender.state.SendLedger;
+import dev.appcare.sender.state.StateStores;
 import dev.appcare.sender.webhook.SignatureVerifier;
 import dev.appcare.sender.webhook.WebhookProcessor;
 import dev.appcare.sender.webhook.WebhookServer;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>reads {@code notify.whatsapp-request.v1} (group {@code sender.group-id}), {@code sender.ledger.v1}
- *       and {@code traveller.preference.v1} (both whole, no group);</li>
+ *       (the partitions it owns, co-partitioned with the requests) and {@code traveller.preference.v1}
+ *       (whole), both into RocksDB stores under {@code sender.state.dir}, not the heap;</li>
  *   <li>writes {@code sender.ledger.v1}, {@code notify.whatsapp-status.v1},
  *       {@code notify.whatsapp-request.dlq.v1} and {@code traveller.preference.v1} (opt-outs from STOP);</li>
  *   <li>serves the webhook on {@code sender.webhook.host:port} and {@code /health} + {@code /metrics} on
@@ -52,6 +54,7 @@ public final class SenderApp implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final SenderClients clients;
     private RecordWriter writer;
+    private StateStores stateStores;
     private SendLedger ledger;
     private PreferenceView preferences;
     private NumberChannels channels;
@@ -87,12 +90,14 @@ public final class SenderApp implements AutoCloseable {
         }
         log.info("Starting the sender: {}", config);
         String clientId = "appcare-sender-" + SenderClients.hostName();
+        String instanceId = clientId + "-" + UUID.randomUUID().toString().substring(0, 8);
         writer = new RecordWriter(new KafkaProducer<>(clients.producerProperties(clientId), new StringSerializer(),
                 new ByteArraySerializer()), config.topics(), config.serdeConfig());
+        stateStores = new StateStores(config.state().dir(), instanceId, config.state().memoryBytes());
         ledger = new SendLedger(config.topics().ledger(), clients.viewConsumer(clientId + "-ledger"),
-                Topics.SENDER_LEDGER.valueSerde(config.serdeConfig()).deserializer(), writer);
+                Topics.SENDER_LEDGER.valueSerde(config.serdeConfig()).deserializer(), writer, stateStores);
         preferences = new PreferenceView(config.topics().preferences(), clients.viewConsumer(clientId + "-preferences"),
-                Topics.TRAVELLER_PREFERENCE.valueSerde(config.serdeConfig()).deserializer(), writer);
+                Topics.TRAVELLER_PREFERENCE.valueSerde(config.serdeConfig()).deserializer(), writer, stateStores);
         ledger.start();
         preferences.start();
         try {
@@ -103,13 +108,13 @@ public final class SenderApp implements AutoCloseable {
             throw new IllegalStateException("Cannot read " + config.topics().ledger() + " and "
                     + config.topics().preferences() + " to the end: " + e.getMessage(), e);
         }
-        log.info("Ledger: {} ids; preferences: {} travellers", ledger.size(), preferences.travellerCount());
+        log.info("Preferences: {} travellers (on disk in {}); the ledger is restored per assigned partition",
+                preferences.travellerCount(), stateStores.dir());
 
         channels = new NumberChannels(config);
         NumberChannels numbers = channels;
         OffsetTracker offsets = new OffsetTracker();
         Semaphore permits = new Semaphore(config.maxInFlight());
-        String instanceId = clientId + "-" + UUID.randomUUID().toString().substring(0, 8);
         pipeline = new SendPipeline(config, ledger, offsets, new Outcomes(ledger, writer, offsets, metrics, clock), clock,
                 numbers::route);
         CallRunner calls = new CallRunner(pipeline, preferences, writer, permits, metrics, instanceId);
@@ -151,6 +156,14 @@ public final class SenderApp implements AutoCloseable {
 
         KafkaConsumer<byte[], byte[]> requestConsumer = new KafkaConsumer<>(clients.requestConsumerProperties(clientId),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try { // the ledger lives in its requests' partition numbers: refuse to misplace state
+            ledger.requireCoPartitioned(config.topics().requests(),
+                    requestConsumer.partitionsFor(config.topics().requests(), Duration.ofSeconds(30)).size());
+        } catch (RuntimeException e) {
+            requestConsumer.close();
+            closeQuietly();
+            throw e;
+        }
         consumerLoop = new RequestConsumerLoop(config, requestConsumer,
                 Topics.WHATSAPP_REQUEST.valueSerde(config.serdeConfig()).deserializer(), pipeline, offsets, ledger,
                 preferences, numbers, metrics);
@@ -175,6 +188,16 @@ public final class SenderApp implements AutoCloseable {
             }
         }, 1, 5, TimeUnit.MINUTES);
         housekeeping.scheduleWithFixedDelay(this::watchdog, 1, 1, TimeUnit.SECONDS);
+        long compactEvery = config.state().erasure().maxCompactionLag().toMillis();
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                if (preferences.compactForErasure()) {
+                    log.info("Preference store compacted: erased travellers' numbers are gone from disk too");
+                }
+            } catch (RuntimeException e) {
+                log.warn("Compacting the preference store failed: {}", e.toString());
+            }
+        }, compactEvery, compactEvery, TimeUnit.MILLISECONDS);
         running = true;
         log.info("Sender started: numbers {}, up to {} calls in flight; health on :{}", config.numbers(),
                 config.maxInFlight(), health.port());
@@ -242,7 +265,8 @@ public final class SenderApp implements AutoCloseable {
 
     private void closeQuietly() {
         for (AutoCloseable c : new AutoCloseable[] {webhook, housekeeping == null ? null : housekeeping::shutdownNow,
-                writer == null ? null : (AutoCloseable) writer::flush, ledger, preferences, writer, channels, health}) {
+                writer == null ? null : (AutoCloseable) writer::flush, ledger, preferences, stateStores, writer, channels,
+                health}) {
             if (c == null) {
                 continue;
             }

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The sender's decision core as tables: one row per situation, the facts in, the decision out. Times are
- * offsets from a pinned instant; the in-doubt policy resends cancellations after 60 s without evidence
- * and waits 17 s for the answer of someone else's call.
+ * offsets from a pinned instant; the in-doubt policy waits 60 s for evidence (at least the 17 s answer wait
+ * of someone else's call) about any kind, then resends cancellations and gives the other kinds up.
  */
 class SendDecisionsTest {
     private static final long T = 1_800_000_000_000L;
@@ -49,10 +49,15 @@ class SendDecisionsTest {
                 Arguments.of(false, entry(LedgerState.ACCEPTED, T - 1_000, "a#1"), DELAY, T, Arrival.ALREADY_ACCEPTED),
                 Arguments.of(false, entry(LedgerState.DROPPED, T - 1_000, null), DELAY, T, Arrival.ALREADY_DROPPED),
                 Arguments.of(false, null, DELAY, EXPIRES, Arrival.EXPIRED),
-                // someone's attempt: wait for its answer (17 s), then a delay is given up; a cancellation is queued
-                // (the check before the call resends it once 60 s passed without evidence)
+                // someone's attempt: every kind waits 60 s for evidence (a status webhook), then a delay is given
+                // up; a cancellation is queued (the check before the call resends it once the wait is over)
                 Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 5_000, "a#1"), DELAY, T, Arrival.IN_DOUBT_WAIT),
-                Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 20_000, "a#1"), DELAY, T, Arrival.IN_DOUBT_GIVE_UP),
+                Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 20_000, "a#1"), DELAY, T, Arrival.IN_DOUBT_WAIT),
+                Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 59_999, "a#1"), DELAY, T, Arrival.IN_DOUBT_WAIT),
+                Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 60_000, "a#1"), DELAY, T, Arrival.IN_DOUBT_GIVE_UP),
+                // an in-doubt id the policy already gave up on is never sent again (a replay, a restart)
+                Arguments.of(false, SendLedger.dropped("m", T - 1_000, EXPIRES, SendLedger.IN_DOUBT_NOT_RESENT), DELAY, T,
+                        Arrival.ALREADY_DROPPED),
                 Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 20_000, "a#1"), CANCELLATION, T, Arrival.IN_DOUBT_WAIT),
                 Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 61_000, "a#1"), CANCELLATION, T, Arrival.IN_DOUBT_WAIT),
                 Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 5_000, "a#1"), CANCELLATION, EXPIRES, Arrival.EXPIRED));
@@ -80,7 +85,9 @@ class SendDecisionsTest {
                 Arguments.of(T, true, entry(LedgerState.ACCEPTED, T - 1, "b#7"), CANCELLATION, true, "b#7", null, T + 1, SEND, true, Before.PROVED_ACCEPTED),
                 Arguments.of(T, true, theirs, CANCELLATION, true, "b#7", null, T + 1, SEND, true, Before.WAIT_FOR_EVIDENCE),
                 Arguments.of(T, true, theirs, CANCELLATION, true, "b#7", null, T, SEND, true, Before.RESEND),
+                Arguments.of(T, true, theirs, DELAY, true, "b#7", null, T + 1, SEND, true, Before.WAIT_FOR_EVIDENCE),
                 Arguments.of(T, true, theirs, DELAY, true, "b#7", null, T, SEND, true, Before.IN_DOUBT_GIVE_UP),
+                Arguments.of(T, true, entry(LedgerState.ACCEPTED, T - 1, "b#7"), DELAY, true, "b#7", null, T, SEND, true, Before.PROVED_ACCEPTED),
                 Arguments.of(T, true, theirs, CANCELLATION, true, "c#1", null, T, SEND, true, Before.WAIT_FOR_EVIDENCE),
                 Arguments.of(T, true, null, CANCELLATION, true, "b#7", null, T + 1, SEND, true, Before.CALL),
                 Arguments.of(T, true, theirs, CANCELLATION, true, "b#7", null, T, DROP, true, Before.NO_CONSENT),
@@ -117,7 +124,10 @@ class SendDecisionsTest {
                 Arguments.of(LIVE, dropped, T, Arrival.ALREADY_DROPPED),
                 Arguments.of(REDRIVE, entry(LedgerState.ACCEPTED, T - 1_000, "a#1"), T, Arrival.ALREADY_ACCEPTED),
                 Arguments.of(REDRIVE, entry(LedgerState.ATTEMPTING, T - 5_000, "a#1"), T, Arrival.IN_DOUBT_WAIT),
-                Arguments.of(REDRIVE, entry(LedgerState.ATTEMPTING, T - 20_000, "a#1"), T, Arrival.IN_DOUBT_GIVE_UP),
+                Arguments.of(REDRIVE, entry(LedgerState.ATTEMPTING, T - 60_000, "a#1"), T, Arrival.IN_DOUBT_GIVE_UP),
+                // an in-doubt id given up is not the dead letter a redrive may retry: WhatsApp may have it
+                Arguments.of(REDRIVE, SendLedger.dropped("m", T - 1_000, EXPIRES, SendLedger.IN_DOUBT_NOT_RESENT), T,
+                        Arrival.ALREADY_DROPPED),
                 Arguments.of(REDRIVE, null, T, Arrival.QUEUE));
     }
 
@@ -164,7 +174,7 @@ class SendDecisionsTest {
                 Arguments.of(ErrorClass.NUMBER_PAUSED, true, T + 1_000, DELAY, After.PAUSE_NUMBER),
                 Arguments.of(ErrorClass.NUMBER_PAUSED, true, EXPIRES, DELAY, After.PAUSE_NUMBER),
                 Arguments.of(ErrorClass.IN_DOUBT, true, T + 1_000, CANCELLATION, After.IN_DOUBT_WAIT),
-                Arguments.of(ErrorClass.IN_DOUBT, true, T + 1_000, DELAY, After.IN_DOUBT_GIVE_UP),
+                Arguments.of(ErrorClass.IN_DOUBT, true, T + 1_000, DELAY, After.IN_DOUBT_WAIT),
                 Arguments.of(ErrorClass.TEMPORARY, false, T + 1_000, DELAY, After.CLAIM_LOST));
     }
 
@@ -208,6 +218,7 @@ class SendDecisionsTest {
         SendLedgerEntry dropped = SendLedger.entry("m", LedgerState.DROPPED, T, null, EXPIRES);
         SendLedgerEntry redrive = SendLedger.attempt("m", T + 1, EXPIRES, "b#4", SendLedger.dropMark(dropped));
         SendLedgerEntry redriveOfOtherDrop = SendLedger.attempt("m", T + 1, EXPIRES, "b#5", "DROPPED@" + (T - 1));
+        SendLedgerEntry givenUp = SendLedger.dropped("m", T + 1, EXPIRES, SendLedger.IN_DOUBT_NOT_RESENT);
         SendLedgerEntry redriveRace = SendLedger.attempt("m", T + 2, EXPIRES, "c#1", SendLedger.dropMark(dropped));
         return Stream.of(
                 // current, incoming → counts
@@ -225,7 +236,14 @@ class SendDecisionsTest {
                 Arguments.of(dropped, redrive, true),    // a redrive supersedes the drop it arrived over
                 Arguments.of(dropped, redriveOfOtherDrop, false),
                 Arguments.of(redrive, redriveRace, false), // two redrive claims: the first in the log counts
-                Arguments.of(accepted, redrive, false));
+                Arguments.of(accepted, redrive, false),
+                // the in-doubt policy's give-up resolves a claim, but never undoes evidence already in the log
+                Arguments.of(a, givenUp, true),
+                Arguments.of(null, givenUp, true),
+                Arguments.of(accepted, givenUp, false),
+                Arguments.of(givenUp, accepted, true),    // late evidence corrects the give-up
+                Arguments.of(givenUp, b, false),          // and nobody claims it again
+                Arguments.of(givenUp, redrive, false));
     }
 
     @ParameterizedTest(name = "[{index}] {2}")

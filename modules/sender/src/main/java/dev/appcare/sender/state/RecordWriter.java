@@ -59,9 +59,14 @@ public final class RecordWriter implements AutoCloseable {
         this.inboundSerializer = Topics.CARE_INBOUND.valueSerde(serdeConfig).serializer();
     }
 
-    /** A ledger entry, or a tombstone ({@code entry == null}: nothing is known about the id any more). */
-    public CompletableFuture<RecordMetadata> ledger(String messageId, SendLedgerEntry entry) {
-        return send(topics.ledger(), messageId, () -> entry == null ? null : ledgerSerializer.serialize(topics.ledger(), entry));
+    /**
+     * A ledger entry, or a tombstone ({@code entry == null}: nothing is known about the id any more), in
+     * ledger partition {@code partition}: the partition of the id's request (the ledger is co-partitioned
+     * with the requests, see {@link SendLedger}).
+     */
+    public CompletableFuture<RecordMetadata> ledger(int partition, String messageId, SendLedgerEntry entry) {
+        return send(topics.ledger(), partition, messageId,
+                () -> entry == null ? null : ledgerSerializer.serialize(topics.ledger(), entry));
     }
 
     /**
@@ -90,9 +95,13 @@ public final class RecordWriter implements AutoCloseable {
     }
 
     private CompletableFuture<RecordMetadata> send(String topic, String key, Supplier<byte[]> value) {
+        return send(topic, null, key, value);
+    }
+
+    private CompletableFuture<RecordMetadata> send(String topic, Integer partition, String key, Supplier<byte[]> value) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic, key, value.get()), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(topic, partition, key, value.get()), (metadata, error) -> {
                 if (error == null) {
                     result.complete(metadata);
                 } else {

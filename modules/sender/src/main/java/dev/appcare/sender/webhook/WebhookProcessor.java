@@ -3,9 +3,7 @@ package dev.appcare.sender.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.appcare.avro.DeliveryState;
 import dev.appcare.avro.DeliveryStatus;
-import dev.appcare.avro.LedgerState;
 import dev.appcare.avro.OptInStatus;
-import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.sender.StopWords;
 import dev.appcare.sender.state.PreferenceView;
@@ -55,6 +53,7 @@ public final class WebhookProcessor {
     private final PreferenceView preferences;
     private final RecordWriter writer;
     private final SeenEvents seen;
+    private final StatusEvidence evidence;
     private final Consumer<String> events;
     private final LongSupplier clock;
     private final Duration catchUpWait;
@@ -78,6 +77,7 @@ public final class WebhookProcessor {
         this.preferences = preferences;
         this.writer = writer;
         this.seen = new SeenEvents(dedupCapacity);
+        this.evidence = new StatusEvidence(ledger, dedupCapacity, events, clock);
         this.events = events;
         this.clock = clock;
     }
@@ -156,12 +156,8 @@ public final class WebhookProcessor {
                 .build();
         List<CompletableFuture<?>> these = new ArrayList<>();
         these.add(writer.status(record));
-        SendLedgerEntry entry = ledger.get(messageId);
-        if (wamid != null && isAttempting(entry)) {
-            // Proof that the (maybe unanswered) call was accepted: record it, so nobody sends it again.
-            these.add(ledger.record(SendLedger.entry(messageId, LedgerState.ACCEPTED, clock.getAsLong(), wamid,
-                    entry.getExpiresAt() == null ? clock.getAsLong() : entry.getExpiresAt().toEpochMilli())));
-            events.accept("status-proves-acceptance");
+        if (wamid != null) {
+            evidence.record(messageId, wamid, text(status.get("recipient_id")), these);
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(these.toArray(CompletableFuture[]::new));
         all.whenComplete((ok, failure) -> {
@@ -170,10 +166,6 @@ public final class WebhookProcessor {
             }
         });
         writes.add(all);
-    }
-
-    private static boolean isAttempting(SendLedgerEntry entry) {
-        return entry != null && entry.getState() == LedgerState.ATTEMPTING;
     }
 
     private void inbound(JsonNode value, JsonNode message, List<CompletableFuture<?>> writes, int[] counts) {

@@ -10,6 +10,7 @@ import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.sender.Requests;
 import dev.appcare.sender.SenderCommand;
+import dev.appcare.sender.state.SendLedger;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.RealInfrastructure;
 import dev.appcare.whatsappsim.SentMessage;
@@ -29,6 +30,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,22 +45,31 @@ class SenderCrashIT {
 
     /** What one kill scenario ended with. */
     private record Outcome(Map<String, Long> duplicates, List<String> recordedThenResent, Set<String> inDoubt,
-                           List<String> neverSent, Set<String> undecided, Map<String, Integer> inFlightAtKill) {
+                           List<String> neverSent, Set<String> undecided, Map<String, Integer> inFlightAtKill,
+                           Map<String, SendLedgerEntry> finalLedger) {
     }
 
     /**
-     * The default policy: an id whose call was in flight at the kill is not sent again (at-most-once) and
-     * is reported UNKNOWN, unless a status webhook proved WhatsApp took it.
+     * The default policy (gate changes are not a resent kind): an id whose call was in flight at a kill
+     * waits for evidence (a status webhook) and is then either recorded ACCEPTED (WhatsApp had it) or
+     * given up for good — ledger DROPPED {@code in-doubt-not-resent}, status UNKNOWN with the reason. So: no
+     * id sent twice, every id ends with a recorded resolution (none stays ATTEMPTING), and an id that was
+     * never sent is exactly one of those given up, all of them calls in flight at a kill.
      */
     @Test
-    void shouldSendNoMessageIdTwiceWhenKilledMidRunAndRestarted(RealInfrastructure infra, @TempDir Path dir)
-            throws Exception {
-        Outcome outcome = killTwiceAndFinish(infra, dir, "at-most-once (default)", Map.of(), 5);
+    void shouldSendNoMessageIdTwiceAndResolveEveryInDoubtIdWhenKilledMidRunAndRestarted(RealInfrastructure infra,
+                                                                                      @TempDir Path dir) throws Exception {
+        Outcome outcome = killTwiceAndFinish(infra, dir, "at-most-once (default kinds; evidence wait 20 s)",
+                Map.of("sender.in-doubt.evidence-wait", "PT20S"), 5);
 
         assertThat(outcome.duplicates()).as("messageIds sent twice").isEmpty();
         assertThat(outcome.undecided()).as("requests without an outcome").isEmpty();
-        assertThat(outcome.neverSent()).as("every id not sent is one the sender reported in doubt")
-                .allMatch(outcome.inDoubt()::contains);
+        assertThat(outcome.finalLedger().values()).as("every id resolved: ACCEPTED, or DROPPED with its reason")
+                .allSatisfy(e -> assertThat(e.getState() == LedgerState.ACCEPTED
+                        || e.getState() == LedgerState.DROPPED && e.getReason() != null).isTrue());
+        assertThat(outcome.finalLedger()).as("one ledger entry per request").hasSize(REQUESTS);
+        assertThat(outcome.neverSent()).as("every id not sent was given up by the in-doubt policy, recorded")
+                .allMatch(id -> outcome.inDoubt().contains(id) && SendLedger.isInDoubtResolution(outcome.finalLedger().get(id)));
         assertThat(outcome.inDoubt()).as("only calls in flight at a kill (ledger ATTEMPTING when it died) are in doubt")
                 .allMatch(id -> outcome.inFlightAtKill().containsKey(id));
     }
@@ -84,6 +95,8 @@ class SenderCrashIT {
         assertThat(outcome.duplicates()).as("at most one extra send per kill that caught the call in flight")
                 .allSatisfy((id, sends) -> assertThat(sends).isLessThanOrEqualTo(1L + outcome.inFlightAtKill().get(id)));
         assertThat(outcome.recordedThenResent()).as("no id the ledger had recorded ACCEPTED is sent again").isEmpty();
+        assertThat(outcome.finalLedger().values()).extracting(SendLedgerEntry::getState).as("every id ends accepted")
+                .containsOnly(LedgerState.ACCEPTED);
     }
 
     private Outcome killTwiceAndFinish(RealInfrastructure infra, Path dir, String policy, Map<String, String> settings,
@@ -103,6 +116,7 @@ class SenderCrashIT {
             Path config = writeConfig(h, dir, webhookPort, settings);
 
             List<Map<String, SendLedgerEntry>> ledgerAtKill = new ArrayList<>();
+            List<java.time.Instant> killedAt = new ArrayList<>();
             for (int round = 1; round <= 2; round++) {
                 long killAt = round * 250L;
                 int r = round;
@@ -113,6 +127,7 @@ class SenderCrashIT {
                 });
                 sender.destroyForcibly(); // SIGKILL mid-run: calls in flight, offsets uncommitted
                 assertThat(sender.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                killedAt.add(java.time.Instant.now());
                 ledgerAtKill.add(h.ledger());
                 System.out.printf("Round %d: killed after %d acceptances; the ledger held %d entries%n", round,
                         h.sim.acceptedCount(), ledgerAtKill.get(round - 1).size());
@@ -150,18 +165,24 @@ class SenderCrashIT {
                     inFlightAtKill.merge(id, 1, Integer::sum);
                 }
             }));
-            // Sent twice although the ledger had recorded it ACCEPTED at a kill: the ledger failed its one job.
+            // Sent again after a kill although the ledger had recorded it ACCEPTED by then: the ledger failed its
+            // one job. (An id resent before a later kill, and so ACCEPTED at that one, is not this.)
             List<String> recordedThenResent = duplicates.keySet().stream()
-                    .filter(id -> ledgerAtKill.stream().anyMatch(l -> l.containsKey(id)
-                            && l.get(id).getState() == LedgerState.ACCEPTED)).toList();
+                    .filter(id -> IntStream.range(0, ledgerAtKill.size()).anyMatch(k -> ledgerAtKill.get(k).containsKey(id)
+                            && ledgerAtKill.get(k).get(id).getState() == LedgerState.ACCEPTED
+                            && h.sim.accepted().stream().anyMatch(m -> id.equals(m.bizOpaqueCallbackData())
+                                    && m.acceptedAt().isAfter(killedAt.get(k))))).toList();
             Set<String> inDoubt = decided.entrySet().stream().filter(e -> e.getValue().contains(DeliveryState.UNKNOWN))
                     .map(Map.Entry::getKey).collect(Collectors.toSet());
             long inDoubtButDelivered = inDoubt.stream().filter(sends::containsKey).count();
             long provedByWebhook = sends.keySet().stream()
                     .filter(id -> !decided.getOrDefault(id, Set.of()).contains(DeliveryState.ACCEPTED)).count();
             List<String> neverSent = ids.stream().filter(id -> !sends.containsKey(id)).sorted().toList();
-            Map<LedgerState, Long> ledgerStates = h.ledger().values().stream()
-                    .collect(Collectors.groupingBy(SendLedgerEntry::getState, Collectors.counting()));
+            Map<String, SendLedgerEntry> finalLedger = h.ledger();
+            finalLedger.keySet().retainAll(ids);
+            Map<String, Long> ledgerStates = finalLedger.values().stream()
+                    .collect(Collectors.groupingBy(e -> e.getState() + (e.getReason() == null ? "" : " " + e.getReason()),
+                            java.util.TreeMap::new, Collectors.counting()));
 
             System.out.printf("%nKill test, %s: %d requests, sender killed (SIGKILL) twice and restarted%n", policy, REQUESTS);
             System.out.printf("  accepted by WhatsApp: %d messages, %d distinct messageIds%n",
@@ -174,8 +195,9 @@ class SenderCrashIT {
             System.out.printf("  reported in doubt (UNKNOWN): %d, of which WhatsApp had accepted: %d%n",
                     inDoubt.size(), inDoubtButDelivered);
             System.out.printf("  never sent: %d %s%n", neverSent.size(), neverSent);
-            System.out.printf("  final ledger: %s%n%n", ledgerStates);
-            return new Outcome(duplicates, recordedThenResent, inDoubt, neverSent, undecided, inFlightAtKill);
+            System.out.printf("  final ledger (how each id was resolved): %s%n%n", ledgerStates);
+            return new Outcome(duplicates, recordedThenResent, inDoubt, neverSent, undecided, inFlightAtKill,
+                    finalLedger);
         }
     }
 

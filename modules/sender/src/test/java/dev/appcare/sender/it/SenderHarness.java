@@ -192,14 +192,17 @@ public final class SenderHarness implements AutoCloseable {
         return values(topics.preferences(), Topics.TRAVELLER_PREFERENCE.valueSerde(serde).deserializer());
     }
 
-    /** The ledger as a compacted read would see it: latest entry per messageId. */
+    /** The ledger as the senders read it: latest entry per messageId that counts (SendLedger.claimCounts). */
     public Map<String, SendLedgerEntry> ledger() {
         Map<String, SendLedgerEntry> latest = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : records(topics.ledger())) {
             if (r.value() == null) {
                 latest.remove(r.key());
             } else {
-                latest.put(r.key(), Topics.SENDER_LEDGER.valueSerde(serde).deserializer().deserialize(r.topic(), r.value()));
+                SendLedgerEntry entry = Topics.SENDER_LEDGER.valueSerde(serde).deserializer().deserialize(r.topic(), r.value());
+                if (dev.appcare.sender.state.SendLedger.claimCounts(latest.get(r.key()), entry)) {
+                    latest.put(r.key(), entry); // as every sender's ledger reads it: a losing claim does not count
+                }
             }
         }
         return latest;

@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * of logic on top of them (webhook parsing, consent). Their reader threads are never started; the views
  * see what the tests write through them. The real-broker behaviour is covered by the integration tests.
  */
-public final class StateFixtures {
+public final class StateFixtures implements AutoCloseable {
     private static final AtomicInteger SCOPES = new AtomicInteger();
 
     public final SenderTopics topics = SenderTopics.contract();
@@ -28,11 +28,31 @@ public final class StateFixtures {
     public final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
             new ByteArraySerializer());
     public final RecordWriter writer = new RecordWriter(producer, topics, serde);
+    public final StateStores stores = new StateStores(tempDir(), "fixtures", 16L << 20);
     public final SendLedger ledger = new SendLedger(topics.ledger(), new MockConsumer<>("earliest"),
-            Topics.SENDER_LEDGER.valueSerde(serde).deserializer(), writer);
+            Topics.SENDER_LEDGER.valueSerde(serde).deserializer(), writer, stores);
     public final PreferenceView preferences = new PreferenceView(topics.preferences(),
             new MockConsumer<>("earliest"),
-            Topics.TRAVELLER_PREFERENCE.valueSerde(serde).deserializer(), writer);
+            Topics.TRAVELLER_PREFERENCE.valueSerde(serde).deserializer(), writer, stores);
+
+    /** The views hold partition 0, where the MockProducer (no cluster) puts every record. */
+    public StateFixtures() {
+        ledger.holdForTest(0);
+        preferences.holdForTest(0);
+    }
+
+    private static java.nio.file.Path tempDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("sender-state-fixtures");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stores.close();
+    }
 
     /** As if read from the preference topic. */
     public void preference(TravellerPreference preference) {

@@ -29,6 +29,11 @@ class WebhookProcessorTest {
     private final WebhookProcessor processor = new WebhookProcessor(state.ledger, state.preferences, state.writer, 1000,
             events::add, () -> NOW, java.time.Duration.ZERO);
 
+    @org.junit.jupiter.api.AfterEach
+    void closeState() {
+        state.close();
+    }
+
     private static JsonNode sample(String name) throws Exception {
         return JSON.readTree(Samples.bytes(name));
     }
@@ -82,7 +87,7 @@ class WebhookProcessorTest {
     @Test
     void shouldCorrelateAStatusWithoutCallbackDataThroughTheLedgersWamid() throws Exception {
         String wamid = "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTE5MjVBOTE3MDk5QUVFM0YA";
-        state.ledger.record(SendLedger.entry("msg-by-wamid", LedgerState.ACCEPTED, 1, wamid, Long.MAX_VALUE / 2)).get();
+        state.ledger.record(0, SendLedger.entry("msg-by-wamid", LedgerState.ACCEPTED, 1, wamid, Long.MAX_VALUE / 2)).get();
         processor.process(sample("webhook-status-delivered.json")).get();
         assertThat(state.statuses()).singleElement().satisfies(s -> {
             assertThat(s.getMessageId()).isEqualTo("msg-by-wamid");
@@ -99,7 +104,7 @@ class WebhookProcessorTest {
 
     @Test
     void shouldRecordAcceptanceWhenAStatusArrivesForAnIdStillAttempting() throws Exception {
-        state.ledger.record(SendLedger.entry("in-doubt", LedgerState.ATTEMPTING, 1, null, Long.MAX_VALUE / 2)).get();
+        state.ledger.record(0, SendLedger.entry("in-doubt", LedgerState.ATTEMPTING, 1, null, Long.MAX_VALUE / 2)).get();
         processor.process(withCallbackData(sample("webhook-status-sent.json"), "in-doubt")).get();
         assertThat(state.ledgerEntry("in-doubt").getState()).isEqualTo(LedgerState.ACCEPTED);
         assertThat(state.ledgerEntry("in-doubt").getWamid()).startsWith("wamid.");

@@ -1,0 +1,412 @@
+package dev.appcare.bench;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import javax.imageio.ImageIO;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.data.category.DefaultCategoryDataset;
+
+/**
+ * Writes docs/benchmarks.md and its plot from one run's results (scripts/bench). Every figure in the
+ * document comes from the results file of that run; the prose around them says only what the figures show.
+ * Can be re-run on a saved results file without measuring again.
+ */
+public final class Report {
+    private final Properties r;
+    private final Properties env;
+
+    private Report(Properties results, Properties env) {
+        this.r = results;
+        this.env = env;
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv, 0);
+        Report report = new Report(Results.read(args.path("results")), Results.read(args.path("env")));
+        Path png = args.path("png");
+        report.plot(png);
+        Path profiles = args.path("profiles");
+        Files.writeString(args.path("markdown"), report.markdown(png.getFileName().toString(), profiles));
+        System.out.println("wrote " + args.get("markdown") + " and " + png);
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+
+    /**
+     * Whether a design's storm sent what the production design sent for the same seeded workload (same
+     * passengers, opt-ins and events): a design that sends less is broken or too slow, and its rates mean nothing.
+     */
+    private boolean complete(String label) {
+        for (int wave = 1; wave <= 3; wave++) {
+            String suffix = ".storm.wave" + wave + ".requests";
+            if (!has("notifier." + label + suffix) || d("notifier." + label + suffix) != d("notifier.eos" + suffix)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean has(String key) {
+        return r.getProperty(key) != null;
+    }
+
+    private double d(String key) {
+        String value = r.getProperty(key);
+        return value == null ? Double.NaN : Double.parseDouble(value.trim());
+    }
+
+    private String s(String key) {
+        return r.getProperty(key, "—");
+    }
+
+    private static String n(double value) {
+        return Double.isNaN(value) ? "—" : String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    private static String f(double value, int digits) {
+        return Double.isNaN(value) ? "—" : String.format(Locale.ROOT, "%,." + digits + "f", value);
+    }
+
+    private String markdown(String pngName, Path profiles) throws IOException {
+        double raw = d("limit.producer.per_second");
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append("Everything below was measured in **one run of `scripts/bench`** (which wrote this file and the plot), on the\n")
+                .append("machine described under *Run*. Each ratio is against a baseline measured **in the same run, on the same\n")
+                .append("broker**, so a busy machine lowers both sides; the load average at the start and the end of the run says how\n")
+                .append("busy it was (other engineers build on the same 2 cores). Re-run it with `scripts/bench`; `BENCH_STEPS` runs\n")
+                .append("a subset (see the script's header). Benchmarks print figures; no test asserts a speed.\n\n");
+        md.append("![throughput and latency](").append(pngName).append(")\n\n");
+        r.stringPropertyNames().stream().filter(key -> key.startsWith("step.") && key.endsWith(".failed")).sorted()
+                .forEach(key -> md.append("**Step `").append(key, 5, key.length() - 7).append("` failed in this run** (its figures are missing below).\n\n"));
+
+        md.append("## Run\n\n| | |\n|---|---|\n");
+        row(md, "command", "`scripts/bench` (" + env.getProperty("settings", "") + ")");
+        row(md, "started", env.getProperty("started", "—") + ", commit " + env.getProperty("commit", "—")
+                + ", measuring took " + env.getProperty("minutes", "—") + " min");
+        row(md, "load average (1, 5, 15 min)", "start " + env.getProperty("load_start", "—") + "; end " + env.getProperty("load_end", "—"));
+        row(md, "machine", env.getProperty("cpu", "—") + ", " + env.getProperty("memory", "—") + " RAM, " + env.getProperty("kernel", "—"));
+        row(md, "Java", env.getProperty("java", "—"));
+        row(md, "Kafka", env.getProperty("kafka", "—") + " (clients, Streams, broker and `kafka-tools` all this version)");
+        row(md, "broker", "one standalone KRaft broker+controller JVM from the Maven jars (`scripts/stack`, `-Xmx512m`, data in "
+                + "`.bench/stack`, wiped at the start), Apicurio Registry 3.3.3 in its own JVM; not the test kit's in-process broker");
+        row(md, "processes", "every role in its own JVM (`-Xmx1g`, G1), started with the `appcare` command as in production; "
+                + "the drivers (load generators, counters) in another JVM");
+        row(md, "topics", s("limit.partitions") .equals("—") ? env.getProperty("settings", "").replaceAll(".*BENCH_PARTITIONS=(\\d+).*", "$1")
+                + " partitions each, replication 1" : s("limit.partitions"));
+        md.append('\n');
+
+        md.append("## 1. The limit\n\n");
+        md.append("Kafka's own tools on the same broker and partitions, records of ").append(s("limit.record_bytes"))
+                .append(" bytes (the mean size of the notifier's delivery requests in this run), `acks=all`, idempotent, `linger.ms=5`.\n\n");
+        md.append("| what | records | rate | notes |\n|---|---|---|---|\n");
+        md.append("| `ProducerPerformance` | ").append(n(d("limit.records"))).append(" | **").append(n(raw))
+                .append(" records/s** | p99 ").append(s("limit.producer.p99_ms")).append(" ms; null keys (the tool sends none) |\n");
+        md.append("| `ConsumerPerformance` (read_committed) | ").append(n(d("limit.records"))).append(" | ").append(n(d("limit.consumer.per_second")))
+                .append(" records/s | fetch rate, the group join excluded |\n");
+        md.append("| pass-through Kafka Streams app (exactly_once_v2, commit 100 ms, 1 thread) | ").append(n(d("limit.streams.records")))
+                .append(" | ").append(n(d("limit.streams.per_second"))).append(" records/s | first to last committed input offset; ")
+                .append(f(d("limit.streams.per_second") / raw, 2)).append(" of `ProducerPerformance` |\n\n");
+        md.append("Tool output: `").append(s("limit.producer.line")).append("`\n\n");
+
+        md.append("## 2. The notifier\n\n");
+        md.append("Workload (seed ").append(env.getProperty("settings", "").replaceAll(".*BENCH_SEED=(\\d+).*", "$1")).append("): ")
+                .append(s("notifier.eos.flights")).append(" flights of 150–450 passengers (uniform), ").append(n(d("notifier.eos.passengers")))
+                .append(" passengers, 60 % opted in (").append(n(d("notifier.eos.opted_in")))
+                .append("; 10 % of those to delays and cancellations only). The storm sends one event per flight at once, three times:\n")
+                .append("a delay of 60 min plus a skewed extra (5 min + exponential, mean 25 min), a further delay, a gate change. Each wave\n")
+                .append("is timed from its first event sent to its last request visible to a read_committed consumer. The maximum rate is\n")
+                .append("the mean of the two warm waves (2 and 3). The latency phases then send a mix of gate changes (40 %) and skewed\n")
+                .append("delays (60 %; those under the 15-minute threshold send nothing) paced to 25, 50 and 75 % of that maximum, ")
+                .append(s("notifier.eos.load25.events").equals("—") ? "" : "for ").append(env.getProperty("settings", "")
+                        .replaceAll(".*BENCH_PHASE_SECONDS=(\\d+).*", "$1")).append(" s each; latency is event sent → request visible read_committed.\n\n");
+        md.append("| design, guarantee | wave 1 (cold) | wave 2 | wave 3 | maximum | ratio to `ProducerPerformance` | writes per request |\n")
+                .append("|---|---|---|---|---|---|---|\n");
+        for (String label : List.of("eos", "alos", "variant")) {
+            String k = "notifier." + label + ".";
+            if (!has(k + "max_per_second")) {
+                continue;
+            }
+            md.append("| ").append(designName(label)).append(" | ");
+            for (int wave = 1; wave <= 3; wave++) {
+                md.append(n(d(k + "storm.wave" + wave + ".per_second"))).append("/s (").append(n(d(k + "storm.wave" + wave + ".requests")))
+                        .append(" in ").append(f(d(k + "storm.wave" + wave + ".seconds"), 2)).append(" s) | ");
+            }
+            md.append("**").append(n(d(k + "max_per_second"))).append(" requests/s** | **").append(f(d(k + "max_per_second") / raw, 3))
+                    .append("** | ").append(f(d(k + "writes.per_request"), 2)).append(" |\n");
+        }
+        for (String label : List.of("alos", "variant")) {
+            if (has("notifier." + label + ".max_per_second") && !complete(label)) {
+                md.append("\n**").append(designName(label)).append(": its storm did not send what the production design sent for the same")
+                        .append(" workload** (wave 1: ").append(n(d("notifier." + label + ".storm.wave1.requests"))).append(" requests against ")
+                        .append(n(d("notifier.eos.storm.wave1.requests"))).append("), so its rates, latencies and writes per request are not a")
+                        .append(" measurement of the design; they are left out of the plot and the comparisons below.\n");
+            }
+        }
+        md.append("\nEvent → request latency:\n\n| design, guarantee | load | target | achieved | requests | p50 | p99 | max |\n|---|---|---|---|---|---|---|---|\n");
+        for (String label : List.of("eos", "alos", "variant")) {
+            for (int percent : new int[] {25, 50, 75}) {
+                String k = "notifier." + label + ".load" + percent + ".";
+                if (!has(k + "p50_ms")) {
+                    continue;
+                }
+                md.append("| ").append(designName(label)).append(" | ").append(percent).append(" % | ").append(n(d(k + "target_per_second")))
+                        .append("/s | ").append(n(d(k + "per_second"))).append("/s | ").append(n(d(k + "requests"))).append(" | ")
+                        .append(n(d(k + "p50_ms"))).append(" ms | ").append(percent == 50 ? "**" : "").append(n(d(k + "p99_ms")))
+                        .append(" ms").append(percent == 50 ? "**" : "").append(" | ").append(n(d(k + "max_ms"))).append(" ms |\n");
+            }
+        }
+        md.append("\nCost. CPU is user + system time of the notifier's process and of the broker's during waves 2–3 (per request,\n")
+                .append("and as a share of one core over those waves, their 2-second quiet tails included); memory and state after the\n")
+                .append("storm and the phases:\n\n| design, guarantee | notifier CPU per request | notifier CPU share | broker CPU per request | broker CPU share | heap used | RSS (peak) | state directory | records written in waves 2–3, per topic |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (String label : List.of("eos", "alos", "variant")) {
+            String k = "notifier." + label + ".";
+            if (!has(k + "rss_mib")) {
+                continue;
+            }
+            md.append("| ").append(designName(label)).append(" | ").append(f(d(k + "cpu_ms_per_request"), 3)).append(" ms | ")
+                    .append(f(d(k + "cpu_share"), 2)).append(" | ").append(f(d(k + "broker_cpu_ms_per_request"), 3)).append(" ms | ")
+                    .append(f(d(k + "broker_cpu_share"), 2)).append(" | ").append(n(d(k + "heap_used_mib"))).append(" MiB | ")
+                    .append(n(d(k + "rss_mib"))).append(" MiB (").append(n(d(k + "rss_peak_mib"))).append(") | ")
+                    .append(f(d(k + "state_mib"), 1)).append(" MiB | ").append(s(k + "writes.breakdown")).append(" |\n");
+        }
+        md.append("\nWrites are data records (transaction markers not counted, aborted records counted) on every topic the\n")
+                .append("notifier touches — the flight events themselves, its repartition topics, its changelogs and the requests —\n")
+                .append("divided by the requests of waves 2 and 3.\n\n");
+
+        md.append("### Goals\n\n");
+        double ratio = d("notifier.eos.max_per_second") / raw;
+        double p99 = d("notifier.eos.load50.p99_ms");
+        md.append("| goal | measured (exactly_once_v2, production design) | met? |\n|---|---|---|\n");
+        md.append("| ≥ 0.5 of `ProducerPerformance` | ").append(f(ratio, 3)).append(" | ").append(ratio >= 0.5 ? "yes" : "**no**").append(" |\n");
+        md.append("| p99 < 200 ms at 50 % load | ").append(n(p99)).append(" ms | ").append(p99 < 200 ? "yes" : "**no**").append(" |\n\n");
+
+        for (String label : List.of("eos", "variant")) {
+            String hotMethods = read(profiles.resolve("notifier-" + label + "-hot-methods.txt"));
+            if (hotMethods.isBlank()) {
+                continue;
+            }
+            md.append("### Profile: ").append(designName(label)).append("\n\n");
+            md.append("JFR (`settings=profile`) ran in the notifier's JVM during its whole benchmark (load, storm, phases). Top methods\n")
+                    .append("by execution samples (`jfr view hot-methods`):\n\n```\n").append(firstLines(hotMethods.strip(), 18)).append("```\n\n");
+            String stacks = topStacks(read(profiles.resolve("notifier-" + label + "-samples.txt")));
+            if (!stacks.isEmpty()) {
+                md.append("Share of the execution samples whose stack (12 frames deep) passes through:\n\n```\n")
+                        .append(stacks).append("```\n\n");
+            }
+        }
+        md.append(readingNotifier());
+
+        md.append("## 3. The sender\n\n");
+        md.append("The WhatsApp simulator (`appcare whatsapp-sim`, 150 ms fixed latency, no jitter, its own JVM) at each ceiling, and\n")
+                .append("the sender (`appcare sender`, its own JVM) at the same `sender.rate.per-second`. One gate-change request per\n")
+                .append("opted-in traveller (all distinct recipients) is put on the request topic at once; the rate is first to last\n")
+                .append("acceptance by the simulator (its own timestamps: n acceptances over n − 1 intervals); CPU is the sender process's\n")
+                .append("user + system time from just before the requests were written until the last acceptance, divided by the messages.\n\n");
+        md.append("| ceiling | messages | accepted | first → last | rate | ratio of the ceiling | 130429 | CPU per message | sender RSS |\n")
+                .append("|---|---|---|---|---|---|---|---|---|\n");
+        for (String ceiling : List.of("80", "1000")) {
+            String k = "sender." + ceiling + ".";
+            if (!has(k + "per_second")) {
+                continue;
+            }
+            md.append("| ").append(n(Double.parseDouble(ceiling))).append(" msg/s | ").append(n(d(k + "messages"))).append(" | ")
+                    .append(n(d(k + "accepted"))).append(" | ").append(f(d(k + "seconds"), 1)).append(" s | ")
+                    .append(f(d(k + "per_second"), 1)).append(" msg/s | **").append(f(d(k + "ratio"), 3)).append("** | ")
+                    .append(n(d(k + "rejected_130429"))).append(" | ").append(f(d(k + "cpu_ms_per_message"), 2)).append(" ms | ")
+                    .append(n(d(k + "rss_mib"))).append(" MiB |\n");
+        }
+        md.append('\n');
+
+        md.append("## 4. IRROPS\n\n");
+        md.append(s("irrops.flights")).append(" flights × 300 passengers, every other passenger opted in, all flights cancelled at once; the notifier\n")
+                .append("(exactly_once_v2, `appcare notifier`), the sender at 1,000 msg/s and the simulator (1,000 msg/s, 150 ms) each in\n")
+                .append("its own JVM. Time from the first cancellation event sent to the last message the simulator accepted, against the\n")
+                .append("ideal of messages ÷ ceiling.\n\n");
+        md.append("| design | messages | first event → first accepted | first event → last accepted | ideal | ideal ÷ measured | 130429 |\n")
+                .append("|---|---|---|---|---|---|---|\n");
+        if (has("irrops.seconds")) {
+            md.append("| one business number (production) | ").append(n(d("irrops.accepted"))).append(" of ").append(n(d("irrops.messages")))
+                    .append(" | ").append(f(d("irrops.first_accept_seconds"), 1)).append(" s | ").append(f(d("irrops.seconds"), 1))
+                    .append(" s | ").append(f(d("irrops.ideal_seconds"), 1)).append(" s | **").append(f(d("irrops.ratio"), 3))
+                    .append("** | ").append(n(d("irrops.rejected_130429"))).append(" |\n");
+        }
+        if (has("irrops_multi.seconds")) {
+            md.append("| ").append(s("irrops_multi.label")).append(" | ").append(n(d("irrops_multi.messages"))).append(" | — | ")
+                    .append(f(d("irrops_multi.seconds"), 1)).append(" s | ").append(f(d("irrops_multi.ideal_seconds"), 1)).append(" s | **")
+                    .append(f(d("irrops_multi.ratio"), 3)).append("** | ").append(n(d("irrops_multi.rejected_130429"))).append(" |\n");
+        }
+        md.append('\n');
+        return md.toString();
+    }
+
+    private static String designName(String label) {
+        return switch (label) {
+            case "eos" -> "production, exactly_once_v2";
+            case "alos" -> "production, at_least_once";
+            case "variant" -> "roster variant, exactly_once_v2";
+            default -> label;
+        };
+    }
+
+    /** What the figures say about the notifier, in sentences that follow from them. */
+    private String readingNotifier() {
+        StringBuilder md = new StringBuilder("### The designs, and what holds them back\n\n");
+        md.append("* **Production** (`NotifierTopology`): every input is repartitioned once; a flight event is fanned out on\n")
+                .append("  the flight's partition to one notice per passenger through the `passenger-notices` repartition topic, and\n")
+                .append("  on the traveller's partition each notice reads the preference, plans, writes the passenger's memory (a\n")
+                .append("  RocksDB put and its changelog record) and emits the request. Writes per request in this run: ")
+                .append(f(d("notifier.eos.writes.per_request"), 2)).append(".\n");
+        md.append("* **Roster variant** (`RosterVariantTopology`, benchmark only): consent, phone and locale are copied into the\n")
+                .append("  flight's roster when a booking or an opt-in changes (the cold path, through the traveller's partition), and\n")
+                .append("  what passengers were told is kept once per flight and consent group; an event is answered in the flight's\n")
+                .append("  partition: one scan, one plan per group, one request per passenger, one memory write per group.\n")
+                .append("  Writes per request in this run: ").append(complete("variant") ? f(d("notifier.variant.writes.per_request"), 2)
+                        : "not measured (its storm was incomplete, see above)")
+                .append(". Left out (so it is an upper bound, not a finished role): dead-lettering, the retention sweep,\n")
+                .append("  metrics, and a per-passenger memory for someone booked after the group was told.\n\n");
+        double eos = d("notifier.eos.max_per_second");
+        double alos = d("notifier.alos.max_per_second");
+        double variant = d("notifier.variant.max_per_second");
+        double streams = d("limit.streams.per_second");
+        double raw = d("limit.producer.per_second");
+        md.append("What the figures of this run say:\n\n");
+        md.append("* The pass-through Streams app — one read and one write per record, nothing else — reaches ")
+                .append(f(streams / raw, 2)).append(" of `ProducerPerformance`: that is the ceiling for any Kafka Streams design\n")
+                .append("  on this broker and machine before it does any work. The production notifier reaches ")
+                .append(f(eos / streams, 2)).append(" of the pass-through app.\n");
+        if (!Double.isNaN(alos)) {
+            md.append("* at_least_once gives ").append(n(alos)).append(" requests/s against ").append(n(eos))
+                    .append(" with exactly_once_v2 (").append(f(alos / eos, 2)).append("×): what the transactions cost in this run.\n");
+        }
+        if (!Double.isNaN(variant) && complete("variant")) {
+            md.append("* The roster variant gives ").append(n(variant)).append(" requests/s (").append(f(variant / eos, 2))
+                    .append("× production, ").append(f(variant / raw, 3)).append(" of `ProducerPerformance`) with p99 ")
+                    .append(n(d("notifier.variant.load50.p99_ms"))).append(" ms at 50 % of its own maximum (production: ")
+                    .append(n(d("notifier.eos.load50.p99_ms"))).append(" ms).\n");
+        }
+        md.append("* CPU during the warm waves: the production notifier used ").append(f(d("notifier.eos.cpu_share"), 2))
+                .append(" of a core and the broker ").append(f(d("notifier.eos.broker_cpu_share"), 2)).append(" (")
+                .append(f(d("notifier.eos.cpu_ms_per_request"), 2)).append(" and ").append(f(d("notifier.eos.broker_cpu_ms_per_request"), 2))
+                .append(" ms per request). On 2 cores, a process that gets well under one core while requests wait is held back by\n")
+                .append("  waiting — for the broker (transaction commits, fetches of its own repartition topic) or for a CPU the\n")
+                .append("  machine's other work holds (see the load average) — more than by its own code; the profile's few samples\n")
+                .append("  relative to the wall time say the same.\n\n");
+        return md.toString();
+    }
+
+    private static String firstLines(String text, int lines) {
+        if (text.isBlank()) {
+            return "(no profile in this run)\n";
+        }
+        StringBuilder out = new StringBuilder();
+        text.lines().limit(lines).forEach(line -> out.append(line.stripTrailing()).append('\n'));
+        return out.toString();
+    }
+
+    /**
+     * From {@code jfr print --events jdk.ExecutionSample}: the share of samples whose stack contains each of a few
+     * frames that tell the notifier's own work from Kafka's (Avro, RocksDB, the producer, the consumer, the rules).
+     */
+    private static String topStacks(String samples) {
+        if (samples.isBlank()) {
+            return "";
+        }
+        List<String[]> groups = List.of(
+                new String[] {"org.rocksdb.", "RocksDB (state stores)"},
+                new String[] {"org.apache.avro.", "Avro encoding/decoding"},
+                new String[] {"org.apache.kafka.clients.producer.", "Kafka producer (send, batching)"},
+                new String[] {"org.apache.kafka.clients.consumer.", "Kafka consumer (poll, fetch)"},
+                new String[] {"org.apache.kafka.streams.processor.internals.RecordCollectorImpl", "Streams record collector (serialise + send)"},
+                new String[] {"dev.appcare.notifier.rules.", "notifier rules (planner, request factory)"},
+                new String[] {"dev.appcare.notifier.streams.FlightFanOutProcessor", "flight fan-out processor (incl. what it calls)"},
+                new String[] {"dev.appcare.notifier.streams.PassengerNoticeProcessor", "passenger-notify processor (incl. what it calls)"},
+                new String[] {"sun.nio.", "network I/O (NIO)"});
+        List<String> stacks = new ArrayList<>();
+        StringBuilder current = null;
+        for (String line : samples.lines().toList()) {
+            if (line.startsWith("jdk.ExecutionSample")) {
+                if (current != null) {
+                    stacks.add(current.toString());
+                }
+                current = new StringBuilder();
+            } else if (current != null) {
+                current.append(line).append('\n');
+            }
+        }
+        if (current != null) {
+            stacks.add(current.toString());
+        }
+        if (stacks.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%d samples (stack depth 12)%n", stacks.size()));
+        for (String[] group : groups) {
+            long hits = stacks.stream().filter(stack -> stack.contains(group[0])).count();
+            out.append(String.format(Locale.ROOT, "%5.1f %%  %s%n", 100.0 * hits / stacks.size(), group[1]));
+        }
+        return out.toString();
+    }
+
+    private static void row(StringBuilder md, String name, String value) {
+        md.append("| ").append(name).append(" | ").append(value).append(" |\n");
+    }
+
+    private void plot(Path png) throws IOException {
+        DefaultCategoryDataset throughput = new DefaultCategoryDataset();
+        add(throughput, "limit.producer.per_second", "ProducerPerformance");
+        add(throughput, "limit.consumer.per_second", "ConsumerPerformance");
+        add(throughput, "limit.streams.per_second", "Streams pass-through EOS");
+        add(throughput, "notifier.eos.max_per_second", "notifier EOS");
+        add(throughput, "notifier.alos.max_per_second", "notifier ALOS");
+        if (complete("variant")) {
+            add(throughput, "notifier.variant.max_per_second", "notifier variant");
+        }
+        JFreeChart left = ChartFactory.createBarChart("Records (requests) per second, same broker, same run", null, "per second",
+                throughput, PlotOrientation.HORIZONTAL, false, false, false);
+        DefaultCategoryDataset latency = new DefaultCategoryDataset();
+        for (String label : List.of("eos", "alos", "variant")) {
+            for (int percent : new int[] {25, 50, 75}) {
+                String k = "notifier." + label + ".load" + percent + ".";
+                if (has(k + "p99_ms") && (label.equals("eos") || complete(label))) {
+                    latency.addValue(d(k + "p50_ms"), designName(label) + " p50", percent + " %");
+                    latency.addValue(d(k + "p99_ms"), designName(label) + " p99", percent + " %");
+                }
+            }
+        }
+        JFreeChart right = ChartFactory.createLineChart("Notifier event → request latency (ms)", "load, % of its maximum", "ms",
+                latency, PlotOrientation.VERTICAL, true, false, false);
+        BufferedImage image = new BufferedImage(1400, 560, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 1400, 560);
+        left.draw(g, new Rectangle2D.Double(0, 30, 700, 530));
+        right.draw(g, new Rectangle2D.Double(700, 30, 700, 530));
+        g.setColor(Color.DARK_GRAY);
+        g.drawString("scripts/bench, " + env.getProperty("started", "") + ", load average at start " + env.getProperty("load_start", "")
+                + ", at end " + env.getProperty("load_end", ""), 10, 20);
+        g.dispose();
+        ImageIO.write(image, "png", png.toFile());
+    }
+
+    private void add(DefaultCategoryDataset data, String key, String name) {
+        if (has(key)) {
+            data.addValue(d(key), "rate", name);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.appcare.bench;
+
+import dev.appcare.avro.Correlation;
+import dev.appcare.avro.FlightStatusEvent;
+import dev.appcare.avro.MessageKind;
+import dev.appcare.avro.Priority;
+import dev.appcare.avro.TemplateParameter;
+import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.topics.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The sender and IRROPS benchmarks' driver; the simulator, the sender (and for IRROPS the notifier) run in
+ * JVMs of their own, started by scripts/bench with the {@code appcare} command.
+ * <ul>
+ *   <li>{@code sender-setup}: topics and {@code messages} opted-in travellers;</li>
+ *   <li>{@code sender-measure}: with the sender running, puts one gate-change request per traveller on the
+ *       request topic at once and waits until the simulator accepted them all; the rate is first to last
+ *       acceptance (the simulator's own timestamps), the CPU cost the sender process's CPU time over that
+ *       span divided by the messages;</li>
+ *   <li>{@code irrops-setup}: topics, 300 flights x 300 passengers, every other one opted in;</li>
+ *   <li>{@code irrops-measure}: with the notifier, the sender and the simulator running, cancels every flight
+ *       at once and times the first cancellation event to the last accepted message, against the ideal of
+ *       messages divided by the ceiling.</li>
+ * </ul>
+ */
+public final class SenderBench {
+    private static final int THROUGHPUT_ERROR = 130429;
+
+    private SenderBench() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv, 1);
+        try (Kafka kafka = new Kafka(args.get("bootstrap"), args.get("registry"))) {
+            switch (argv[0]) {
+                case "sender-setup" -> senderSetup(kafka, args);
+                case "sender-measure" -> senderMeasure(kafka, args);
+                case "irrops-setup" -> NotifierBench.setup(kafka, irrops(args), args.get("suffix"), args.integer("partitions"));
+                case "irrops-measure" -> irropsMeasure(kafka, args);
+                default -> throw new IllegalArgumentException("unknown step " + argv[0]);
+            }
+        }
+    }
+
+    private static Workload irrops(Args args) {
+        return new Workload(args.number("seed"), args.integer("irrops-flights"), 5000, 300, 0.5, true, args.instant("start"));
+    }
+
+    private static String phone(int i) {
+        return String.format("+316%08d", 90_000_000 + i);
+    }
+
+    private static String traveller(int i) {
+        return String.format("S%07d/1", i);
+    }
+
+    private static void senderSetup(Kafka kafka, Args args) throws Exception {
+        String suffix = args.get("suffix");
+        kafka.createContractTopics(suffix, args.integer("partitions"));
+        Instant now = Instant.now();
+        Workload.Flight flight = new Workload(1, 1, 9000, 150, 1, true, now).flights.get(0);
+        try (KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer()) {
+            for (int i = 0; i < args.integer("messages"); i++) {
+                Workload.Passenger p = new Workload.Passenger(traveller(i), "Pax", phone(i), "en_GB", List.of(MessageKind.values()));
+                producer.send(new ProducerRecord<>(Topics.TRAVELLER_PREFERENCE.name() + suffix, p.travellerKey(),
+                        Workload.preference(flight, p, now)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static void senderMeasure(Kafka kafka, Args args) throws Exception {
+        String suffix = args.get("suffix");
+        int messages = args.integer("messages");
+        int ceiling = args.integer("ceiling");
+        String label = "sender." + ceiling + ".";
+        Results results = new Results(args.path("results"));
+        Simulator sim = new Simulator(args.get("simulator"));
+        long pid = args.number("pid");
+        double cpuBefore = Proc.cpuSeconds(pid);
+        Instant now = Instant.now();
+        try (KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer()) {
+            for (int i = 0; i < messages; i++) {
+                producer.send(new ProducerRecord<>(Topics.WHATSAPP_REQUEST.name() + suffix, phone(i), request(i, now)));
+            }
+            producer.flush();
+        }
+        boolean all = sim.awaitAccepted(messages, Duration.ofSeconds(messages / ceiling * 3L + 120));
+        double cpu = Proc.cpuSeconds(pid) - cpuBefore;
+        List<Instant> accepted = sim.acceptedAt(messages + 1000);
+        double seconds = Duration.between(accepted.get(0), accepted.get(accepted.size() - 1)).toNanos() / 1e9;
+        // n acceptances span n-1 intervals of 1/ceiling each
+        double perSecond = (accepted.size() - 1) / seconds;
+        results.put(label + "messages", messages);
+        results.put(label + "accepted", accepted.size());
+        results.put(label + "all_accepted", all);
+        results.put(label + "seconds", seconds);
+        results.put(label + "per_second", perSecond);
+        results.put(label + "ratio", perSecond / ceiling);
+        results.put(label + "rejected_130429", sim.rejected(THROUGHPUT_ERROR));
+        results.put(label + "cpu_ms_per_message", cpu * 1000 / messages);
+        results.put(label + "rss_mib", Proc.statusMiB(pid, "VmRSS"));
+    }
+
+    private static WhatsAppRequest request(int i, Instant now) {
+        return WhatsAppRequest.newBuilder().setMessageId("bench-sender-" + i).setKind(MessageKind.GATE_CHANGE)
+                .setRecipient(phone(i)).setTemplateName("gate_change").setLanguage("en")
+                .setParameters(List.of(parameter("Pax"), parameter("KL9000"), parameter("D7"), parameter("14:05")))
+                .setDocumentHeader(null).setPriority(Priority.NORMAL).setCreatedAt(now).setExpiresAt(now.plus(Duration.ofHours(2)))
+                .setSupersedes(null)
+                .setCorrelation(Correlation.newBuilder().setTravellerKey(traveller(i)).setFlightKey("KL9000/2026-12-02/AMS")
+                        .setSourceTopic("flight.status.v1").setSourceEventId("bench-" + i).build())
+                .build();
+    }
+
+    private static TemplateParameter parameter(String value) {
+        return TemplateParameter.newBuilder().setName(null).setValue(value).build();
+    }
+
+    private static void irropsMeasure(Kafka kafka, Args args) throws Exception {
+        String suffix = args.get("suffix");
+        int ceiling = args.integer("ceiling");
+        Workload workload = irrops(args);
+        Results results = new Results(args.path("results"));
+        Simulator sim = new Simulator(args.get("simulator"));
+        NotifierBench.awaitLoaded(kafka, args.get("application-id"), suffix);
+        long expected = workload.flights.stream().mapToLong(f -> f.optedIn(MessageKind.CANCELLATION)).sum();
+        Instant first = Instant.now();
+        try (KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer()) {
+            for (Workload.Flight flight : workload.flights) {
+                FlightStatusEvent cancelled = workload.cancellation(flight, Instant.now());
+                producer.send(new ProducerRecord<>(Topics.FLIGHT_STATUS.name() + suffix, flight.key, cancelled));
+            }
+            producer.flush();
+        }
+        boolean all = sim.awaitAccepted(expected, Duration.ofSeconds(expected / ceiling * 4 + 120));
+        List<Instant> accepted = sim.acceptedAt((int) expected + 1000);
+        Instant last = accepted.get(accepted.size() - 1);
+        double seconds = Duration.between(first, last).toNanos() / 1e9;
+        double ideal = expected / (double) ceiling;
+        results.put("irrops.flights", workload.flights.size());
+        results.put("irrops.passengers", workload.passengers());
+        results.put("irrops.messages", expected);
+        results.put("irrops.accepted", accepted.size());
+        results.put("irrops.all_accepted", all);
+        results.put("irrops.ceiling", ceiling);
+        results.put("irrops.seconds", seconds);
+        results.put("irrops.first_accept_seconds", Duration.between(first, accepted.get(0)).toNanos() / 1e9);
+        results.put("irrops.ideal_seconds", ideal);
+        results.put("irrops.ratio", ideal / seconds);
+        results.put("irrops.rejected_130429", sim.rejected(THROUGHPUT_ERROR));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.appcare.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The WhatsApp simulator's admin API (docs/whatsapp-sim.md), seen from the driver's JVM. */
+final class Simulator {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private final String base;
+
+    Simulator(String base) {
+        this.base = base;
+    }
+
+    JsonNode get(String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
+        }
+        return json.readTree(response.body());
+    }
+
+    long accepted() throws Exception {
+        return get("/_sim/stats").path("accepted").asLong();
+    }
+
+    long rejected(int code) throws Exception {
+        return get("/_sim/stats").path("rejectionsByCode").path(Integer.toString(code)).asLong(0);
+    }
+
+    /** Waits (polling) until the simulator accepted {@code count} messages; false at the deadline. */
+    boolean awaitAccepted(long count, Duration deadline) throws Exception {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (accepted() < count) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(200); // a polling interval
+        }
+        return true;
+    }
+
+    /** When each accepted message was accepted, oldest first. */
+    List<Instant> acceptedAt(int limit) throws Exception {
+        List<Instant> times = new ArrayList<>();
+        for (JsonNode message : get("/_sim/messages?limit=" + limit).path("messages")) {
+            times.add(Instant.parse(message.path("acceptedAt").asText()));
+        }
+        times.sort(null);
+        return times;
+    }
+}

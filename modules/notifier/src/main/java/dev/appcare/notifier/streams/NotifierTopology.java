@@ -102,7 +102,7 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>One aggregated list value per flight: a 450-passenger list rewritten (and changelogged) on every
  *       booking change; the roster writes one small entry.</li>
  * </ul>
- * The measured cost of the second hop is in {@code docs/benchmarks/notifier-fanout.md}.
+ * The measured cost of this design (writes per request, throughput against the broker) is in {@code docs/benchmarks.md}.
  *
  * <p>Every processor, store and internal topic is named (and {@code ensure.explicit.internal.resource.naming},
  * set on the builder, enforces it): a renamed store or repartition topic would silently lose state in production, which is why a

@@ -48,10 +48,17 @@ final class KafkaIo implements AutoCloseable {
         Map<String, Object> props = broker.producerProperties();
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_INPUT_BYTES); // the absurd 1 MB inputs
         producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** Creates the notifier's topics (contract configs) with {@code partitions} partitions each. */
+    /** Records up to this size reach the input topics, so a 1 MB field gets to the notifier (the DLQ keeps 1 MB). */
+    static final int MAX_INPUT_BYTES = 2 * 1024 * 1024;
+
+    /**
+     * Creates the notifier's topics (contract configs) with {@code partitions} partitions each; the input topics
+     * take records up to {@link #MAX_INPUT_BYTES}.
+     */
     static void createTopics(KafkaBroker broker, NotifierTopics topics, int partitions) {
         List<NewTopic> newTopics = new ArrayList<>();
         List<String> names = topics.all();
@@ -59,7 +66,11 @@ final class KafkaIo implements AutoCloseable {
                 Topics.PASSENGER_SEGMENT, Topics.TRAVELLER_PREFERENCE, Topics.WHATSAPP_REQUEST, Topics.NOTIFIER_DLQ,
                 Topics.NOTIFIER_DECISION);
         for (int i = 0; i < names.size(); i++) {
-            newTopics.add(new NewTopic(names.get(i), partitions, (short) 1).configs(specs.get(i).configs()));
+            Map<String, String> configs = new java.util.HashMap<>(specs.get(i).configs());
+            if (topics.inputs().contains(names.get(i))) {
+                configs.put(org.apache.kafka.common.config.TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_INPUT_BYTES));
+            }
+            newTopics.add(new NewTopic(names.get(i), partitions, (short) 1).configs(configs));
         }
         broker.createTopics(newTopics.toArray(NewTopic[]::new));
     }

@@ -155,6 +155,14 @@ class NotifierEndToEndIT {
             assertThat(letters).extracting(r -> r.value().getErrorType())
                     .contains("BAD_MAGIC_BYTE", "UNKNOWN_SCHEMA_ID", "TRUNCATED", "UNKNOWN_TIME_ZONE", "INVALID_BOARDING_PASS",
                             "INVALID_PREFERENCE", "UNREADABLE_INTERNAL_RECORD", "PROCESSING_ERROR");
+            // The absurd records of every input topic, each exactly once with its reason.
+            assertThat(letters.stream().filter(r -> List.of("FIELD_TOO_LONG", "IMPLAUSIBLE_TIME", "RECORD_TOO_LARGE")
+                    .contains(r.value().getErrorType())).map(r -> r.value().getSourceTopic() + " " + r.value().getErrorType()))
+                    .containsExactlyInAnyOrder(
+                            topics.flightStatus() + " RECORD_TOO_LARGE", topics.flightStatus() + " IMPLAUSIBLE_TIME",
+                            topics.boardingPass() + " FIELD_TOO_LONG", topics.boardingPass() + " IMPLAUSIBLE_TIME",
+                            topics.passengerSegment() + " FIELD_TOO_LONG", topics.passengerSegment() + " IMPLAUSIBLE_TIME",
+                            topics.travellerPreference() + " FIELD_TOO_LONG", topics.travellerPreference() + " IMPLAUSIBLE_TIME");
             log.info("{} requests, {} dead letters, exactly as expected", output.size(), letters.size());
         }
     }
@@ -205,20 +213,44 @@ class NotifierEndToEndIT {
                 .setScheduledDeparture(unknownZone.getEventTime()).setDocumentUrl("http://insecure.example.com/p.pdf")
                 .setBarcodeData("M1").build();
         io.send(topics.boardingPass(), insecure.getTravellerKey(), insecure);
-        // Valid but absurd: a 900 kB gate (the notifier's own records would be too large to write) and a
-        // departure estimate in the year 9999. Both dead-lettered; the day's flights flow on.
+        // Valid but absurd, on every input topic: a 1 MB string (the topics take records up to 2 MB here, so
+        // it reaches the notifier) and a time in the year 9999. Each is dead-lettered once; the day flows on.
+        // The flight event's dead letter would carry its 1 MB value and is itself too large to write: the
+        // production exception handler writes it without the bytes (RECORD_TOO_LARGE).
         String key = "KL1000/" + HubDay.DAY + "/AMS";
+        String oneMegabyte = "G".repeat(1_048_576);
         FlightStatusEvent absurd = FlightStatusEvent.newBuilder(unknownZone).setEventId("huge-gate").setFlightKey(key)
                 .setCarrier("KL").setFlightNumber("1000")
                 .setDeparture(FlightLegEnd.newBuilder(unknownZone.getDeparture()).setTimeZone("Europe/Amsterdam")
-                        .setGate("G".repeat(900_000)).build())
+                        .setGate(oneMegabyte).build())
                 .build();
         io.send(topics.flightStatus(), key, absurd);
         io.send(topics.flightStatus(), key, FlightStatusEvent.newBuilder(absurd).setEventId("year-9999")
                 .setDeparture(FlightLegEnd.newBuilder(absurd.getDeparture()).setGate("D7")
                         .setEstimated(java.time.Instant.parse("9999-01-01T00:00:00Z")).build())
                 .build());
-        return 7;
+        BoardingPassIssued pass = BoardingPassIssued.newBuilder(insecure).setTravellerKey("PZN001/1")
+                .setDocumentUrl("https://passes.example.com/pzn.pdf").build();
+        io.send(topics.boardingPass(), "PZN001/1", BoardingPassIssued.newBuilder(pass).setEventId("huge-barcode")
+                .setBarcodeData(oneMegabyte).build());
+        io.send(topics.boardingPass(), "PZN001/1", BoardingPassIssued.newBuilder(pass).setEventId("pass-9999")
+                .setScheduledDeparture(java.time.Instant.parse("9999-01-01T00:00:00Z")).build());
+        PassengerSegment segment = PassengerSegment.newBuilder().setTravellerKey("PZN001/1").setFlightKey(key)
+                .setStatus(dev.appcare.avro.SegmentStatus.ACTIVE).setUpdatedAt(unknownZone.getEventTime()).build();
+        io.send(topics.passengerSegment(), Keys.segmentKey("PZN001/1", key),
+                PassengerSegment.newBuilder(segment).setGivenName(oneMegabyte).build());
+        io.send(topics.passengerSegment(), Keys.segmentKey("PZN001/1", key),
+                PassengerSegment.newBuilder(segment).setUpdatedAt(java.time.Instant.parse("9999-01-01T00:00:00Z")).build());
+        dev.appcare.avro.TravellerPreference preference = dev.appcare.avro.TravellerPreference.newBuilder()
+                .setTravellerKey("PZN002/1").setPhoneE164("+31699999998").setLocale("en")
+                .setStatus(OptInStatus.OPTED_IN).setKinds(List.of(MessageKind.DELAY))
+                .setConsent(new dev.appcare.avro.ConsentEvidence(unknownZone.getEventTime(), "booking-web", "v1"))
+                .setUpdatedAt(unknownZone.getEventTime()).build();
+        io.send(topics.travellerPreference(), "PZN002/1", dev.appcare.avro.TravellerPreference.newBuilder(preference)
+                .setConsent(new dev.appcare.avro.ConsentEvidence(unknownZone.getEventTime(), oneMegabyte, "v1")).build());
+        io.send(topics.travellerPreference(), "PZN002/1", dev.appcare.avro.TravellerPreference.newBuilder(preference)
+                .setUpdatedAt(java.time.Instant.parse("9999-01-01T00:00:00Z")).build());
+        return 13;
     }
 
     /**

@@ -11,9 +11,17 @@ import java.time.Instant;
  * a broken preference, booking or boarding pass would otherwise copy a phone number or a name onto the
  * dead-letter topic, out of reach of erasure. Its coordinates (topic, partition, offset) find it where it is,
  * for as long as it is there.
+ *
+ * <p>Nor are value bytes past {@link #MAX_KEPT_VALUE_BYTES} kept: a dead letter must always be writable. Under
+ * exactly_once_v2 a record the producer refuses (past {@code max.request.size}) poisons the whole open
+ * transaction — the production exception handler's CONTINUE cannot save it, the task aborts, is replaced, reads
+ * the same record and fails again — so a 1 MB flight event whose dead letter copied its 1 MB value stopped the
+ * notifier for good. Such a record is not redrivable as it is anyway; its coordinates still find it.
  */
 public final class DeadLetters {
     public static final String STAGE = "notifier";
+    /** The largest bad value a dead letter copies: far below any producer or topic limit. */
+    public static final int MAX_KEPT_VALUE_BYTES = 64 * 1024;
 
     private DeadLetters() {
     }
@@ -31,7 +39,8 @@ public final class DeadLetters {
                 .setFailedAt(failedAt)
                 .setAttempts(1)
                 .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
-                .setOriginalValue(value == null || Topics.mayHoldPersonalData(topic) ? null : ByteBuffer.wrap(value))
+                .setOriginalValue(value == null || Topics.mayHoldPersonalData(topic) || value.length > MAX_KEPT_VALUE_BYTES
+                        ? null : ByteBuffer.wrap(value))
                 .build();
     }
 }

@@ -77,6 +77,7 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
     private static final String PHONE_NUMBER_ID = "106540352242922";
     private static final ZoneId AMS = ZoneId.of("Europe/Amsterdam");
+    private static final String REGISTRY_TIMEOUT = dev.appcare.model.registry.RegistryClientConfig.REQUEST_TIMEOUT_MS;
     private static final int OUTAGE_CODE = 132015; // template paused: terminal, dead-lettered (S3)
     /** scripts/demo says whether its output is a terminal: then the progress line redraws itself in place. */
     private static final boolean TERMINAL = "1".equals(System.getenv("APPCARE_DEMO_TTY"));
@@ -158,8 +159,10 @@ final class DemoCommand implements Callable<Integer> {
                     .throughputPerSecond(1_000).pairRate(45, Duration.ofSeconds(6)).latency(Duration.ofMillis(150), Duration.ofMillis(50))
                     .webhookUrl(URI.create("http://127.0.0.1:" + webhookPort + "/webhook")).start();
             started.add(whatsapp);
+            // A loaded machine (2 cores shared while others build) answers slower than the registry client's
+            // default 10 s; the demo waits longer rather than fail its day on a slow answer.
             Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers,
-                    "schema.registry.url", kafka.schemaRegistryUrl);
+                    "schema.registry.url", kafka.schemaRegistryUrl, REGISTRY_TIMEOUT, "60000");
             OptinApp optin = new OptinApp(config(common, Map.of("optin.http.port", "0",
                     "optin.auth.key.demo.secret", apiKey, "optin.auth.key.demo.permissions", "read,write,erase",
                     "optin.transactional.id", "appcare-demo-optin-" + run))).start();
@@ -727,7 +730,7 @@ final class DemoCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     private AvroSerializer<SpecificRecord> avroSerializer() {
         AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
-        serializer.configure(Map.of("schema.registry.url", kafka.schemaRegistryUrl), false);
+        serializer.configure(Map.of("schema.registry.url", kafka.schemaRegistryUrl, REGISTRY_TIMEOUT, "60000"), false);
         return serializer;
     }
 

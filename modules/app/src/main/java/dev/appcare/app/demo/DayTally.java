@@ -65,7 +65,8 @@ public final class DayTally implements AutoCloseable {
     private final ArrayDeque<long[]> acceptedSamples = new ArrayDeque<>();
 
     public DayTally(String bootstrapServers, String registryUrl) {
-        Map<String, Object> serde = Map.of("schema.registry.url", registryUrl);
+        Map<String, Object> serde = Map.of("schema.registry.url", registryUrl,
+                dev.appcare.model.registry.RegistryClientConfig.REQUEST_TIMEOUT_MS, "60000");
         requests = new AvroDeserializer<>(WhatsAppRequest.class);
         requests.configure(serde, false);
         statuses = new AvroDeserializer<>(DeliveryStatus.class);

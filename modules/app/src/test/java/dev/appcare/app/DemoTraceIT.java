@@ -99,7 +99,7 @@ class DemoTraceIT {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             int exit = AppCare.commandLine().execute("demo", "--bootstrap-servers", infra.bootstrapServers(),
-                    "--schema-registry-url", infra.schemaRegistryUrl(), "--settle-seconds", "25");
+                    "--schema-registry-url", infra.schemaRegistryUrl(), "--flights", "3", "--minutes", "1", "--page-port", "0");
             assertThat(exit).isZero();
         } finally {
             System.setOut(original);

@@ -98,7 +98,7 @@ class GrafanaDashboardMetricsIT {
             assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
 
             RoleGauges gauges = new RoleGauges(infra.bootstrapServers(), Map.of());
-            int[] ports = {h.notifier.healthPort(), h.sender.healthPort(), optin.port()};
+            int[] ports = {h.notifier.healthPort(), h.sender.healthPort(), optin.managementPort()};
             Set<String>[] exposed = new Set[1];
             try {
                 h.awaitOr("every metric of the dashboard on a role's /metrics", Duration.ofSeconds(60), () -> {

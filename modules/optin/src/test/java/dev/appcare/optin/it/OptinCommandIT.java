@@ -41,6 +41,7 @@ class OptinCommandIT {
             Files.writeString(config, String.join("\n",
                     "optin.topic.preference=" + fixture.preferenceTopic,
                     "optin.topic.request=" + fixture.requestTopic,
+                    "optin.topic.erasure-audit=" + fixture.auditTopic,
                     "optin.transactional.id=" + TestNames.unique("appcare-optin-command"),
                     "optin.auth.key.booking-site.permissions=read,write"));
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -12,8 +12,6 @@ import dev.appcare.notifier.rules.FlightChangeDetector;
 import dev.appcare.notifier.rules.FlightViews;
 import java.time.Instant;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -135,18 +133,8 @@ final class FlightFanOutProcessor implements Processor<String, FlightStatusEvent
 
     /** Wall-clock punctuation: each check-in opening that has come is announced once to the flight's roster. */
     private void announceOpenings(long wallClock) {
-        List<KeyValue<String, String>> ready = new ArrayList<>();
-        try (KeyValueIterator<String, String> entries = checkInDue.all()) { // ordered by time: stop at the first to come
-            while (entries.hasNext()) {
-                KeyValue<String, String> entry = entries.next();
-                if (Long.parseLong(entry.key.substring(0, entry.key.indexOf('|'))) > wallClock) {
-                    break;
-                }
-                ready.add(entry);
-            }
-        }
         Instant now = Instant.ofEpochMilli(wallClock);
-        for (KeyValue<String, String> entry : ready) {
+        for (KeyValue<String, String> entry : PassengerNoticeProcessor.dueBy(checkInDue, wallClock)) {
             checkInDue.delete(entry.key);
             FlightView flight = flightState.get(entry.value);
             if (flight == null) {

@@ -230,18 +230,8 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
 
     /** Wall-clock punctuation: every held-back update whose time has come goes out as one message. */
     private void sendDue(long wallClock) {
-        List<KeyValue<String, String>> ready = new ArrayList<>();
-        try (KeyValueIterator<String, String> entries = due.all()) { // ordered by due time: stop at the first not due
-            while (entries.hasNext()) {
-                KeyValue<String, String> entry = entries.next();
-                if (Long.parseLong(entry.key.substring(0, entry.key.indexOf('|'))) > wallClock) {
-                    break;
-                }
-                ready.add(entry);
-            }
-        }
         Instant now = Instant.ofEpochMilli(wallClock);
-        for (KeyValue<String, String> entry : ready) {
+        for (KeyValue<String, String> entry : dueBy(due, wallClock)) {
             due.delete(entry.key);
             BudgetState state = budgets.get(entry.value);
             if (state == null || state.getPending() == null) {
@@ -299,7 +289,22 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
                 now.toEpochMilli()));
     }
 
-    /** Key of {@code budget-due}: the due time, zero-padded so that the store's byte order is time order. */
+    /** The entries of a store keyed by {@link #dueKey} that are due at {@code wallClock}, in time order. */
+    static List<KeyValue<String, String>> dueBy(KeyValueStore<String, String> due, long wallClock) {
+        List<KeyValue<String, String>> ready = new ArrayList<>();
+        try (KeyValueIterator<String, String> entries = due.all()) { // ordered by due time: stop at the first not due
+            while (entries.hasNext()) {
+                KeyValue<String, String> entry = entries.next();
+                if (Long.parseLong(entry.key.substring(0, entry.key.indexOf('|'))) > wallClock) {
+                    break;
+                }
+                ready.add(entry);
+            }
+        }
+        return ready;
+    }
+
+    /** Key of {@code budget-due} and {@code checkin-due}: the due time, zero-padded so that the store's byte order is time order. */
     static String dueKey(Instant dueAt, String memoryKey) {
         return String.format("%013d|%s", dueAt.toEpochMilli(), memoryKey);
     }

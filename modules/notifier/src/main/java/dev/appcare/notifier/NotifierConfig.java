@@ -5,6 +5,7 @@ import dev.appcare.model.runtime.AppConfig;
 import dev.appcare.model.serde.AvroSerdeConfig;
 import dev.appcare.model.templates.TemplateCatalogue;
 import dev.appcare.notifier.rules.DepartureTimeRule;
+import dev.appcare.notifier.rules.CheckInReminder;
 import dev.appcare.notifier.rules.MessageBudget;
 import dev.appcare.notifier.rules.PriorityPolicy;
 import dev.appcare.notifier.rules.RequestFactory;
@@ -37,6 +38,8 @@ import java.util.Set;
  *   notifier.budget.spacing        N12: at most one per this (default PT10M)
  *   notifier.budget.urgent-gate-window  N12: a gate change this close to departure is urgent (default PT1H)
  *   notifier.budget.check-interval how often held-back updates that are due are sent (wall clock, default PT10S)
+ *   notifier.checkin.lead          N13: online check-in opens this long before scheduled departure (default PT30H)
+ *   notifier.checkin.check-interval how often openings that are due are announced (wall clock, default PT1M)
  * </pre>
  *
  * @param serdeConfig          configuration of the registry serdes (at least {@code schema.registry.url})
@@ -49,6 +52,7 @@ import java.util.Set;
  * @param clock                for the dead letters' {@code failedAt} only; message content never reads it
  * @param inputPartitions      partition counts of the input topics (name to count), to count records that a
  *                             producer placed elsewhere than Java's partitioner would; empty = not counted
+ * @param checkIn              N13: the check-in reminder's lead and wall-clock check interval
  */
 public record NotifierConfig(
         NotifierTopics topics,
@@ -62,7 +66,8 @@ public record NotifierConfig(
         Clock clock,
         NotifierMetrics metrics,
         Map<String, Integer> inputPartitions,
-        MessageBudget budget) {
+        MessageBudget budget,
+        CheckInReminder checkIn) {
 
     public static final String SCHEMA_REGISTRY_URL = AvroSerdeConfig.SCHEMA_REGISTRY_URL;
     public static final String DELAY_THRESHOLD = "notifier.delay.threshold";
@@ -76,12 +81,14 @@ public record NotifierConfig(
     public static final String BUDGET_SPACING = "notifier.budget.spacing";
     public static final String BUDGET_URGENT_GATE_WINDOW = "notifier.budget.urgent-gate-window";
     public static final String BUDGET_CHECK_INTERVAL = "notifier.budget.check-interval";
+    public static final String CHECKIN_LEAD = "notifier.checkin.lead";
+    public static final String CHECKIN_CHECK_INTERVAL = "notifier.checkin.check-interval";
 
     public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(3);
     /** The kinds the notifier sends; the catalogue must have a template for each. */
     static final Set<MessageKind> KINDS_SENT = EnumSet.of(MessageKind.DELAY, MessageKind.EARLIER_DEPARTURE,
             MessageKind.BACK_ON_TIME, MessageKind.CANCELLATION, MessageKind.GATE_CHANGE, MessageKind.BOARDING,
-            MessageKind.DIVERSION, MessageKind.BOARDING_PASS);
+            MessageKind.DIVERSION, MessageKind.BOARDING_PASS, MessageKind.CHECKIN_OPEN);
 
     public NotifierConfig {
         Objects.requireNonNull(topics, "topics");
@@ -112,6 +119,7 @@ public record NotifierConfig(
         Objects.requireNonNull(metrics, "metrics");
         inputPartitions = Map.copyOf(Objects.requireNonNull(inputPartitions, "inputPartitions"));
         Objects.requireNonNull(budget, "budget");
+        Objects.requireNonNull(checkIn, "checkIn");
     }
 
     /** Defaults for everything but the registry: contract topics, 15 min, 3 h, the classpath catalogue. */
@@ -124,7 +132,7 @@ public record NotifierConfig(
                         Topics.BOARDING_PASS.name(), Topics.BOARDING_PASS.partitions(),
                         Topics.PASSENGER_SEGMENT.name(), Topics.PASSENGER_SEGMENT.partitions(),
                         Topics.TRAVELLER_PREFERENCE.name(), Topics.TRAVELLER_PREFERENCE.partitions()),
-                MessageBudget.DEFAULT);
+                MessageBudget.DEFAULT, CheckInReminder.DEFAULT);
     }
 
     /**
@@ -156,33 +164,35 @@ public record NotifierConfig(
                 new MessageBudget(config.getInt(BUDGET_MAX_PER_DAY, MessageBudget.DEFAULT.maxPerDay()),
                         config.getDuration(BUDGET_SPACING, MessageBudget.DEFAULT.spacing()),
                         config.getDuration(BUDGET_URGENT_GATE_WINDOW, MessageBudget.DEFAULT.urgentGateWindow()),
-                        config.getDuration(BUDGET_CHECK_INTERVAL, MessageBudget.DEFAULT.checkInterval())));
+                        config.getDuration(BUDGET_CHECK_INTERVAL, MessageBudget.DEFAULT.checkInterval())),
+                new CheckInReminder(config.getDuration(CHECKIN_LEAD, CheckInReminder.DEFAULT.lead()),
+                        config.getDuration(CHECKIN_CHECK_INTERVAL, CheckInReminder.DEFAULT.checkInterval())));
     }
 
     public NotifierConfig withTopics(NotifierTopics topics) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     public NotifierConfig withSerdeConfig(Map<String, Object> serdeConfig) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     public NotifierConfig withDelayThreshold(Duration threshold) {
         return new NotifierConfig(topics, serdeConfig, threshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     public NotifierConfig withPartitions(int flight, int traveller) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flight, traveller, clock, metrics, inputPartitions, budget);
+                flight, traveller, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     /** The partition counts of the input topics as they are on the broker (topic name to count). */
     public NotifierConfig withInputPartitions(Map<String, Integer> inputPartitions) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     /** Partitions of an input topic, or 0 if not known (then misplaced records are not counted for it). */
@@ -192,22 +202,28 @@ public record NotifierConfig(
 
     public NotifierConfig withClock(Clock clock) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     public NotifierConfig withMetrics(NotifierMetrics metrics) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     /** N12: the message budget ({@link MessageBudget#UNLIMITED} for none). */
     public NotifierConfig withBudget(MessageBudget budget) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
+    }
+
+    /** N13: when check-in opens before departure, and how often the wall clock is compared with it. */
+    public NotifierConfig withCheckIn(CheckInReminder checkIn) {
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     public NotifierConfig withCatalogue(TemplateCatalogue catalogue) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget);
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 }

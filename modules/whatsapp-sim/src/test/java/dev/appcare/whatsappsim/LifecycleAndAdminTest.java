@@ -130,7 +130,7 @@ class LifecycleAndAdminTest {
             assertThat(rejections.path("count").asInt()).isEqualTo(1);
             assertThat(rejections.at("/rejections/0/to").asText()).isEqualTo("316");
 
-            assertThat(client.get("/_sim/templates").json().path("templates")).hasSize(10);
+            assertThat(client.get("/_sim/templates").json().path("templates")).hasSize(11);
         }
     }
 

@@ -118,7 +118,7 @@ class SendMessagesTest {
                 assertThat(client.send(body.toString()).status()).as(t.name() + "/" + lang).isEqualTo(200);
             }
         }
-        assertThat(n).isEqualTo(10 * 10);
+        assertThat(n).isEqualTo(11 * 10);
     }
 
     @Test

@@ -17,7 +17,8 @@ import java.util.List;
  *   <li>only {@code OPTED_IN} counts;</li>
  *   <li>the number must be the one the traveller opted in with (a changed number is not the traveller);</li>
  *   <li>the kind must be among {@code kinds}; delay corrections ({@code EARLIER_DEPARTURE},
- *       {@code BACK_ON_TIME}) are covered by {@code DELAY}; the {@code OPTIN_CONFIRMATION} goes to every
+ *       {@code BACK_ON_TIME}) are covered by {@code DELAY}, the check-in reminder ({@code CHECKIN_OPEN}) by
+ *       {@code BOARDING_PASS}; the {@code OPTIN_CONFIRMATION} goes to every
  *       opted-in traveller (it confirms the opt-in itself); {@code UNKNOWN} (a kind this code does not
  *       know) is never covered;</li>
  *   <li>a {@code CARE_REPLY} answers someone who wrote to us: it needs no traveller key, preference or
@@ -103,6 +104,9 @@ public final class Consent {
     public static MessageKind consentKind(MessageKind kind) {
         return switch (kind) {
             case EARLIER_DEPARTURE, BACK_ON_TIME -> MessageKind.DELAY;
+            // The check-in reminder (N13) leads to the boarding pass: who asked for the pass asked for help
+            // getting it, and every opt-in made before the kind existed is covered without being re-asked.
+            case CHECKIN_OPEN -> MessageKind.BOARDING_PASS;
             default -> kind;
         };
     }

@@ -56,6 +56,10 @@ class ConsentTest {
                 Arguments.of(BOARDING_PASS, KEY, gateAndDelay, PHONE, KIND_NOT_CHOSEN),
                 Arguments.of(UNKNOWN, KEY, gateAndDelay, PHONE, KIND_NOT_CHOSEN),
                 Arguments.of(OPTIN_CONFIRMATION, KEY, gateAndDelay, PHONE, ALLOWED),
+                // the check-in reminder (N13) is covered by the boarding-pass opt-in, and only by it
+                Arguments.of(MessageKind.CHECKIN_OPEN, KEY, gateAndDelay, PHONE, KIND_NOT_CHOSEN),
+                Arguments.of(MessageKind.CHECKIN_OPEN, KEY, preference(OptInStatus.OPTED_IN, BOARDING_PASS), PHONE, ALLOWED),
+                Arguments.of(MessageKind.CHECKIN_OPEN, KEY, nothing, PHONE, KIND_NOT_CHOSEN),
                 // empty kinds: nothing but the confirmation
                 Arguments.of(GATE_CHANGE, KEY, nothing, PHONE, KIND_NOT_CHOSEN),
                 Arguments.of(DELAY, KEY, nothing, PHONE, KIND_NOT_CHOSEN),

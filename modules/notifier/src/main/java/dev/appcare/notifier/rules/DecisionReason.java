@@ -52,5 +52,15 @@ public enum DecisionReason {
      * Held back with an update already waiting (held), sent as one message when due (requested), or a
      * waiting update overtaken by urgent news (suppressed).
      */
-    MERGED
+    MERGED,
+
+    // ── the check-in reminder (N13) ──
+    /** Check-in opens at this flight's scheduled departure minus the lead: the reminder waits for it (held back). */
+    CHECKIN_SCHEDULED,
+    /** Check-in opened: announced to the flight's passengers (flight), requested for one passenger. */
+    CHECKIN_OPEN,
+    /** The flight was cancelled: no reminder (a waiting one is dropped). */
+    FLIGHT_CANCELLED,
+    /** The passenger already has a boarding pass, i.e. checked in: no reminder. */
+    CHECKED_IN
 }

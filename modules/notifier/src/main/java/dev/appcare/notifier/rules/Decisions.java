@@ -27,6 +27,13 @@ public final class Decisions {
                 .setDetail(detail).setKind(null).setMessageId(null).setPassengers(passengers).build();
     }
 
+    /** A decision about a flight's check-in reminder as a whole (N13); {@code passengers} only for ANNOUNCED. */
+    public static NotifierDecision checkIn(Instant at, FlightView flight, DecisionOutcome outcome, DecisionReason reason,
+                                           String detail, Integer passengers) {
+        return NotifierDecision.newBuilder(flight(at, flight, outcome, reason, detail, passengers))
+                .setKind(MessageKind.CHECKIN_OPEN).build();
+    }
+
     /** A decision about one passenger. */
     public static NotifierDecision passenger(Instant at, String flightKey, String travellerKey, String eventId,
                                              DecisionOutcome outcome, DecisionReason reason, String detail,

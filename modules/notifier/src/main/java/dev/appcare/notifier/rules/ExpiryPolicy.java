@@ -14,7 +14,8 @@ import java.time.Instant;
  * <pre>
  *   DELAY, EARLIER_DEPARTURE   the announced departure time (news about a departure that happened is noise)
  *   BACK_ON_TIME               the scheduled departure
- *   GATE_CHANGE, BOARDING      the current departure time (estimate, else schedule)
+ *   GATE_CHANGE, BOARDING,     the current departure time (estimate, else schedule)
+ *   CHECKIN_OPEN
  *   CANCELLATION               scheduled departure + 24 h (still needed to rebook that day)
  *   DIVERSION                  arrival (estimate, else schedule) + 6 h (people are waiting for news)
  *   BOARDING_PASS              scheduled departure + 2 h (this side does not see delays; a pass for a
@@ -37,7 +38,7 @@ public final class ExpiryPolicy {
         return switch (kind) {
             case DELAY, EARLIER_DEPARTURE -> announced != null ? announced : departure;
             case BACK_ON_TIME -> flight.getScheduledDeparture();
-            case GATE_CHANGE, BOARDING -> departure;
+            case GATE_CHANGE, BOARDING, CHECKIN_OPEN -> departure;
             case CANCELLATION -> flight.getScheduledDeparture().plus(CANCELLATION_USEFUL_FOR);
             case DIVERSION -> (flight.getEstimatedArrival() != null ? flight.getEstimatedArrival()
                     : flight.getScheduledArrival()).plus(DIVERSION_USEFUL_FOR);

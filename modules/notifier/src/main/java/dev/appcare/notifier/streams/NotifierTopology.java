@@ -117,6 +117,8 @@ public final class NotifierTopology {
     public static final String BUDGET_STORE = "message-budget";
     /** N12: held-back updates by due time ({@code %013d|traveller|flight}), read by a wall-clock punctuation. */
     public static final String BUDGET_DUE_STORE = "budget-due";
+    /** N13: check-in openings by time ({@code %013d|flightKey}), read by a wall-clock punctuation on the flight side. */
+    public static final String CHECKIN_DUE_STORE = "checkin-due";
     public static final String SEGMENTS_BY_FLIGHT = "segments-by-flight";
     public static final String PASSENGER_NOTICES = "passenger-notices";
     public static final String FLIGHT_STATUS_BY_FLIGHT = "flight-status-by-flight";
@@ -159,6 +161,7 @@ public final class NotifierTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET_STORE),
                 strings, InternalSerde.of(BudgetState.getEncoder(), BudgetState.getDecoder())));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET_DUE_STORE), strings, strings));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHECKIN_DUE_STORE), strings, strings));
 
         NotificationPlanner planner = new NotificationPlanner(new DepartureTimeRule(config.delayThreshold()));
         RequestFactory requests = new RequestFactory(config.catalogue(), new PriorityPolicy(config.urgentWindow()));
@@ -181,8 +184,9 @@ public final class NotifierTopology {
                 .repartition(Repartitioned.<String, FlightStatusEvent>as(FLIGHT_STATUS_BY_FLIGHT)
                         .withKeySerde(strings).withValueSerde(flightEventSerde)
                         .withNumberOfPartitions(config.flightPartitions()))
-                .process(() -> new FlightFanOutProcessor(metrics, config.stateRetention(), topics.flightStatus()),
-                        Named.as("flight-fan-out"), FLIGHT_STATE_STORE, FLIGHT_ROSTER_STORE), "flight-fan-out", PassengerNotice.class);
+                .process(() -> new FlightFanOutProcessor(metrics, config.stateRetention(), topics.flightStatus(),
+                        config.checkIn()), Named.as("flight-fan-out"), FLIGHT_STATE_STORE, FLIGHT_ROSTER_STORE,
+                        CHECKIN_DUE_STORE), "flight-fan-out", PassengerNotice.class);
         Outputs<WhatsAppRequest> flightRequests = outputs(fanOut.main()
                 .repartition(Repartitioned.<String, PassengerNotice>as(PASSENGER_NOTICES)
                         .withKeySerde(strings).withValueSerde(noticeSerde)

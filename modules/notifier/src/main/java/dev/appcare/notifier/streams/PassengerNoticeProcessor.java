@@ -12,6 +12,7 @@ import dev.appcare.model.consent.Consent;
 import dev.appcare.notifier.avro.BudgetState;
 import dev.appcare.notifier.avro.FlightView;
 import dev.appcare.notifier.avro.PendingUpdate;
+import dev.appcare.notifier.rules.CheckInReminder;
 import dev.appcare.notifier.rules.DecisionReason;
 import dev.appcare.notifier.rules.Decisions;
 import dev.appcare.notifier.rules.ExpiryPolicy;
@@ -28,6 +29,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -50,6 +53,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * punctuation reads only what is due). Both stores have changelogs: a held-back update survives a restart,
  * and the wall clock, not any record's timestamp, decides when it goes. When it goes, consent is read again
  * (an opt-out or erasure in between stops it, N5).
+ *
+ * <p>A notice marked as the check-in opening (N13, {@link CheckInReminder}) is not a flight change: it
+ * becomes one {@code checkin_open} request, outside the budget, unless the passenger has no consent or already
+ * has a boarding pass (checked in).
  */
 final class PassengerNoticeProcessor implements Processor<String, PassengerNotice, String, SpecificRecord> {
     private final NotificationPlanner planner;
@@ -90,6 +97,12 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
 
     @Override
     public void process(Record<String, PassengerNotice> record) {
+        if (record.headers().lastHeader(FlightFanOutProcessor.CHECKIN_HEADER) != null) {
+            Headers headers = new RecordHeaders(record.headers().toArray());
+            headers.remove(FlightFanOutProcessor.CHECKIN_HEADER); // internal marker: not for the request topic
+            remindCheckIn(record.withHeaders(headers));
+            return;
+        }
         PassengerNotice notice = record.value();
         TravellerPreference stored = preferences.get(notice.getTravellerKey());
         // A recycled booking reference: the preference belongs to an earlier booking whose life ended.
@@ -167,6 +180,32 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
         budgets.put(memoryKey, new BudgetState(sent, pending));
     }
 
+    /** N13: check-in opened for this passenger's flight. */
+    private void remindCheckIn(Record<String, PassengerNotice> record) {
+        PassengerNotice notice = record.value();
+        FlightView flight = notice.getFlight();
+        TravellerPreference preference = preferences.get(notice.getTravellerKey());
+        DecisionReason refused = preference == null ? DecisionReason.NO_PREFERENCE
+                : !BookingLife.covers(preference, flight.getScheduledDeparture()) ? DecisionReason.BOOKING_LIFE_OVER
+                : preference.getStatus() != OptInStatus.OPTED_IN ? DecisionReason.OPTED_OUT
+                : CheckInReminder.forPassenger(Consent.allows(preference, MessageKind.CHECKIN_OPEN)
+                        && requests.supports(MessageKind.CHECKIN_OPEN),
+                        memories.get(notice.getTravellerKey() + "|" + flight.getFlightKey()));
+        if (refused != null) {
+            metrics.skipped("checkin-" + refused.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            decide(record, DecisionOutcome.SUPPRESSED, refused, "no check-in reminder", MessageKind.CHECKIN_OPEN, null);
+            return;
+        }
+        Instant departure = ExpiryPolicy.currentDeparture(flight);
+        String id = CheckInReminder.messageId(flight.getFlightKey(), notice.getTravellerKey());
+        WhatsAppRequest request = requests.flightRequest(new PlannedMessage(MessageKind.CHECKIN_OPEN, id, null, departure,
+                ExpiryPolicy.expiresAt(MessageKind.CHECKIN_OPEN, flight, departure)), flight, notice.getGivenName(),
+                notice.getFamilyName(), preference, sourceTopic);
+        context.forward(record.withKey(request.getRecipient()).withValue(request));
+        metrics.request(MessageKind.CHECKIN_OPEN);
+        decide(record, DecisionOutcome.REQUESTED, DecisionReason.CHECKIN_OPEN, null, MessageKind.CHECKIN_OPEN, id);
+    }
+
     /** {@code pending} (may be null) with this event's messages merged in: the latest state, one message. */
     private static PendingUpdate hold(PendingUpdate pending, List<PlannedMessage> messages, PassengerNotice notice,
                                       Instant dueAt, Instant now) {
@@ -191,18 +230,8 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
 
     /** Wall-clock punctuation: every held-back update whose time has come goes out as one message. */
     private void sendDue(long wallClock) {
-        List<KeyValue<String, String>> ready = new ArrayList<>();
-        try (KeyValueIterator<String, String> entries = due.all()) { // ordered by due time: stop at the first not due
-            while (entries.hasNext()) {
-                KeyValue<String, String> entry = entries.next();
-                if (Long.parseLong(entry.key.substring(0, entry.key.indexOf('|'))) > wallClock) {
-                    break;
-                }
-                ready.add(entry);
-            }
-        }
         Instant now = Instant.ofEpochMilli(wallClock);
-        for (KeyValue<String, String> entry : ready) {
+        for (KeyValue<String, String> entry : dueBy(due, wallClock)) {
             due.delete(entry.key);
             BudgetState state = budgets.get(entry.value);
             if (state == null || state.getPending() == null) {
@@ -260,7 +289,22 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
                 now.toEpochMilli()));
     }
 
-    /** Key of {@code budget-due}: the due time, zero-padded so that the store's byte order is time order. */
+    /** The entries of a store keyed by {@link #dueKey} that are due at {@code wallClock}, in time order. */
+    static List<KeyValue<String, String>> dueBy(KeyValueStore<String, String> due, long wallClock) {
+        List<KeyValue<String, String>> ready = new ArrayList<>();
+        try (KeyValueIterator<String, String> entries = due.all()) { // ordered by due time: stop at the first not due
+            while (entries.hasNext()) {
+                KeyValue<String, String> entry = entries.next();
+                if (Long.parseLong(entry.key.substring(0, entry.key.indexOf('|'))) > wallClock) {
+                    break;
+                }
+                ready.add(entry);
+            }
+        }
+        return ready;
+    }
+
+    /** Key of {@code budget-due} and {@code checkin-due}: the due time, zero-padded so that the store's byte order is time order. */
     static String dueKey(Instant dueAt, String memoryKey) {
         return String.format("%013d|%s", dueAt.toEpochMilli(), memoryKey);
     }

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -40,6 +42,12 @@ public final class WebhookEvents extends CompactedTopicView<WebhookEventClaim> i
     private final String instanceId;
     private final AtomicLong claims = new AtomicLong();
     private KvStore store;
+    /**
+     * Where each step after a write or a read-back runs: never on the producer's I/O thread (a send there
+     * that needs metadata blocks the very thread that would fetch it) nor on the reader thread, which holds
+     * this view's lock while it completes read-backs.
+     */
+    private final ExecutorService steps = Executors.newVirtualThreadPerTaskExecutor();
 
     public WebhookEvents(String topic, Consumer<String, byte[]> consumer, Deserializer<WebhookEventClaim> deserializer,
                          RecordWriter writer, StateStores stores, String instanceId, LongSupplier clock, Duration takeover) {
@@ -95,18 +103,18 @@ public final class WebhookEvents extends CompactedTopicView<WebhookEventClaim> i
         // DONE) before ours, and reading past ours shows it: a losing claim changes nothing (the rule).
         String claim = instanceId + "-" + claims.incrementAndGet();
         return writer.webhookEvent(key, record(WebhookEventStep.CLAIMED, claim))
-                .thenCompose(written -> readPast(written.partition(), written.offset()))
-                .thenCompose(readBack -> {
+                .thenComposeAsync(written -> readPast(written.partition(), written.offset()), steps)
+                .thenComposeAsync(readBack -> {
                     WebhookEventClaim recorded = state(key);
                     if (!WebhookEventRule.won(recorded, claim)) { // an earlier claim in the log
                         return verdictOutcome(WebhookEventRule.decide(recorded, clock.getAsLong(), takeover), key);
                     }
                     return apply(key, claim, effects);
-                });
+                }, steps);
     }
 
     private CompletableFuture<Outcome> apply(String key, String claim, Supplier<? extends CompletableFuture<?>> effects) {
-        return EventDedup.start(effects).handle((ok, failure) -> failure).thenCompose(failure -> {
+        return EventDedup.start(effects).handle((ok, failure) -> failure).thenComposeAsync(failure -> {
             if (failure == null) {
                 // Applied: DONE must reach the log, or a retry after the takeover time would apply it again.
                 return writer.reliably("webhook event DONE",
@@ -115,7 +123,7 @@ public final class WebhookEvents extends CompactedTopicView<WebhookEventClaim> i
             return writer.webhookEvent(key, record(WebhookEventStep.RELEASED, claim))
                     .handle((m, e) -> m) // not written: the claim goes stale and is taken over after the takeover time
                     .thenCompose(m -> CompletableFuture.failedFuture(failure));
-        });
+        }, steps);
     }
 
     private static CompletableFuture<Outcome> verdictOutcome(Verdict verdict, String key) {
@@ -142,6 +150,12 @@ public final class WebhookEvents extends CompactedTopicView<WebhookEventClaim> i
         });
         old.forEach(store::delete);
         return old.size();
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        steps.shutdownNow();
     }
 
     /** The key of an event: a digest of its identity (wamids can encode a phone number). */

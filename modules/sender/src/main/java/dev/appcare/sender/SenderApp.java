@@ -7,6 +7,7 @@ import dev.appcare.sender.state.PreferenceView;
 import dev.appcare.sender.state.RecordWriter;
 import dev.appcare.sender.state.SendLedger;
 import dev.appcare.sender.state.StateStores;
+import dev.appcare.sender.state.WebhookEvents;
 import dev.appcare.sender.webhook.SignatureVerifier;
 import dev.appcare.sender.webhook.WebhookProcessor;
 import dev.appcare.sender.webhook.WebhookServer;
@@ -57,6 +58,13 @@ public final class SenderApp implements AutoCloseable {
     private StateStores stateStores;
     private SendLedger ledger;
     private PreferenceView preferences;
+    /** Shared webhook dedup ({@code sender.webhook-event.v1}); null without the webhook. */
+    private WebhookEvents webhookEvents;
+    /**
+     * A webhook event claimed but not finished this long ago is taken over by the next delivery: its claimer
+     * died. Longer than any claimer takes (its writes retry within the producer's 2 min delivery timeout).
+     */
+    private static final Duration WEBHOOK_TAKEOVER = Duration.ofMinutes(5);
     private NumberChannels channels;
     private SendPipeline pipeline;
     private volatile RequestConsumerLoop consumerLoop;
@@ -98,15 +106,26 @@ public final class SenderApp implements AutoCloseable {
                 Topics.SENDER_LEDGER.valueSerde(config.serdeConfig()).deserializer(), writer, stateStores);
         preferences = new PreferenceView(config.topics().preferences(), clients.viewConsumer(clientId + "-preferences"),
                 Topics.TRAVELLER_PREFERENCE.valueSerde(config.serdeConfig()).deserializer(), writer, stateStores);
+        webhookEvents = config.webhookEnabled() ? new WebhookEvents(config.topics().webhookEvents(),
+                clients.viewConsumer(clientId + "-webhook-events"),
+                Topics.WEBHOOK_EVENTS.valueSerde(config.serdeConfig()).deserializer(), writer, stateStores, instanceId,
+                clock, WEBHOOK_TAKEOVER) : null;
         ledger.start();
         preferences.start();
+        if (webhookEvents != null) {
+            webhookEvents.start();
+        }
         try {
             ledger.catchUp().get(config.ledgerCatchUpTimeout().toMillis(), TimeUnit.MILLISECONDS);
             preferences.catchUp().get(config.ledgerCatchUpTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (webhookEvents != null) { // every event applied before the restart is known before the first webhook
+                webhookEvents.catchUp().get(config.ledgerCatchUpTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (Exception e) {
             closeQuietly();
             throw new IllegalStateException("Cannot read " + config.topics().ledger() + " and "
-                    + config.topics().preferences() + " to the end: " + e.getMessage(), e);
+                    + config.topics().preferences() + (webhookEvents == null ? "" : " and " + config.topics().webhookEvents())
+                    + " to the end: " + e.getMessage(), e);
         }
         log.info("Preferences: {} travellers (on disk in {}); the ledger is restored per assigned partition",
                 preferences.travellerCount(), stateStores.dir());
@@ -125,8 +144,8 @@ public final class SenderApp implements AutoCloseable {
         metrics.numberGauges(numbers, clock);
 
         if (config.webhookEnabled()) {
-            WebhookProcessor processor = new WebhookProcessor(ledger, preferences, writer, 200_000, metrics::webhook, clock,
-                    Duration.ofSeconds(5), config.webhookStopMaxAge());
+            WebhookProcessor processor = new WebhookProcessor(ledger, preferences, writer, webhookEvents, 200_000,
+                    metrics::webhook, clock, Duration.ofSeconds(5), config.webhookStopMaxAge());
             webhook = new WebhookServer(config.webhookHost(), config.webhookPort(), config.webhookPath(),
                     config.webhookMaxBodyBytes(), new SignatureVerifier(config.appSecret()), config.verifyToken(),
                     processor, metrics::webhook).start();
@@ -187,6 +206,16 @@ public final class SenderApp implements AutoCloseable {
                 log.warn("Ledger pruning failed: {}", e.toString());
             }
         }, 1, 5, TimeUnit.MINUTES);
+        if (webhookEvents != null) {
+            Duration window = Topics.WEBHOOK_EVENTS.retention().orElseThrow();
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    webhookEvents.prune(clock.getAsLong(), window);
+                } catch (RuntimeException e) {
+                    log.warn("Pruning the webhook events failed: {}", e.toString());
+                }
+            }, 5, 5, TimeUnit.MINUTES);
+        }
         housekeeping.scheduleWithFixedDelay(this::watchdog, 1, 1, TimeUnit.SECONDS);
         long compactEvery = config.state().erasure().maxCompactionLag().toMillis();
         housekeeping.scheduleWithFixedDelay(() -> {
@@ -218,6 +247,8 @@ public final class SenderApp implements AutoCloseable {
             fatal("ledger reader", ledger.failure());
         } else if (!preferences.healthy()) {
             fatal("preference reader", preferences.failure());
+        } else if (webhookEvents != null && !webhookEvents.healthy()) {
+            fatal("webhook event reader", webhookEvents.failure());
         } else if (!consumerLoop.healthy() || !consumerThread.isAlive()) {
             fatal("request consumer", consumerLoop.failure());
         } else if (!dispatcher.healthy()) {
@@ -265,7 +296,7 @@ public final class SenderApp implements AutoCloseable {
 
     private void closeQuietly() {
         for (AutoCloseable c : new AutoCloseable[] {webhook, housekeeping == null ? null : housekeeping::shutdownNow,
-                writer == null ? null : (AutoCloseable) writer::flush, ledger, preferences, stateStores, writer, channels,
+                writer == null ? null : (AutoCloseable) writer::flush, ledger, preferences, webhookEvents, stateStores, writer, channels,
                 health}) {
             if (c == null) {
                 continue;

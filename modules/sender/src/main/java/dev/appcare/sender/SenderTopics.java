@@ -8,7 +8,7 @@ import dev.appcare.model.topics.Topics;
  * sharing one cluster, keep apart. Production leaves the suffix empty.
  */
 public record SenderTopics(String requests, String statuses, String deadLetters, String ledger, String preferences,
-                           String careInbound) {
+                           String careInbound, String webhookEvents) {
 
     public static SenderTopics contract() {
         return withSuffix("");
@@ -22,6 +22,7 @@ public record SenderTopics(String requests, String statuses, String deadLetters,
                 Topics.WHATSAPP_REQUEST_DLQ.name() + s,
                 Topics.SENDER_LEDGER.name() + s,
                 Topics.TRAVELLER_PREFERENCE.name() + s,
-                Topics.CARE_INBOUND.name() + s);
+                Topics.CARE_INBOUND.name() + s,
+                Topics.WEBHOOK_EVENTS.name() + s);
     }
 }

@@ -12,6 +12,7 @@ import dev.appcare.avro.NotifierDecision;
 import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.TravellerPreference;
+import dev.appcare.avro.WebhookEventClaim;
 import dev.appcare.avro.WhatsAppRequest;
 import java.time.Duration;
 import java.util.List;
@@ -83,6 +84,17 @@ public final class Topics {
             DEFAULT_PARTITIONS, CleanupPolicy.COMPACT, FOREVER,
             "sender", "sender (on start), ops (audit)");
 
+    /**
+     * Webhook events the senders applied, so that Meta's retries (for days, to any instance, after any
+     * restart) are applied once. No phone number: the key is a digest of the event's ids. Kept a week,
+     * the window of Meta's retries.
+     */
+    public static final TopicSpec<WebhookEventClaim> WEBHOOK_EVENTS = new TopicSpec<>(
+            "sender.webhook-event.v1", "SHA-256 (hex) of a webhook event's identity (status: messageId, status, wamid, "
+            + "error code; inbound message: wamid)", WebhookEventClaim.class,
+            DEFAULT_PARTITIONS, CleanupPolicy.DELETE, WEEK,
+            "sender (webhook dedup)", "sender (on start)");
+
     public static final TopicSpec<CareInboundMessage> CARE_INBOUND = new TopicSpec<>(
             "care.inbound.v1", "sender's phone in E.164, e.g. +31612345678", CareInboundMessage.class,
             DEFAULT_PARTITIONS, CleanupPolicy.DELETE, BOUND,
@@ -116,7 +128,7 @@ public final class Topics {
     public static final List<TopicSpec<?>> ALL = List.of(
             FLIGHT_STATUS, BOARDING_PASS, PASSENGER_SEGMENT, TRAVELLER_PREFERENCE,
             WHATSAPP_REQUEST, WHATSAPP_STATUS, WHATSAPP_REQUEST_DLQ, NOTIFIER_DLQ, NOTIFIER_DECISION, SENDER_LEDGER,
-            CARE_INBOUND, CARE_HANDOFF, CARE_AGENT_REPLY, CARE_DLQ, ERASURE_AUDIT);
+            WEBHOOK_EVENTS, CARE_INBOUND, CARE_HANDOFF, CARE_AGENT_REPLY, CARE_DLQ, ERASURE_AUDIT);
 
     private Topics() {
     }

@@ -5,6 +5,7 @@ import dev.appcare.avro.DeadLetter;
 import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.TravellerPreference;
+import dev.appcare.avro.WebhookEventClaim;
 import dev.appcare.model.topics.Topics;
 import dev.appcare.sender.SenderTopics;
 import java.time.Duration;
@@ -41,6 +42,7 @@ public final class RecordWriter implements AutoCloseable {
     private final Serializer<DeadLetter> deadLetterSerializer;
     private final Serializer<TravellerPreference> preferenceSerializer;
     private final Serializer<CareInboundMessage> inboundSerializer;
+    private final Serializer<WebhookEventClaim> webhookEventSerializer;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sender-write-retry");
         t.setDaemon(true);
@@ -57,6 +59,7 @@ public final class RecordWriter implements AutoCloseable {
         this.deadLetterSerializer = Topics.WHATSAPP_REQUEST_DLQ.valueSerde(serdeConfig).serializer();
         this.preferenceSerializer = Topics.TRAVELLER_PREFERENCE.valueSerde(serdeConfig).serializer();
         this.inboundSerializer = Topics.CARE_INBOUND.valueSerde(serdeConfig).serializer();
+        this.webhookEventSerializer = Topics.WEBHOOK_EVENTS.valueSerde(serdeConfig).serializer();
     }
 
     /**
@@ -92,6 +95,11 @@ public final class RecordWriter implements AutoCloseable {
     public CompletableFuture<RecordMetadata> careInbound(CareInboundMessage message) {
         return send(topics.careInbound(), message.getFrom(),
                 () -> inboundSerializer.serialize(topics.careInbound(), message));
+    }
+
+    /** A step of applying one webhook event once ({@link WebhookEvents}); {@code key} is the event's digest. */
+    public CompletableFuture<RecordMetadata> webhookEvent(String key, WebhookEventClaim step) {
+        return send(topics.webhookEvents(), key, () -> webhookEventSerializer.serialize(topics.webhookEvents(), step));
     }
 
     private CompletableFuture<RecordMetadata> send(String topic, String key, Supplier<byte[]> value) {

@@ -6,6 +6,7 @@ import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.sender.StopWords;
+import dev.appcare.sender.state.EventDedup;
 import dev.appcare.sender.state.PreferenceView;
 import dev.appcare.sender.state.RecordWriter;
 import dev.appcare.sender.state.SendLedger;
@@ -17,8 +18,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The returned future completes once every record is acknowledged; the endpoint answers 200 only then,
  * so a failed write makes Meta deliver the webhook again.
+ *
+ * <p>Each event (a status: messageId, status, wamid, error code; an inbound message: its wamid) is applied
+ * once through an {@link EventDedup}: in the sender {@link dev.appcare.sender.state.WebhookEvents}, shared
+ * by every instance and kept across restarts, so a retry delivered to another instance, or after a restart,
+ * writes nothing. A delivery while another instance is applying the same event fails (500: Meta retries).
  */
 public final class WebhookProcessor {
     private static final Logger log = LoggerFactory.getLogger(WebhookProcessor.class);
@@ -52,7 +60,7 @@ public final class WebhookProcessor {
     private final SendLedger ledger;
     private final PreferenceView preferences;
     private final RecordWriter writer;
-    private final SeenEvents seen;
+    private final EventDedup dedup;
     private final StatusEvidence evidence;
     private final Consumer<String> events;
     private final LongSupplier clock;
@@ -71,20 +79,31 @@ public final class WebhookProcessor {
     /** @param stopMaxAge a STOP sent longer ago than this is counted ({@code stop-stale}) and ignored */
     public WebhookProcessor(SendLedger ledger, PreferenceView preferences, RecordWriter writer, int dedupCapacity,
                             Consumer<String> events, LongSupplier clock, Duration catchUpWait, Duration stopMaxAge) {
+        this(ledger, preferences, writer, new SeenEvents(dedupCapacity), dedupCapacity, events, clock, catchUpWait,
+                stopMaxAge);
+    }
+
+    /**
+     * @param dedup            which events were applied already (the sender: the shared {@code WebhookEvents})
+     * @param evidenceCapacity how many ids this instance remembers having written ledger evidence for
+     */
+    public WebhookProcessor(SendLedger ledger, PreferenceView preferences, RecordWriter writer, EventDedup dedup,
+                            int evidenceCapacity, Consumer<String> events, LongSupplier clock, Duration catchUpWait,
+                            Duration stopMaxAge) {
         this.stops = new StopRule(stopMaxAge);
         this.catchUpWait = catchUpWait;
         this.ledger = ledger;
         this.preferences = preferences;
         this.writer = writer;
-        this.seen = new SeenEvents(dedupCapacity);
-        this.evidence = new StatusEvidence(ledger, dedupCapacity, events, clock);
+        this.dedup = dedup;
+        this.evidence = new StatusEvidence(ledger, evidenceCapacity, events, clock);
         this.events = events;
         this.clock = clock;
     }
 
     public CompletableFuture<Result> process(JsonNode root) {
         List<CompletableFuture<?>> writes = new ArrayList<>();
-        int[] counts = new int[5];
+        AtomicIntegerArray counts = new AtomicIntegerArray(5);
         for (JsonNode entry : root.path("entry")) {
             for (JsonNode change : entry.path("changes")) {
                 if (!"messages".equals(change.path("field").asText("messages"))) {
@@ -96,7 +115,7 @@ public final class WebhookProcessor {
                     status(status, writes, counts);
                 }
                 for (JsonNode message : value.path("messages")) {
-                    counts[4]++;
+                    counts.incrementAndGet(4);
                     inbound(value, message, writes, counts);
                 }
                 for (JsonNode error : value.path("errors")) {
@@ -107,10 +126,10 @@ public final class WebhookProcessor {
             }
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                .thenApply(done -> new Result(counts[0], counts[1], counts[2], counts[3], counts[4]));
+                .thenApply(done -> new Result(counts.get(0), counts.get(1), counts.get(2), counts.get(3), counts.get(4)));
     }
 
-    private void status(JsonNode status, List<CompletableFuture<?>> writes, int[] counts) {
+    private void status(JsonNode status, List<CompletableFuture<?>> writes, AtomicIntegerArray counts) {
         String wamid = text(status.get("id"));
         DeliveryState state = switch (status.path("status").asText("").toLowerCase(Locale.ROOT)) {
             case "sent" -> DeliveryState.SENT;
@@ -128,7 +147,7 @@ public final class WebhookProcessor {
             messageId = ledger.messageIdForWamid(wamid);
         }
         if (messageId == null) {
-            counts[2]++;
+            counts.incrementAndGet(2);
             events.accept("status-uncorrelated");
             log.warn("Status {} for wamid {} names no messageId and the ledger does not know the wamid", state, wamid);
             return;
@@ -137,13 +156,6 @@ public final class WebhookProcessor {
         Integer code = error.hasNonNull("code") ? error.get("code").asInt() : null;
         String title = error.isMissingNode() ? null : text(error.has("title") ? error.get("title") : error.get("message"));
         String event = "status|" + messageId + "|" + state + "|" + wamid + "|" + code;
-        if (!seen.claim(event)) {
-            counts[1]++;
-            events.accept("status-duplicate");
-            return;
-        }
-        counts[0]++;
-        events.accept("status");
         long seconds = status.path("timestamp").asLong(0);
         Instant at = seconds > 0 ? Instant.ofEpochSecond(seconds) : Instant.ofEpochMilli(clock.getAsLong());
         DeliveryStatus record = DeliveryStatus.newBuilder()
@@ -154,31 +166,54 @@ public final class WebhookProcessor {
                 .setErrorCode(code)
                 .setErrorTitle(title)
                 .build();
-        List<CompletableFuture<?>> these = new ArrayList<>();
-        these.add(writer.status(record));
-        if (wamid != null) {
-            evidence.record(messageId, wamid, text(status.get("recipient_id")), these);
-        }
-        CompletableFuture<Void> all = CompletableFuture.allOf(these.toArray(CompletableFuture[]::new));
-        all.whenComplete((ok, failure) -> {
-            if (failure != null) {
-                seen.release(event); // Meta's retry must be processed
+        String messageIdOfStatus = messageId;
+        String recipient = text(status.get("recipient_id"));
+        writes.add(once(event, () -> {
+            List<CompletableFuture<?>> these = new ArrayList<>();
+            these.add(writer.status(record));
+            if (wamid != null) {
+                evidence.record(messageIdOfStatus, wamid, recipient, these);
             }
-        });
-        writes.add(all);
+            return CompletableFuture.allOf(these.toArray(CompletableFuture[]::new));
+        }, counts, 0, "status", "status-duplicate"));
     }
 
-    private void inbound(JsonNode value, JsonNode message, List<CompletableFuture<?>> writes, int[] counts) {
+    /**
+     * Applies one event's effects through the dedup and counts it: {@code applied}/{@code duplicate} events,
+     * and {@code counts[slot]} for an applied one (duplicates go to {@code counts[1]} for statuses only).
+     */
+    private CompletableFuture<?> once(String event, Supplier<? extends CompletableFuture<?>> effects,
+                                      AtomicIntegerArray counts, int slot, String applied, String duplicate) {
+        CompletableFuture<EventDedup.Outcome> result = event == null // no id to know it by: applied as it comes
+                ? effects.get().thenApply(done -> EventDedup.Outcome.APPLIED) : dedup.once(event, effects);
+        return result.whenComplete((outcome, failure) -> {
+            if (failure != null) {
+                if (failure instanceof EventDedup.InProgressException
+                        || failure.getCause() instanceof EventDedup.InProgressException) {
+                    events.accept("in-progress-elsewhere");
+                }
+                return;
+            }
+            if (outcome == EventDedup.Outcome.APPLIED) {
+                if (slot >= 0) {
+                    counts.incrementAndGet(slot);
+                }
+                events.accept(applied);
+            } else {
+                if (slot == 0) {
+                    counts.incrementAndGet(1);
+                }
+                events.accept(duplicate);
+            }
+        });
+    }
+
+    private void inbound(JsonNode value, JsonNode message, List<CompletableFuture<?>> writes, AtomicIntegerArray counts) {
         String from = text(message.get("from"));
         Optional<String> word = StopWords.match(replyText(message));
         if (from == null || word.isEmpty()) {
             events.accept("inbound");
-            forCare(value, message, writes);
-            return;
-        }
-        String event = "inbound|" + text(message.get("id")) + "|" + from;
-        if (!seen.claim(event)) {
-            events.accept("inbound-duplicate");
+            forCare(value, message, writes, counts);
             return;
         }
         String phone = "+" + from.replaceAll("[^0-9]", "");
@@ -189,9 +224,15 @@ public final class WebhookProcessor {
             log.info("STOP reply sent at {} is older than the window; not taken as an opt-out", at);
             return;
         }
-        events.accept("stop");
+        String id = text(message.get("id"));
+        writes.add(once(id == null ? null : "message|" + id, () -> optOut(phone, at, word.get(), counts),
+                counts, -1, "stop", "inbound-duplicate"));
+    }
+
+    /** Opts out every traveller with that number whom {@link StopRule} lets this STOP opt out. */
+    private CompletableFuture<Void> optOut(String phone, Instant at, String word, AtomicIntegerArray counts) {
         // The traveller may have opted in a moment ago: read the preferences to the end first.
-        CompletableFuture<Void> optOut = preferences.catchUp()
+        return preferences.catchUp()
                 .completeOnTimeout(null, catchUpWait.toMillis(), TimeUnit.MILLISECONDS)
                 .thenCompose(caughtUp -> {
             List<CompletableFuture<?>> outs = new ArrayList<>();
@@ -206,46 +247,27 @@ public final class WebhookProcessor {
                 TravellerPreference optedOut = TravellerPreference.newBuilder(preference)
                         .setStatus(OptInStatus.OPTED_OUT)
                         .setOptedOutAt(at)
-                        .setOptOutSource("whatsapp-reply:" + word.get())
+                        .setOptOutSource("whatsapp-reply:" + word)
                         .setUpdatedAt(Instant.ofEpochMilli(clock.getAsLong()))
                         .build();
                 outs.add(preferences.write(optedOut));
             }
-            synchronized (counts) {
-                counts[3] += outs.size();
-            }
+            counts.addAndGet(3, outs.size());
             if (outs.isEmpty()) {
                 events.accept("stop-no-opted-in-traveller");
                 log.info("STOP from a number with no opted-in traveller; nothing to opt out");
             } else {
-                log.info("STOP reply ({}): {} traveller(s) opted out", word.get(), outs.size());
+                log.info("STOP reply ({}): {} traveller(s) opted out", word, outs.size());
             }
             return CompletableFuture.allOf(outs.toArray(CompletableFuture[]::new));
         });
-        optOut.whenComplete((ok, failure) -> {
-            if (failure != null) {
-                seen.release(event);
-            }
-        });
-        writes.add(optOut);
     }
 
     /** Every inbound message but a STOP goes on to care ({@code care.inbound.v1}); a repeat is skipped. */
-    private void forCare(JsonNode value, JsonNode message, List<CompletableFuture<?>> writes) {
+    private void forCare(JsonNode value, JsonNode message, List<CompletableFuture<?>> writes, AtomicIntegerArray counts) {
         InboundForCare.map(value, message, Instant.ofEpochMilli(clock.getAsLong())).ifPresent(inbound -> {
-            String event = "care|" + inbound.getWamid();
-            if (!seen.claim(event)) {
-                events.accept("inbound-duplicate");
-                return;
-            }
-            events.accept("care-inbound");
-            CompletableFuture<?> write = writer.careInbound(inbound);
-            write.whenComplete((ok, failure) -> {
-                if (failure != null) {
-                    seen.release(event); // Meta's retry must be processed
-                }
-            });
-            writes.add(write);
+            writes.add(once("message|" + inbound.getWamid(), () -> writer.careInbound(inbound), counts, -1,
+                    "care-inbound", "inbound-duplicate"));
         });
     }
 

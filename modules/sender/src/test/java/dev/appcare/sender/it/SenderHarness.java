@@ -74,7 +74,7 @@ public final class SenderHarness implements AutoCloseable {
         this.serde = Map.of("schema.registry.url", infra.schemaRegistryUrl());
         List<NewTopic> newTopics = new ArrayList<>();
         for (TopicSpec<?> spec : List.of(Topics.WHATSAPP_REQUEST, Topics.WHATSAPP_STATUS, Topics.WHATSAPP_REQUEST_DLQ,
-                Topics.SENDER_LEDGER, Topics.TRAVELLER_PREFERENCE)) {
+                Topics.SENDER_LEDGER, Topics.TRAVELLER_PREFERENCE, Topics.CARE_INBOUND, Topics.WEBHOOK_EVENTS)) {
             newTopics.add(new NewTopic(spec.name() + suffix, partitions, (short) 1).configs(spec.configs()));
         }
         infra.broker().createTopics(newTopics.toArray(NewTopic[]::new));
@@ -186,6 +186,10 @@ public final class SenderHarness implements AutoCloseable {
 
     public List<DeadLetter> deadLetters() {
         return values(topics.deadLetters(), Topics.WHATSAPP_REQUEST_DLQ.valueSerde(serde).deserializer());
+    }
+
+    public List<dev.appcare.avro.CareInboundMessage> careInbound() {
+        return values(topics.careInbound(), Topics.CARE_INBOUND.valueSerde(serde).deserializer());
     }
 
     public List<TravellerPreference> preferenceRecords() {

@@ -115,6 +115,83 @@ class SenderWebhookIT {
         }
     }
 
+    private static byte[] inboundTextWebhook(String phone, String wamid, long epochSecond, String text) {
+        return ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"102290129340398\",\"changes\":[{\"value\":"
+                + "{\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":\"15550783881\","
+                + "\"phone_number_id\":\"106540352242922\"},\"contacts\":[{\"profile\":{\"name\":\"Anna\"},\"wa_id\":\""
+                + phone.substring(1) + "\"}],\"messages\":[{\"from\":\"" + phone.substring(1) + "\",\"id\":\"" + wamid
+                + "\",\"timestamp\":\"" + epochSecond + "\",\"type\":\"text\",\"text\":{\"body\":\"" + text
+                + "\"}}]},\"field\":\"messages\"}]}]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Delivers {@code body} as Meta does: again after a non-200 answer (a 500 says the records are not
+     * written yet), until it is answered 200.
+     */
+    private static void deliver(SenderApp sender, byte[] body, SignatureVerifier meta) {
+        SenderHarness.await("webhook answered 200", Duration.ofSeconds(120), () -> {
+            try {
+                return post(sender, body, meta.sign(body)).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void shouldApplyAWebhookEventOnceAcrossTwoInstancesAndARestart(RealInfrastructure infra) throws Exception {
+        try (SenderHarness h = new SenderHarness(infra, 3)) {
+            String anna = phone(7400);
+            h.optIn("DEDUP1/1", anna);
+            h.flush();
+            SenderApp a = h.startSender(Map.of());
+            SenderApp b = h.startSender(Map.of());
+            SignatureVerifier meta = new SignatureVerifier(SenderHarness.APP_SECRET);
+            long now = Instant.now().getEpochSecond(); // the STOP is fresh, sent in the second of the opt-in or later
+            List<byte[]> events = List.of(
+                    statusWebhook("dedup-1", "wamid.DEDUP1", "delivered"),
+                    inboundTextWebhook(anna, "wamid.HBgLMzE2MTI3NDAwMDAVAgASGBQSTOP", now, "STOP"),
+                    inboundTextWebhook(anna, "wamid.HBgLMzE2MTI3NDAwMDAVAgASGBQCARE", now, "Is my flight on time?"));
+
+            for (byte[] event : events) { // Meta retries; the load balancer sends the retry to the other instance
+                deliver(a, event, meta);
+                deliver(b, event, meta);
+            }
+            a.close(); // a restart of one of them: the new instance knows the events from the topic
+            SenderApp restarted = h.startSender(Map.of());
+            for (byte[] event : events) {
+                deliver(restarted, event, meta);
+                deliver(b, event, meta);
+            }
+
+            // Each answer came after its records were acknowledged: what is on the topics now is final.
+            assertThat(h.statuses()).extracting(DeliveryStatus::getMessageId, DeliveryStatus::getStatus)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("dedup-1", DeliveryState.DELIVERED));
+            assertThat(h.preferenceRecords()).filteredOn(p -> p.getStatus() == OptInStatus.OPTED_OUT)
+                    .singleElement().satisfies(p -> {
+                        assertThat(p.getTravellerKey()).isEqualTo("DEDUP1/1");
+                        assertThat(p.getOptOutSource()).isEqualTo("whatsapp-reply:stop");
+                    });
+            assertThat(h.preferenceRecords()).hasSize(2); // the opt-in and one opt-out
+            assertThat(h.careInbound()).singleElement().satisfies(m -> {
+                assertThat(m.getWamid()).isEqualTo("wamid.HBgLMzE2MTI3NDAwMDAVAgASGBQCARE");
+                assertThat(m.getText()).isEqualTo("Is my flight on time?");
+            });
+            // The dedup topic itself holds no phone number, in keys or values.
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> claims = h.records(h.topics.webhookEvents());
+            assertThat(claims).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.key()).matches("[0-9a-f]{64}");
+                assertThat(new String(r.value(), StandardCharsets.ISO_8859_1)).doesNotContain("31610007400")
+                        .doesNotContain("HBgL");
+            });
+            double duplicates = b.meterRegistry().find("appcare.sender.webhook").tag("event", "status-duplicate")
+                    .counter().count() + restarted.meterRegistry().find("appcare.sender.webhook")
+                    .tag("event", "status-duplicate").counter().count();
+            assertThat(duplicates).as("the status delivered again to b twice and to the restarted one")
+                    .isGreaterThanOrEqualTo(3.0); // more if a first answer was a 500 that Meta's retry met DONE
+        }
+    }
+
     @Test
     void shouldRecordEachSimulatorStatusOnceThoughWebhooksComeTwiceAndOutOfOrder(RealInfrastructure infra) {
         try (SenderHarness h = new SenderHarness(infra, 3)) {

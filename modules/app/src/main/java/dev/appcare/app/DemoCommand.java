@@ -349,14 +349,17 @@ final class DemoCommand implements Callable<Integer> {
             step("KL1001: operations publish it as scheduled, gate D7, departing " + departure.atZone(AMS).toLocalTime());
             return send(producer, Topics.FLIGHT_STATUS, flight, flightEvent(run, flight, today, 1, departure, departure, "D7", FlightStatus.SCHEDULED));
         }));
-        FlightStatusEvent delay = flightEvent(run, flight, today, 2, departure, departure.plus(45, ChronoUnit.MINUTES), "D7", FlightStatus.DELAYED);
+        // Built when its step plays, not now: its eventTime must come after the scheduled event's, or the
+        // notifier rightly takes it for a stale event observed before the one it already applied.
+        FlightStatusEvent[] delay = new FlightStatusEvent[1];
         a.add(new Action(at += gap, () -> {
             step("KL1001: a 45-minute delay (one message per opted-in passenger)");
-            return send(producer, Topics.FLIGHT_STATUS, flight, delay);
+            delay[0] = flightEvent(run, flight, today, 2, departure, departure.plus(45, ChronoUnit.MINUTES), "D7", FlightStatus.DELAYED);
+            return send(producer, Topics.FLIGHT_STATUS, flight, delay[0]);
         }));
         a.add(new Action(at += gap, () -> {
             step("KL1001: the same delay event re-sent by the upstream system (nothing new must be sent)");
-            return send(producer, Topics.FLIGHT_STATUS, flight, FlightStatusEvent.newBuilder(delay).setEventTime(Instant.now()).build());
+            return send(producer, Topics.FLIGHT_STATUS, flight, FlightStatusEvent.newBuilder(delay[0]).setEventTime(Instant.now()).build());
         }));
         a.add(new Action(at += gap, () -> {
             step("KL1001: the estimate flaps by 5 minutes (below the 15-minute threshold: nothing sent)");

@@ -156,7 +156,11 @@ class RedriveUnderLiveTrafficIT {
                         .build();
                 producer.send(new ProducerRecord<>(h.topic(Topics.WHATSAPP_REQUEST_DLQ), phone,
                         dlqSerializer.serialize(h.topic(Topics.WHATSAPP_REQUEST_DLQ), dl)));
-                producer.send(new ProducerRecord<>(h.topic(Topics.SENDER_LEDGER), request.getMessageId(),
+                // Where the sender writes it: the ledger is co-partitioned with the requests (the partition of
+                // the request's key, the phone), not placed by the messageId's hash (docs/sender.md, state).
+                int ledgerPartition = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                        phone.getBytes(StandardCharsets.UTF_8))) % producer.partitionsFor(h.topic(Topics.SENDER_LEDGER)).size();
+                producer.send(new ProducerRecord<>(h.topic(Topics.SENDER_LEDGER), ledgerPartition, request.getMessageId(),
                         ledgerSerializer.serialize(h.topic(Topics.SENDER_LEDGER), dev.appcare.avro.SendLedgerEntry.newBuilder()
                                 .setMessageId(request.getMessageId()).setState(LedgerState.DROPPED).setAt(failedAt)
                                 .setExpiresAt(expiresAt).build())));

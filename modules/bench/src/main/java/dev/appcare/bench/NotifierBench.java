@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -137,7 +138,13 @@ public final class NotifierBench {
                         default -> workload.gateChange(flight, now);
                     };
                     flight.lastToldEstimate = flight.estimated;
-                    expected += flight.optedIn(wave == 2 ? MessageKind.GATE_CHANGE : MessageKind.DELAY);
+                    // The first event is also the first the passengers hear of the gate: a gate message too (the
+                    // planner sends GATE_CHANGE when a gate is known and is not the one told), for those who want it.
+                    expected += switch (wave) {
+                        case 0 -> flight.optedIn(MessageKind.DELAY) + flight.optedIn(MessageKind.GATE_CHANGE);
+                        case 1 -> flight.optedIn(MessageKind.DELAY);
+                        default -> flight.optedIn(MessageKind.GATE_CHANGE);
+                    };
                     producer.send(new ProducerRecord<>(eventTopic, flight.key, event));
                 }
                 producer.flush();
@@ -159,6 +166,7 @@ public final class NotifierBench {
                 }
             }
             double warmSeconds = (System.nanoTime() - warmStart) / 1e9;
+            checkStorm(results, label);
             results.put(label + "cpu_ms_per_request", (Proc.cpuSeconds(pid) - cpu) * 1000 / warmRequests);
             results.put(label + "broker_cpu_ms_per_request", (Proc.cpuSeconds(brokerPid) - brokerCpu) * 1000 / warmRequests);
             results.put(label + "cpu_share", (Proc.cpuSeconds(pid) - cpu) / warmSeconds);
@@ -177,9 +185,15 @@ public final class NotifierBench {
             results.put(label + "max_per_second", max);
 
             // (2) Paced phases with the skewed mix, at 25, 50 and 75 % of the maximum.
+            Duration phase = Duration.ofSeconds(args.integer("phase-seconds"));
             for (int percent : new int[] {25, 50, 75}) {
-                paced(workload, producer, requests, eventTopic, max * percent / 100.0, Duration.ofSeconds(args.integer("phase-seconds")),
-                        results, label + "load" + percent + ".");
+                paced(workload, producer, requests, eventTopic, max * percent / 100.0, phase, results, label + "load" + percent + ".");
+            }
+            // A design compared with production at 50 % of its own maximum runs at another rate than production did:
+            // also at production's 50 % rate, so the two latencies are for the same work per second.
+            String production = Results.read(results.file()).getProperty(PRODUCTION + "max_per_second");
+            if (production != null && !label.equals(PRODUCTION)) {
+                paced(workload, producer, requests, eventTopic, Double.parseDouble(production) / 2, phase, results, label + "production50.");
             }
         }
         // (3) What the notifier process holds after all of it.
@@ -188,6 +202,42 @@ public final class NotifierBench {
         results.put(label + "rss_peak_mib", Proc.statusMiB(pid, "VmHWM"));
         results.put(label + "state_mib", Proc.directoryMiB(args.path("state-dir")));
     }
+
+    /**
+     * A design that sends the wrong requests has no rate: every wave must have sent exactly the requests its
+     * workload asks for (one per passenger opted in to the kind), and as many as the production design sent
+     * for the same seeded workload when that step ran first in this run. Otherwise the step fails here, before
+     * any figure of it is used (a previous version of the roster variant sent 570 of 3,351 and still got a rate).
+     */
+    static void checkStorm(Results results, String label) throws Exception {
+        Properties seen = Results.read(results.file());
+        List<String> wrong = new java.util.ArrayList<>();
+        for (int wave = 1; wave <= 3; wave++) {
+            String key = "storm.wave" + wave + ".";
+            long got = Long.parseLong(seen.getProperty(label + key + "requests"));
+            long expected = Long.parseLong(seen.getProperty(label + key + "expected"));
+            String production = seen.getProperty(PRODUCTION + key + "requests");
+            if (got != expected) {
+                wrong.add("wave " + wave + " sent " + got + " requests, its workload asks for " + expected);
+            }
+            if (production != null && !label.equals(PRODUCTION) && got != Long.parseLong(production)) {
+                wrong.add("wave " + wave + " sent " + got + " requests, the production design " + production);
+            }
+        }
+        if (!wrong.isEmpty()) {
+            results.put(label + "storm.wrong", String.join("; ", wrong));
+            throw new IllegalStateException("the design's output is wrong, so it has no figures: " + String.join("; ", wrong));
+        }
+        results.put(label + "storm.checked", !label.equals(PRODUCTION) && production(seen) ? "equal to the workload and to the production design"
+                : "equal to the workload");
+    }
+
+    private static boolean production(Properties seen) {
+        return seen.getProperty(PRODUCTION + "storm.wave1.requests") != null;
+    }
+
+    /** The results' prefix of the production design at exactly_once_v2 (scripts/bench's step notifier-eos). */
+    static final String PRODUCTION = "notifier.eos.";
 
     /** The notifier's topics: its inputs and output (with the suffix) and its internal topics. */
     static Set<String> notifierTopics(Kafka kafka, String applicationId, String suffix) throws Exception {
@@ -244,17 +294,22 @@ public final class NotifierBench {
         }
         producer.flush();
         long sent = System.currentTimeMillis();
-        requests.awaitQuiet(from, (int) (expected * 0.9), Duration.ofSeconds(2), Duration.ofMinutes(2));
+        int all = requests.awaitQuiet(from, (int) expected, Duration.ofSeconds(2), Duration.ofMinutes(2));
         List<Collector.Seen> seen = requests.since(from).stream().filter(s -> s.timestampMs() >= start && s.timestampMs() <= sent).toList();
         long[] latencies = seen.stream().mapToLong(s -> s.visibleMs() - s.timestampMs()).sorted().toArray();
         results.put(key + "target_per_second", perSecond);
         results.put(key + "events", events);
         results.put(key + "requests", latencies.length);
         results.put(key + "expected", expected);
+        results.put(key + "requests_all", all);
         results.put(key + "per_second", latencies.length / ((sent - start) / 1000.0));
         results.put(key + "p50_ms", percentile(latencies, 0.50));
         results.put(key + "p99_ms", percentile(latencies, 0.99));
         results.put(key + "max_ms", latencies.length == 0 ? -1 : latencies[latencies.length - 1]);
+        if (all != expected) { // wrong output, or so slow that the phase's requests did not all come within 2 minutes
+            results.put(key + "wrong", all + " requests, the phase's events ask for " + expected);
+            throw new IllegalStateException("phase " + key + ": " + all + " requests, its events ask for " + expected);
+        }
     }
 
     static long percentile(long[] sorted, double p) {

@@ -18,6 +18,10 @@ final class Results {
         this.file = file;
     }
 
+    Path file() {
+        return file;
+    }
+
     void put(String key, Object value) {
         String text = value instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : String.valueOf(value);
         System.out.println("  " + key + " = " + text);

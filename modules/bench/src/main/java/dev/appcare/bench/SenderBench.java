@@ -27,6 +27,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *   <li>{@code irrops-measure}: with the notifier, the sender and the simulator running, cancels every flight
  *       at once and times the first cancellation event to the last accepted message, against the ideal of
  *       messages divided by the ceiling.</li>
+ *   <li>{@code irrops-numbers-setup}, {@code irrops-numbers-measure}: the same storm's requests (one
+ *       cancellation per opted-in passenger of the IRROPS workload) put on the request topic at once for a
+ *       sender with several business numbers; first to last acceptance against the ideal of messages divided
+ *       by the numbers' total ceiling, per number and in all, and the 130429 count.</li>
  * </ul>
  */
 public final class SenderBench {
@@ -43,6 +47,8 @@ public final class SenderBench {
                 case "sender-measure" -> senderMeasure(kafka, args);
                 case "irrops-setup" -> NotifierBench.setup(kafka, irrops(args), args.get("suffix"), args.integer("partitions"));
                 case "irrops-measure" -> irropsMeasure(kafka, args);
+                case "irrops-numbers-setup" -> irropsNumbersSetup(kafka, args);
+                case "irrops-numbers-measure" -> irropsNumbersMeasure(kafka, args);
                 default -> throw new IllegalArgumentException("unknown step " + argv[0]);
             }
         }
@@ -106,6 +112,9 @@ public final class SenderBench {
         results.put(label + "rejected_130429", sim.rejected(THROUGHPUT_ERROR));
         results.put(label + "cpu_ms_per_message", cpu * 1000 / messages);
         results.put(label + "rss_mib", Proc.statusMiB(pid, "VmRSS"));
+        if (!all || accepted.size() != messages) {
+            throw new IllegalStateException(accepted.size() + " of " + messages + " messages accepted");
+        }
     }
 
     private static WhatsAppRequest request(int i, Instant now) {
@@ -121,6 +130,109 @@ public final class SenderBench {
 
     private static TemplateParameter parameter(String value) {
         return TemplateParameter.newBuilder().setName(null).setValue(value).build();
+    }
+
+    /** The opted-in passengers of the IRROPS workload (every other one of 300 per flight), as the sender sees them. */
+    private static List<Workload.Passenger> irropsRecipients(Workload workload) {
+        return workload.flights.stream().flatMap(f -> f.passengers.stream()).filter(Workload.Passenger::optedIn).toList();
+    }
+
+    private static void irropsNumbersSetup(Kafka kafka, Args args) throws Exception {
+        String suffix = args.get("suffix");
+        kafka.createContractTopics(suffix, args.integer("partitions"));
+        Workload workload = irrops(args);
+        Instant now = Instant.now();
+        try (KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer()) {
+            for (Workload.Flight flight : workload.flights) {
+                for (Workload.Passenger p : flight.passengers) {
+                    if (p.optedIn()) {
+                        producer.send(new ProducerRecord<>(Topics.TRAVELLER_PREFERENCE.name() + suffix, p.travellerKey(),
+                                Workload.preference(flight, p, now)));
+                    }
+                }
+            }
+            producer.flush();
+        }
+        System.out.printf("set up %d opted-in travellers of %d flights%n", irropsRecipients(workload).size(), workload.flights.size());
+    }
+
+    private static void irropsNumbersMeasure(Kafka kafka, Args args) throws Exception {
+        String suffix = args.get("suffix");
+        int numbers = args.integer("numbers");
+        int rate = args.integer("rate");
+        Workload workload = irrops(args);
+        Results results = new Results(args.path("results"));
+        Simulator sim = new Simulator(args.get("simulator"));
+        long pid = args.number("pid");
+        long messages = irropsRecipients(workload).size();
+        long simulatorPid = args.number("simulator-pid");
+        double cpuBefore = Proc.cpuSeconds(pid);
+        double simulatorCpuBefore = Proc.cpuSeconds(simulatorPid);
+        Instant first = Instant.now();
+        try (KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer()) {
+            for (Workload.Flight flight : workload.flights) {
+                for (Workload.Passenger p : flight.passengers) {
+                    if (p.optedIn()) {
+                        producer.send(new ProducerRecord<>(Topics.WHATSAPP_REQUEST.name() + suffix, p.phone(), cancellation(flight, p, first)));
+                    }
+                }
+            }
+            producer.flush();
+        }
+        Instant written = Instant.now();
+        int ceiling = numbers * rate;
+        boolean all = sim.awaitAccepted(messages, Duration.ofSeconds(messages / ceiling * 6 + 120));
+        double cpu = Proc.cpuSeconds(pid) - cpuBefore;
+        double simulatorCpu = Proc.cpuSeconds(simulatorPid) - simulatorCpuBefore;
+        List<Simulator.Accepted> accepted = sim.acceptedMessages((int) messages + 1000);
+        Instant firstAccepted = accepted.get(0).at();
+        Instant lastAccepted = accepted.get(accepted.size() - 1).at();
+        double seconds = Duration.between(firstAccepted, lastAccepted).toNanos() / 1e9;
+        double ideal = messages / (double) ceiling;
+        java.util.Map<String, Long> byNumber = new java.util.TreeMap<>();
+        java.util.Map<String, java.util.Set<String>> numbersOf = new java.util.HashMap<>();
+        for (Simulator.Accepted a : accepted) {
+            byNumber.merge(a.phoneNumberId(), 1L, Long::sum);
+            numbersOf.computeIfAbsent(a.to(), to -> new java.util.HashSet<>()).add(a.phoneNumberId());
+        }
+        String key = "irrops_multi.";
+        results.put(key + "label", numbers + " business numbers x " + rate + " msg/s");
+        results.put(key + "numbers", numbers);
+        results.put(key + "messages", messages);
+        results.put(key + "accepted", accepted.size());
+        results.put(key + "all_accepted", all);
+        results.put(key + "ceiling", ceiling);
+        results.put(key + "write_seconds", Duration.between(first, written).toNanos() / 1e9);
+        results.put(key + "first_accept_seconds", Duration.between(first, firstAccepted).toNanos() / 1e9);
+        results.put(key + "seconds", seconds);
+        results.put(key + "wall_seconds", Duration.between(first, lastAccepted).toNanos() / 1e9);
+        results.put(key + "ideal_seconds", ideal);
+        results.put(key + "ratio", seconds / ideal);
+        results.put(key + "per_number", byNumber.toString().replaceAll("[{}]", ""));
+        results.put(key + "recipients_on_two_numbers", numbersOf.values().stream().filter(n -> n.size() > 1).count());
+        results.put(key + "rejected_130429", sim.rejected(THROUGHPUT_ERROR));
+        results.put(key + "cpu_ms_per_message", cpu * 1000 / messages);
+        results.put(key + "simulator_cpu_ms_per_message", simulatorCpu * 1000 / messages);
+        // The cores the sender and the simulator would need to run at the numbers' total ceiling, at this CPU cost.
+        results.put(key + "cores_at_ceiling", (cpu + simulatorCpu) / messages * ceiling);
+        results.put(key + "rss_mib", Proc.statusMiB(pid, "VmRSS"));
+        if (!all || byNumber.size() != numbers) {
+            throw new IllegalStateException("the storm was not sent as asked: " + accepted.size() + " of " + messages
+                    + " accepted, through " + byNumber.size() + " of " + numbers + " numbers");
+        }
+    }
+
+    /** The cancellation the notifier sends an opted-in passenger (template flight_cancelled, urgent). */
+    private static WhatsAppRequest cancellation(Workload.Flight flight, Workload.Passenger p, Instant now) {
+        return WhatsAppRequest.newBuilder().setMessageId("bench-irrops-" + p.travellerKey()).setKind(MessageKind.CANCELLATION)
+                .setRecipient(p.phone()).setTemplateName("flight_cancelled").setLanguage(p.locale())
+                .setParameters(List.of(parameter(p.givenName()), parameter("KL" + flight.number), parameter("Amsterdam"),
+                        parameter(flight.date.toString())))
+                .setDocumentHeader(null).setPriority(Priority.URGENT).setCreatedAt(now).setExpiresAt(now.plus(Duration.ofHours(2)))
+                .setSupersedes(null)
+                .setCorrelation(Correlation.newBuilder().setTravellerKey(p.travellerKey()).setFlightKey(flight.key)
+                        .setSourceTopic("flight.status.v1").setSourceEventId("bench-irrops-" + flight.key).build())
+                .build();
     }
 
     private static void irropsMeasure(Kafka kafka, Args args) throws Exception {
@@ -153,7 +265,10 @@ public final class SenderBench {
         results.put("irrops.seconds", seconds);
         results.put("irrops.first_accept_seconds", Duration.between(first, accepted.get(0)).toNanos() / 1e9);
         results.put("irrops.ideal_seconds", ideal);
-        results.put("irrops.ratio", ideal / seconds);
+        results.put("irrops.ratio", seconds / ideal);
         results.put("irrops.rejected_130429", sim.rejected(THROUGHPUT_ERROR));
+        if (!all || accepted.size() != expected) {
+            throw new IllegalStateException("the storm was not sent as asked: " + accepted.size() + " of " + expected + " accepted");
+        }
     }
 }

@@ -51,6 +51,20 @@ final class Simulator {
         return true;
     }
 
+    record Accepted(String phoneNumberId, String to, Instant at) {
+    }
+
+    /** Each accepted message's business number, recipient and acceptance time, oldest first. */
+    List<Accepted> acceptedMessages(int limit) throws Exception {
+        List<Accepted> accepted = new ArrayList<>();
+        for (JsonNode message : get("/_sim/messages?limit=" + limit).path("messages")) {
+            accepted.add(new Accepted(message.path("phoneNumberId").asText(), message.path("to").asText(),
+                    Instant.parse(message.path("acceptedAt").asText())));
+        }
+        accepted.sort(java.util.Comparator.comparing(Accepted::at));
+        return accepted;
+    }
+
     /** When each accepted message was accepted, oldest first. */
     List<Instant> acceptedAt(int limit) throws Exception {
         List<Instant> times = new ArrayList<>();

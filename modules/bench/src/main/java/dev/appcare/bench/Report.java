@@ -216,9 +216,15 @@ public final class Report {
         md.append("### Goals\n\n");
         double ratio = d("notifier.eos.max_per_second") / raw;
         double p99 = d("notifier.eos.load50.p99_ms");
-        md.append("| goal | measured (exactly_once_v2, production design) | met? |\n|---|---|---|\n");
-        md.append("| ≥ 0.5 of `ProducerPerformance` | ").append(f(ratio, 3)).append(" | ").append(ratio >= 0.5 ? "yes" : "**no**").append(" |\n");
-        md.append("| p99 < 200 ms at 50 % load | ").append(n(p99)).append(" ms | ").append(p99 < 200 ? "yes" : "**no**").append(" |\n\n");
+        md.append("| goal | production design (exactly_once_v2) | met? |");
+        boolean variant = complete("variant");
+        double variantRatio = d("notifier.variant.max_per_second") / raw;
+        double variantP99 = d("notifier.variant.load50.p99_ms");
+        md.append(variant ? " roster variant (exactly_once_v2, benchmark only) | met? |\n|---|---|---|---|---|\n" : "\n|---|---|---|\n");
+        md.append("| ≥ 0.5 of `ProducerPerformance` | ").append(f(ratio, 3)).append(" | ").append(ratio >= 0.5 ? "yes" : "**no**").append(" |");
+        md.append(variant ? " " + f(variantRatio, 3) + " | " + (variantRatio >= 0.5 ? "yes" : "**no**") + " |\n" : "\n");
+        md.append("| p99 < 200 ms at 50 % load | ").append(n(p99)).append(" ms | ").append(p99 < 200 ? "yes" : "**no**").append(" |");
+        md.append(variant ? " " + n(variantP99) + " ms | " + (variantP99 < 200 ? "yes" : "**no**") + " |\n\n" : "\n\n");
 
         for (String label : List.of("eos", "variant")) {
             String hotMethods = read(profiles.resolve("notifier-" + label + "-hot-methods.txt"));
@@ -373,8 +379,10 @@ public final class Report {
                 .append(f(eos / streams, 2)).append(" of the pass-through app.\n");
         if (!Double.isNaN(alos)) {
             md.append("* at_least_once gives ").append(n(alos)).append(" requests/s against ").append(n(eos))
-                    .append(" with exactly_once_v2 (").append(f(alos / eos, 2)).append("×) in this run; the two ran in different steps,\n")
-                    .append("  at the loads shown, so a ratio near 1 says the transactions are not what limits it here.\n");
+                    .append(" with exactly_once_v2 (").append(f(alos / eos, 2)).append("×) in this run, same design; the two ran in\n")
+                    .append("  different steps, at the loads shown, so the ratio is ")
+                    .append(alos / eos > 1.5 ? "what the transactions cost, within what the load moved in between.\n"
+                            : "within what the load moves from one step to the next: the transactions are not what limits it here.\n");
         }
         if (!Double.isNaN(variant) && complete("variant")) {
             md.append("* The roster variant sent exactly the production design's requests for the same workload (checked per wave)\n")

@@ -90,6 +90,14 @@ public final class Report {
                 .append("broker**, so a busy machine lowers both sides; the load average at the start and the end of the run says how\n")
                 .append("busy it was (other engineers build on the same 2 cores). Re-run it with `scripts/bench`; `BENCH_STEPS` runs\n")
                 .append("a subset (see the script's header). Benchmarks print figures; no test asserts a speed.\n\n");
+        double highest = r.stringPropertyNames().stream().filter(key -> key.startsWith("step.") && key.contains(".load_"))
+                .mapToDouble(this::d).max().orElse(Double.NaN);
+        md.append("**Load during this run:** the 1-minute load average on this 2-core machine was ")
+                .append(env.getProperty("load_start", "—").split(",")[0].strip()).append(" at the start, ")
+                .append(env.getProperty("load_end", "—").split(",")[0].strip()).append(" at the end and up to ").append(f(highest, 1))
+                .append(" between steps (table under *Run*), because other engineers were building and testing on the same cores\n")
+                .append("at the time. Every figure is depressed by that; the ratios less than the rates, since their baselines ran under\n")
+                .append("the same load, but not equally: each step ran at its own load, shown beside its figures.\n\n");
         md.append("![throughput and latency](").append(pngName).append(")\n\n");
         r.stringPropertyNames().stream().filter(key -> key.startsWith("step.") && key.endsWith(".failed")).sorted()
                 .forEach(key -> md.append("**Step `").append(key, 5, key.length() - 7).append("` failed in this run** (its figures are missing below).\n\n"));

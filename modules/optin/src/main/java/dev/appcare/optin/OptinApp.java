@@ -118,12 +118,12 @@ public final class OptinApp implements AutoCloseable {
                     new ErasureAudit(settings.auditTopic(),
                             AvroSerde.forValues(ErasureAuditRecord.class, settings.serdeConfig()).serializer(),
                             settings.transactionalId()));
-            OwnerRouting routing = new OwnerRouting(store, settings.writeTimeout().plus(settings.readTimeout()).plusSeconds(2), metrics);
+            OwnerRouting routing = new OwnerRouting(store, settings.readTimeout(), settings.writeTimeout().plus(settings.readTimeout()).plusSeconds(2), metrics);
             api = new OptinHttpApi(settings, service, new OptInRequestParser(catalogue, clock, bookingMargin),
                     new PreferenceJson(new ObjectMapper(), catalogue), metrics, routing);
             // Health and metrics on a port of their own (least privilege): the API port serves only the API.
             management = track(new HealthServer(settings.managementHost(), settings.managementPort(), metrics)
-                    .check("preferenceStore", () -> store.problem().map(Health::down)
+                    .check("preferenceTable", () -> store.problem().map(Health::down)
                             .orElseGet(() -> Health.up(store.state() + ", about " + store.size() + " travellers in the partitions owned here")))
                     .check("writer", () -> writer.problem().map(Health::down)
                             .orElseGet(() -> Health.up("transactional producer ready")))

@@ -155,7 +155,7 @@ final class OptinService {
             return serializer.serialize(topic, value);
         } catch (RuntimeException e) {
             log.warn("Cannot serialize for {}: {}", topic, e.toString());
-            throw unavailable("The schema registry could not be reached to encode the record.");
+            throw ProblemException.unavailable("The schema registry could not be reached to encode the record.");
         }
     }
 
@@ -164,20 +164,21 @@ final class OptinService {
         try {
             written = writer.write(records).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw unavailable("The write was not acknowledged by Kafka and has been rolled back.");
+            throw ProblemException.unavailable("The write was not acknowledged by Kafka and has been rolled back.");
         } catch (TimeoutException e) {
-            throw unavailable("The write was not acknowledged by Kafka within " + writeTimeout.toMillis()
+            throw ProblemException.unavailable("The write was not acknowledged by Kafka within " + writeTimeout.toMillis()
                     + " ms; it may still complete.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable("Interrupted while writing.");
+            throw ProblemException.unavailable("Interrupted while writing.");
         }
         try {
-            store.awaitApplied(traveller.key(), written.partition(), written.offset(), readTimeout);
+            // The preference (or the tombstone) is always the first record of a write.
+            store.awaitApplied(traveller.key(), records.get(0).value(), readTimeout);
         } catch (TimeoutException | PreferenceStore.NotServable e) {
             log.warn("Write committed at {}-{}@{} but not yet in the store: {}", written.topic(), written.partition(),
                     written.offset(), e.getMessage());
-            throw unavailable("The write is committed but not yet visible to reads.");
+            throw ProblemException.unavailable("The write is committed but not yet visible to reads.");
         }
     }
 
@@ -187,7 +188,7 @@ final class OptinService {
             return store.get(traveller.key());
         } catch (PreferenceStore.NotServable e) {
             log.info("Preference store cannot answer now: {}", e.getMessage());
-            throw unavailable("The traveller's partition is moving between instances (" + e.getMessage() + ").");
+            throw ProblemException.unavailable("The traveller's partition is moving between instances (" + e.getMessage() + ").");
         }
     }
 
@@ -195,11 +196,11 @@ final class OptinService {
         ReentrantLock lock = locks[Math.floorMod(traveller.key().hashCode(), LOCK_STRIPES)];
         try {
             if (!lock.tryLock(writeTimeout.toMillis() + readTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw unavailable("Too many concurrent writes for this traveller.");
+                throw ProblemException.unavailable("Too many concurrent writes for this traveller.");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable("Interrupted.");
+            throw ProblemException.unavailable("Interrupted.");
         }
         try {
             return action.get();
@@ -212,8 +213,4 @@ final class OptinService {
         metrics.counter("appcare.optin.decisions", "outcome", outcome.name().toLowerCase(Locale.ROOT)).increment();
     }
 
-    private static ProblemException unavailable(String detail) {
-        return new ProblemException(ProblemType.UNAVAILABLE, detail + " Retrying the same request is safe.",
-                List.of(), Map.of("Retry-After", "1"));
-    }
 }

@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +38,15 @@ final class OwnerRouting {
     private final MeterRegistry metrics;
     private final HttpClient http;
 
-    /** @param timeout how long the owner may take to answer: its write and read timeouts and a margin */
-    OwnerRouting(PreferenceStore store, Duration timeout, MeterRegistry metrics) {
+    private final Duration ownerWait;
+
+    /**
+     * @param ownerWait how long a call waits for its partition to have a running owner (a rebalance) before 503
+     * @param timeout   how long the owner may take to answer: its write and read timeouts and a margin
+     */
+    OwnerRouting(PreferenceStore store, Duration ownerWait, Duration timeout, MeterRegistry metrics) {
         this.store = store;
+        this.ownerWait = ownerWait;
         this.timeout = timeout;
         this.metrics = metrics;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
@@ -49,17 +54,17 @@ final class OwnerRouting {
 
     /** What to do with a call for {@code traveller}: serve it here, or the owner to forward it to. */
     HostInfo ownerElsewhere(Context ctx, TravellerKey traveller) {
-        PreferenceStore.Route route = store.route(traveller.key());
+        PreferenceStore.Route route = store.route(traveller.key(), ownerWait);
         return switch (route) {
             case PreferenceStore.Local local -> null;
             case PreferenceStore.Unavailable unavailable -> {
                 metrics.counter("appcare.optin.routing", "outcome", "no-owner").increment();
-                throw unavailable("No instance serves this traveller right now: " + unavailable.reason() + ".");
+                throw ProblemException.unavailable("No instance serves this traveller right now: " + unavailable.reason() + ".");
             }
             case PreferenceStore.Remote remote -> {
                 if (ctx.header(FORWARDED_BY) != null) {
                     metrics.counter("appcare.optin.routing", "outcome", "moved").increment();
-                    throw unavailable("This traveller's partition moved to another instance while the call was forwarded.");
+                    throw ProblemException.unavailable("This traveller's partition moved to another instance while the call was forwarded.");
                 }
                 yield remote.owner();
             }
@@ -87,10 +92,10 @@ final class OwnerRouting {
             metrics.counter("appcare.optin.routing", "outcome", "owner-unreachable").increment();
             // The path holds a booking reference: only the owner's address is logged.
             log.warn("The instance {}:{} owning a traveller's partition did not answer: {}", owner.host(), owner.port(), e.toString());
-            throw unavailable("The instance that serves this traveller did not answer; its partitions move to others if it stays away.");
+            throw ProblemException.unavailable("The instance that serves this traveller did not answer; its partitions move to others if it stays away.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable("Interrupted while forwarding.");
+            throw ProblemException.unavailable("Interrupted while forwarding.");
         }
         metrics.counter("appcare.optin.routing", "outcome", "forwarded").increment();
         ctx.status(response.statusCode());
@@ -100,8 +105,4 @@ final class OwnerRouting {
         ctx.result(response.body());
     }
 
-    private static ProblemException unavailable(String detail) {
-        return new ProblemException(ProblemType.UNAVAILABLE, detail + " Retrying the same request is safe.",
-                List.of(), Map.of("Retry-After", "1"));
-    }
 }

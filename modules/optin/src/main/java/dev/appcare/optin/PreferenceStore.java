@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,18 +22,12 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.apache.kafka.streams.query.FailureReason;
-import org.apache.kafka.streams.query.KeyQuery;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.QueryResult;
-import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,9 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #route}: is a traveller's partition served here, by another instance (its
  *       {@code application.server}), or by nobody right now (a rebalance, a restore)?</li>
  *   <li>{@link #get}: the traveller's preference from the local store (only when owned and running);</li>
- *   <li>{@link #awaitApplied}: wait until the store has applied a record this instance wrote, by the
- *       store's position (Kafka Streams interactive queries with a position bound), so that the answer to a
- *       write and every read after it see the write (read-your-writes).</li>
+ *   <li>{@link #awaitApplied}: wait until the store holds what this instance just wrote, so that the
+ *       answer to a write and every read after it see the write (read-your-writes).</li>
  * </ul>
  * Nothing here is served from a partition that is not active on this instance: such a call fails with
  * {@link NotServable}, which the API answers with 503 and {@code Retry-After}.
@@ -151,45 +145,82 @@ final class PreferenceStore implements AutoCloseable {
                 || metadata.activeHost().port() < 0) {
             return new Unavailable("the traveller's partition has no owner right now (rebalancing)");
         }
-        return metadata.activeHost().equals(self) ? new Local(metadata.partition()) : new Remote(metadata.activeHost(), metadata.partition());
+        if (!metadata.activeHost().equals(self)) {
+            return new Remote(metadata.activeHost(), metadata.partition());
+        }
+        try {
+            lookup(key, metadata.partition()); // owned here, but is the task running (not restoring, not moving)?
+            return new Local(metadata.partition());
+        } catch (NotServable e) {
+            return new Unavailable(e.getMessage());
+        }
     }
 
     /** The traveller's preference, from this instance's store; {@link NotServable} unless its partition is active here. */
     Optional<TravellerPreference> get(String key) {
         int partition = ownedPartition(key);
-        byte[] bytes = query(key, partition, PositionBound.unbounded());
-        return Optional.ofNullable(decode(key, bytes));
+        return Optional.ofNullable(decode(key, lookup(key, partition)));
     }
 
     /**
-     * Waits until the store has applied the record written at {@code offset} of {@code partition} (the
-     * store's position, which Kafka Streams advances as it applies each record of the topic).
+     * Waits until this instance's store holds {@code written} (the bytes this instance just wrote for
+     * {@code key}; {@code null} for a tombstone), so that the answer to a write and every read after it see
+     * the write. Also waits, within the same timeout, while the partition is briefly not queryable here (a
+     * rebalance that keeps it on this instance).
+     *
+     * <p>By value rather than by the store's position: Kafka Streams 4.3.1 reports the position through
+     * its interactive queries v2, whose query locks the position and then the RocksDB store, while the
+     * stream thread's {@code put} locks the store and then the position (KAFKA-19629 orders them later);
+     * in our runs a call and the stream thread deadlocked. Plain key lookups lock only the store. Writes for one
+     * traveller are serialised on its owner, so the value equals the written bytes once this write (and
+     * no later one) is applied; if another writer changed the value meanwhile the call times out with 503,
+     * which is safe to retry.
      */
-    void awaitApplied(String key, int partition, long offset, Duration timeout) throws TimeoutException {
-        PositionBound bound = PositionBound.at(Position.emptyPosition().withComponent(topic, partition, offset));
+    void awaitApplied(String key, byte[] written, Duration timeout) throws TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = TimeUnit.MILLISECONDS.toNanos(1);
+        Backoff backoff = new Backoff();
         while (true) {
+            String behind;
             try {
-                query(key, partition, bound);
-                return;
-            } catch (NotUpToBound e) {
-                if (System.nanoTime() > deadline) {
-                    throw new TimeoutException("the preference store has not applied offset " + offset + " of " + topic
-                            + "-" + partition + " within " + timeout.toMillis() + " ms");
+                if (Arrays.equals(lookup(key, ownedPartition(key)), written)) {
+                    return;
                 }
-                // Interactive queries offer no wait on a position; the stream thread applies a record within a
-                // poll, so a short back-off (1 ms doubling to 20 ms) finds it soon without spinning.
-                LockSupport.parkNanos(pause);
-                pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(20));
+                behind = "not applied yet";
+            } catch (NotServable e) {
+                behind = e.getMessage();
             }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("the preference store does not hold the write within " + timeout.toMillis()
+                        + " ms (" + behind + ")");
+            }
+            backoff.pause();
         }
     }
 
-    private static final class NotUpToBound extends RuntimeException {
-        NotUpToBound() {
-            super(null, null, false, false);
+    /**
+     * Interactive queries offer no wait for a record or for a task becoming active; the stream thread
+     * applies a record within a poll and a rebalance takes a few hundred ms, so a short back-off (1 ms
+     * doubling to 50 ms) finds either soon without spinning.
+     */
+    private static final class Backoff {
+        private long nanos = TimeUnit.MILLISECONDS.toNanos(1);
+
+        void pause() {
+            LockSupport.parkNanos(nanos);
+            nanos = Math.min(nanos * 2, TimeUnit.MILLISECONDS.toNanos(50));
         }
+    }
+
+    /** {@link #route}, waiting up to {@code timeout} while no instance serves the key (a short rebalance). */
+    Route route(String key, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Backoff backoff = new Backoff();
+        Route route = route(key);
+        while (route instanceof Unavailable && System.nanoTime() < deadline) {
+            backoff.pause();
+            route = route(key);
+        }
+        return route;
     }
 
     private int ownedPartition(String key) {
@@ -202,35 +233,18 @@ final class PreferenceStore implements AutoCloseable {
         };
     }
 
-    private byte[] query(String key, int partition, PositionBound bound) {
+    /** The key's bytes in the local store of {@code partition}, active and running here; else {@link NotServable}. */
+    private byte[] lookup(String key, int partition) {
         KafkaStreams s = streams;
         if (s == null) {
             throw new NotServable("the preference store is not started");
         }
-        StateQueryRequest<Object> request = StateQueryRequest.inStore(PreferenceTopology.STORE)
-                .withQuery(KeyQuery.<String, Object>withKey(key))
-                .withPartitions(Set.of(partition))
-                .withPositionBound(bound)
-                .requireActive();
-        QueryResult<Object> result;
         try {
-            result = s.query(request).getPartitionResults().get(partition);
-        } catch (RuntimeException e) {
-            throw new NotServable("the preference store cannot be queried: " + e.getMessage());
+            return s.store(StoreQueryParameters.fromNameAndType(PreferenceTopology.STORE,
+                    QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition)).get(key);
+        } catch (InvalidStateStoreException e) {
+            throw new NotServable("partition " + partition + " of the preference store is not served here now: " + e.getMessage());
         }
-        if (result == null) {
-            throw new NotServable("partition " + partition + " of the preference store is not here");
-        }
-        if (result.isFailure()) {
-            if (result.getFailureReason() == FailureReason.NOT_UP_TO_BOUND) {
-                throw new NotUpToBound();
-            }
-            throw new NotServable("partition " + partition + " of the preference store: " + result.getFailureReason()
-                    + " (" + result.getFailureMessage() + ")");
-        }
-        Object value = result.getResult();
-        // A key query on a timestamped store answers with the plain value; unwrap in case it does not.
-        return (byte[]) (value instanceof ValueAndTimestamp<?> timestamped ? timestamped.value() : value);
     }
 
     private TravellerPreference decode(String key, byte[] bytes) {

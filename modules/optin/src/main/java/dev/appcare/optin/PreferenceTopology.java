@@ -44,7 +44,10 @@ final class PreferenceTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.table(preferenceTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(TABLE),
                 Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as(STORE)
-                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray())
+                        // No record cache: a query must read what the store's position says it has applied (a
+                        // cached write would reach RocksDB only at the next commit), and nothing downstream needs it.
+                        .withCachingDisabled());
         Properties properties = new Properties();
         properties.putAll(streamsConfig);
         properties.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);

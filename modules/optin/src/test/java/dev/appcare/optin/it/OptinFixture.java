@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ final class OptinFixture implements AutoCloseable {
     final String auditTopic;
     /** One Kafka Streams application per fixture: its instances share the preference store's partitions. */
     final String applicationId = TestNames.unique("appcare-optin");
-    final List<OptinApp> apps = new ArrayList<>();
+    final List<OptinApp> apps = Collections.synchronizedList(new ArrayList<>()); // the benchmark starts instances in parallel
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Creates the two topics as the contract says (3 partitions here), with {@code extraPreferenceConfig}. */

@@ -24,6 +24,7 @@ import dev.appcare.testkit.RealInfrastructure;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -233,7 +234,7 @@ class OptinLifecycleIT {
             // Each instance holds only the partitions it owns; together, every traveller exactly once.
             Map<String, TravellerPreference> onA = a.stateSnapshot();
             Map<String, TravellerPreference> onB = b.stateSnapshot();
-            assertThat(onA.keySet()).doesNotContainAnyElementsOf(onB.keySet());
+            assertThat(Collections.disjoint(onA.keySet(), onB.keySet())).as("held by one instance only").isTrue();
             Map<String, TravellerPreference> together = new HashMap<>(onA);
             together.putAll(onB);
             assertThat(together).hasSize(10);

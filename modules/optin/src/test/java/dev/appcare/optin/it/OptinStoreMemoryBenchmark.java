@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -90,18 +91,25 @@ class OptinStoreMemoryBenchmark {
         long baseHeap = heapAfterGc();
         long baseRss = rss();
         long started = System.nanoTime();
-        List<OptinApp> apps = new ArrayList<>();
         List<Path> stateDirs = new ArrayList<>();
+        List<CompletableFuture<OptinApp>> starting = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
             Path stateDir = dir.resolve(applicationId + "-" + i);
             stateDirs.add(stateDir);
-            apps.add(fixture.startApp(Map.of("optin.application.id", applicationId, "optin.state.dir", stateDir.toString())));
+            // Started together, so that the group forms before the partitions are restored. A partition that
+            // moves away is deleted from the old instance's directory 1 s later (state.cleanup.delay.ms),
+            // not 10 min later, so that the disk figures count each partition once.
+            starting.add(CompletableFuture.supplyAsync(() -> fixture.startApp(Map.of("optin.application.id", applicationId,
+                    "optin.state.dir", stateDir.toString(), "optin.startup.timeout", "PT15M",
+                    "kafka.state.cleanup.delay.ms", "1000"))));
         }
-        Await.until(instances + " stores RUNNING", Duration.ofMinutes(10), () -> apps.stream().allMatch(app -> {
-            OptinFixture.Response health = fixture.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + app.managementPort() + "/health")).timeout(Duration.ofSeconds(10)).GET().build());
-            return health.status() == 200 && health.body().contains("RUNNING,");
-        }));
+        List<OptinApp> apps = starting.stream().map(CompletableFuture::join).toList();
+        Await.until(instances + " stores RUNNING, each partition on one instance's disk", Duration.ofMinutes(10), () ->
+                apps.stream().allMatch(app -> {
+                    OptinFixture.Response health = fixture.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + app.managementPort() + "/health")).timeout(Duration.ofSeconds(10)).GET().build());
+                    return health.status() == 200 && health.body().contains("RUNNING,");
+                }) && stateDirs.stream().mapToLong(d -> taskDirectories(d.resolve(applicationId))).sum() == PARTITIONS);
         double restoreSeconds = seconds(started);
         long heapPerInstance = (heapAfterGc() - baseHeap) / instances;
         long rssPerInstance = (rss() - baseRss) / instances;
@@ -181,6 +189,18 @@ class OptinStoreMemoryBenchmark {
             }
         }
         return 0;
+    }
+
+    /** Task directories ({@code 0_3}: sub-topology 0, partition 3) in an application's state directory. */
+    private static long taskDirectories(Path applicationDir) {
+        if (!Files.isDirectory(applicationDir)) {
+            return 0;
+        }
+        try (Stream<Path> children = Files.list(applicationDir)) {
+            return children.filter(Files::isDirectory).filter(d -> d.getFileName().toString().matches("\\d+_\\d+")).count();
+        } catch (IOException e) {
+            return -1; // changing under our feet: not settled
+        }
     }
 
     private static long diskBytes(Path root) {

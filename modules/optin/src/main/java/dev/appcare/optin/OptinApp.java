@@ -104,7 +104,7 @@ public final class OptinApp implements AutoCloseable {
             AvroSerde<WhatsAppRequest> requestSerde = AvroSerde.forValues(WhatsAppRequest.class, settings.serdeConfig());
 
             store = track(new PreferenceStore(settings.preferenceTopic(), settings.streamsProperties(),
-                    preferenceSerde.deserializer(), metrics));
+                    preferenceSerde.deserializer(), admin, metrics));
             writer = track(new PreferenceWriter(settings.kafkaClientConfig(), settings.transactionalId(),
                     settings.writeTimeout(), metrics));
             writer.start();
@@ -135,7 +135,7 @@ public final class OptinApp implements AutoCloseable {
             started.add(0, () -> api.stop(SHUTDOWN_GRACE));
             store.start(settings.applicationServer(api.port()));
 
-            if (!store.awaitRunning(settings.startupTimeout())) {
+            if (!store.awaitRunning(settings.startupTimeout()) || !store.awaitCaughtUp(settings.startupTimeout())) {
                 throw new IllegalStateException("the preference store did not restore " + settings.preferenceTopic()
                         + " within " + settings.startupTimeout() + ": " + store.problem().orElse("?"));
             }

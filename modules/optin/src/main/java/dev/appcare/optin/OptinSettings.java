@@ -159,6 +159,9 @@ record OptinSettings(
         properties.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
         properties.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
         properties.putIfAbsent(StreamsConfig.CLIENT_ID_CONFIG, transactionalId + "-store");
+        // Commit often: a partition that moves answers once the committed offset reaches the topic's end
+        // (PreferenceStore#caughtUp), so the commit interval is part of how long it answers 503.
+        properties.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         return properties;
     }
 

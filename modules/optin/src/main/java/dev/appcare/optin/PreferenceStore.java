@@ -5,7 +5,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +19,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -72,16 +82,29 @@ final class PreferenceStore implements AutoCloseable {
     private final Deserializer<TravellerPreference> deserializer;
     private final Counter badRecords;
     private final CountDownLatch running = new CountDownLatch(1);
+    private final Admin admin;
+    private final String applicationId;
+    /** Partitions active here whose store has caught up since they came (cleared on every rebalance). */
+    private final Set<Integer> caughtUp = ConcurrentHashMap.newKeySet();
+    /** Per partition active here: the topic's committed end when it came, which the store must reach first. */
+    private final Map<Integer, Long> catchUpTargets = new ConcurrentHashMap<>();
+    private final Object progressLock = new Object();
+    private Map<Integer, Long> committedProgress = Map.of(); // guarded by progressLock
+    private long progressReadAt; // guarded by progressLock
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
     private volatile Throwable failure;
+    private volatile boolean startedUp;
 
     /**
      * @param streamsConfig the Kafka Streams settings ({@link OptinSettings#streamsProperties}); the
      *                      {@code application.server} is added by {@link #start}
      */
-    PreferenceStore(String topic, Properties streamsConfig, Deserializer<TravellerPreference> deserializer, MeterRegistry metrics) {
+    PreferenceStore(String topic, Properties streamsConfig, Deserializer<TravellerPreference> deserializer, Admin admin,
+                    MeterRegistry metrics) {
         this.topic = topic;
+        this.admin = admin;
+        this.applicationId = streamsConfig.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         this.properties = streamsConfig;
         this.deserializer = deserializer;
         this.badRecords = Counter.builder("appcare.optin.view.bad.records")
@@ -109,6 +132,11 @@ final class PreferenceStore implements AutoCloseable {
         });
         s.setStateListener((now, before) -> {
             log.info("Preference store: Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.REBALANCING) {
+                // Partitions may come or go: each must show it has caught up again before it answers.
+                caughtUp.clear();
+                catchUpTargets.clear();
+            }
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
             }
@@ -150,10 +178,96 @@ final class PreferenceStore implements AutoCloseable {
         }
         try {
             lookup(key, metadata.partition()); // owned here, but is the task running (not restoring, not moving)?
-            return new Local(metadata.partition());
         } catch (NotServable e) {
             return new Unavailable(e.getMessage());
         }
+        return caughtUp(metadata.partition()) ? new Local(metadata.partition())
+                : new Unavailable("partition " + metadata.partition() + " is still catching up with the topic here");
+    }
+
+    /**
+     * Whether the store of {@code partition}, active here, has applied everything committed to the topic
+     * when the partition came here. A task is RUNNING once restored up to the application's committed
+     * offset, which trails what was processed by up to a commit interval (on a new application, from the
+     * start of the topic): a partition that just came would answer from an older state than the previous
+     * owner's. So it answers only once the application's committed offset (Kafka Streams commits the
+     * consumer's position, past transaction markers; {@code commit.interval.ms} is 100 ms here) has reached
+     * the topic's read_committed end offset as it was when the partition came. Costs two Admin calls per
+     * partition per rebalance, none in between.
+     */
+    private boolean caughtUp(int partition) {
+        if (caughtUp.contains(partition)) {
+            return true;
+        }
+        TopicPartition tp = new TopicPartition(topic, partition);
+        try {
+            Long target = catchUpTargets.get(partition);
+            if (target == null) {
+                target = admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                        .partitionResult(tp).get(10, TimeUnit.SECONDS).offset();
+                catchUpTargets.put(partition, target);
+            }
+            Long committed = committedProgress(tp).get(partition);
+            if (target == 0 || (committed != null && committed >= target)) {
+                caughtUp.add(partition);
+                return true;
+            }
+            return false;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("Cannot tell whether partition {} has caught up: {}", partition, e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The application's committed offsets on the topic, read at most every 100 ms whatever the callers. */
+    private Map<Integer, Long> committedProgress(TopicPartition asked) throws ExecutionException, InterruptedException,
+            java.util.concurrent.TimeoutException {
+        synchronized (progressLock) {
+            if (System.nanoTime() - progressReadAt > TimeUnit.MILLISECONDS.toNanos(100)) {
+                Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                Map<Integer, Long> progress = new HashMap<>();
+                offsets.forEach((tp, offset) -> {
+                    if (tp.topic().equals(topic) && offset != null) {
+                        progress.put(tp.partition(), offset.offset());
+                    }
+                });
+                committedProgress = progress;
+                progressReadAt = System.nanoTime();
+            }
+            return committedProgress;
+        }
+    }
+
+    /**
+     * Waits until every partition active here has caught up ({@link #caughtUp}); false if {@code timeout}
+     * passes first. For start: the API answers for its partitions only once they are current.
+     */
+    boolean awaitCaughtUp(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Backoff backoff = new Backoff();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams s = streams;
+            if (s != null && s.state() == KafkaStreams.State.RUNNING && localPartitions(s).stream().allMatch(this::caughtUp)) {
+                startedUp = true;
+                return true;
+            }
+            backoff.pause();
+        }
+        return false;
+    }
+
+    private List<Integer> localPartitions(KafkaStreams s) {
+        List<Integer> partitions = new ArrayList<>();
+        s.metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task -> task.topicPartitions().forEach(tp -> {
+            if (tp.topic().equals(topic)) {
+                partitions.add(tp.partition());
+            }
+        })));
+        return partitions;
     }
 
     /** The traveller's preference, from this instance's store; {@link NotServable} unless its partition is active here. */
@@ -309,8 +423,8 @@ final class PreferenceStore implements AutoCloseable {
         if (s == null) {
             return Optional.of("not started");
         }
-        if (running.getCount() > 0) {
-            return Optional.of("restoring " + topic + " after start (" + s.state() + ")");
+        if (running.getCount() > 0 || !startedUp) {
+            return Optional.of("restoring and catching up with " + topic + " after start (" + s.state() + ")");
         }
         return running(s) ? Optional.empty() : Optional.of("Kafka Streams is " + s.state());
     }

@@ -32,17 +32,19 @@ import org.slf4j.LoggerFactory;
  * messages, change or read their preference, opt them out, and erase them (GDPR).
  *
  * <pre>
- *   booking site ──HTTPS/JSON──► OptinHttpApi ──► OptinService ──► PreferenceWriter (transactions)
- *                                      ▲                │                 │
- *                                      │                │                 ├─► traveller.preference.v1 (compacted)
- *                                      │                │                 └─► notify.whatsapp-request.v1 (confirmations)
- *                                      └── PreferenceView ◄── read_committed, all partitions
+ *   booking site ──HTTPS/JSON──► OptinHttpApi ──(not owned here)──► OwnerRouting ──HTTP──► the owning instance
+ *                                      │ (owned here)
+ *                                      ▼
+ *                                 OptinService ──► PreferenceWriter (transactions)
+ *                                      ▲                 ├─► traveller.preference.v1 (compacted)
+ *                                      │                 └─► notify.whatsapp-request.v1 (confirmations)
+ *                                      └── PreferenceStore ◄── Kafka Streams, the partitions this instance owns
  * </pre>
  *
  * <p>Input: HTTP calls, and {@code traveller.preference.v1} (its own writes, and the sender's opt-outs
  * after a STOP). Output: {@code traveller.preference.v1} and {@code notify.whatsapp-request.v1}.
- * State: only the in-memory table of {@link PreferenceView}, rebuilt from {@code traveller.preference.v1}
- * on start. It also runs the {@link CompactionTicker} of {@code traveller.preference.v1} (every
+ * State: the {@link PreferenceStore}, a RocksDB store of the partitions of {@code traveller.preference.v1}
+ * this instance owns ({@link PreferenceTopology}; the topic is its changelog), in {@code optin.state.dir}. It also runs the {@link CompactionTicker} of {@code traveller.preference.v1} (every
  * {@code erasure.bound}/16), which makes the erasure bound hold on quiet partitions; {@link #stateSnapshot()} shows it for audits and erasure checks.
  *
  * <p>Run it with {@code appcare optin --config optin.properties} ({@link OptinCommand}); configuration
@@ -59,7 +61,7 @@ public final class OptinApp implements AutoCloseable {
     private final Clock clock;
     private final List<AutoCloseable> started = new ArrayList<>();
     private Admin admin;
-    private PreferenceView view;
+    private PreferenceStore store;
     private PreferenceWriter writer;
     private OptinHttpApi api;
     private HealthServer management;
@@ -101,41 +103,44 @@ public final class OptinApp implements AutoCloseable {
             AvroSerde<TravellerPreference> preferenceSerde = AvroSerde.forValues(TravellerPreference.class, settings.serdeConfig());
             AvroSerde<WhatsAppRequest> requestSerde = AvroSerde.forValues(WhatsAppRequest.class, settings.serdeConfig());
 
-            view = track(new PreferenceView(settings.preferenceTopic(), settings.transactionalId(), settings.kafkaClientConfig(), admin,
-                    preferenceSerde.deserializer(), metrics));
-            view.start();
+            store = track(new PreferenceStore(settings.preferenceTopic(), settings.streamsProperties(),
+                    preferenceSerde.deserializer(), admin, metrics));
             writer = track(new PreferenceWriter(settings.kafkaClientConfig(), settings.transactionalId(),
                     settings.writeTimeout(), metrics));
             writer.start();
             // The owner of traveller.preference.v1 keeps its partitions rolling, so erasures are cleaned in time.
             track(CompactionTicker.start(settings.kafkaClientConfig(), List.of(settings.preferenceTopic()), erasure));
 
-            OptinService service = new OptinService(view, writer,
+            OptinService service = new OptinService(store, writer,
                     new ConfirmationRequests(catalogue, settings.confirmationTimeToLive(), settings.preferenceTopic()),
                     preferenceSerde.serializer(), requestSerde.serializer(), settings.preferenceTopic(),
                     settings.requestTopic(), settings.writeTimeout(), settings.readTimeout(), clock, metrics,
                     new ErasureAudit(settings.auditTopic(),
                             AvroSerde.forValues(ErasureAuditRecord.class, settings.serdeConfig()).serializer(),
                             settings.transactionalId()));
+            OwnerRouting routing = new OwnerRouting(store, settings.readTimeout(), settings.writeTimeout().plus(settings.readTimeout()).plusSeconds(2), metrics);
             api = new OptinHttpApi(settings, service, new OptInRequestParser(catalogue, clock, bookingMargin),
-                    new PreferenceJson(new ObjectMapper(), catalogue), metrics);
+                    new PreferenceJson(new ObjectMapper(), catalogue), metrics, routing);
             // Health and metrics on a port of their own (least privilege): the API port serves only the API.
             management = track(new HealthServer(settings.managementHost(), settings.managementPort(), metrics)
-                    .check("preferenceTable", () -> view.problem().map(Health::down)
-                            .orElseGet(() -> Health.up(view.size() + " travellers, positions " + view.positions())))
+                    .check("preferenceTable", () -> store.problem().map(Health::down)
+                            .orElseGet(() -> Health.up(store.state() + ", about " + store.size() + " travellers in the partitions owned here")))
                     .check("writer", () -> writer.problem().map(Health::down)
                             .orElseGet(() -> Health.up("transactional producer ready")))
                     .check("http", () -> api.draining() ? Health.down("shutting down") : Health.up("serving"))
                     .start());
+            // The API first: its port is what the store advertises to the other instances (application.server).
+            // Until the store runs, calls answer 503 with Retry-After.
             api.start();
             started.add(0, () -> api.stop(SHUTDOWN_GRACE));
+            store.start(settings.applicationServer(api.port()));
 
-            if (!view.awaitReady(settings.startupTimeout())) {
-                throw new IllegalStateException("the preference table did not catch up with " + settings.preferenceTopic()
-                        + " within " + settings.startupTimeout() + ": " + view.problem().orElse("?"));
+            if (!store.awaitRunning(settings.startupTimeout()) || !store.awaitCaughtUp(settings.startupTimeout())) {
+                throw new IllegalStateException("the preference store did not restore " + settings.preferenceTopic()
+                        + " within " + settings.startupTimeout() + ": " + store.problem().orElse("?"));
             }
-            log.info("Opt-in API ready on http://{}:{}, health and metrics on http://{}:{} ({} travellers in the table)",
-                    settings.host(), api.port(), settings.managementHost(), management.port(), view.size());
+            log.info("Opt-in API ready on http://{}:{} (advertised to the other instances as {}), health and metrics on http://{}:{}",
+                    settings.host(), api.port(), store.self(), settings.managementHost(), management.port());
             return this;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -181,11 +186,12 @@ public final class OptinApp implements AutoCloseable {
     }
 
     /**
-     * A copy of everything this role holds about travellers: its only state, keyed by traveller key.
-     * After an erasure, no value here mentions the erased phone number.
+     * A copy of everything this instance holds about travellers: its only state (the partitions of the
+     * preference store it owns), keyed by traveller key. After an erasure, no value here mentions the
+     * erased phone number.
      */
     public Map<String, TravellerPreference> stateSnapshot() {
-        return view == null ? Map.of() : view.snapshot();
+        return store == null ? Map.of() : store.snapshot();
     }
 
     /** Stops taking calls, lets the ones under way finish, commits what is queued, and closes everything. */

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.state.HostInfo;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * ({@code optin.management.port}, a {@link dev.appcare.model.runtime.HealthServer}), so the port the
  * booking site reaches serves nothing but the API.
  *
+ * A call for a traveller whose partition of the preference store another instance owns is passed to that
+ * instance and its answer relayed ({@link OwnerRouting}), after this instance checked the credentials.
+ *
  * Every failure is an RFC 9457 {@code application/problem+json} body naming the fields at fault in
  * {@code invalid-params}; nothing below this layer ever reaches the caller as a stack trace.
  */
@@ -61,6 +65,7 @@ final class OptinHttpApi implements AutoCloseable {
     private final OptInRequestParser parser;
     private final PreferenceJson representation;
     private final PrometheusMeterRegistry metrics;
+    private final OwnerRouting routing;
     private final ObjectMapper json = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -72,8 +77,9 @@ final class OptinHttpApi implements AutoCloseable {
     private Javalin app;
 
     OptinHttpApi(OptinSettings settings, OptinService service, OptInRequestParser parser, PreferenceJson representation,
-                 PrometheusMeterRegistry metrics) {
+                 PrometheusMeterRegistry metrics, OwnerRouting routing) {
         this.settings = settings;
+        this.routing = routing;
         this.service = service;
         this.apiKeys = settings.apiKeys();
         this.parser = parser;
@@ -181,6 +187,12 @@ final class OptinHttpApi implements AutoCloseable {
                     throw new ProblemException(ProblemType.FORBIDDEN, "The API key '" + caller.name() + "' lacks the '"
                             + permission.configName() + "' permission needed to " + operation + ".");
                 }
+                // Served where the traveller's state is: the instance owning its partition (OwnerRouting).
+                HostInfo owner = routing.ownerElsewhere(ctx, traveller(ctx));
+                if (owner != null) {
+                    routing.forward(ctx, owner, rawBody(ctx));
+                    return;
+                }
                 handler.handle(ctx);
             } finally {
                 inFlight.decrementAndGet();
@@ -272,6 +284,23 @@ final class OptinHttpApi implements AutoCloseable {
                     + e.getOriginalMessage(), List.of(new InvalidParam("(body)", "is not valid JSON" + where)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The body as sent (at most the configured bytes), to forward; empty for calls without one. */
+    private byte[] rawBody(Context ctx) {
+        int limit = settings.maxBodyBytes();
+        if (ctx.req().getContentLengthLong() > limit) {
+            throw tooLarge(limit);
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes(limit + 1);
+            if (body.length > limit) {
+                throw tooLarge(limit);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new ProblemException(ProblemType.MALFORMED_JSON, "The request body could not be read.");
         }
     }
 

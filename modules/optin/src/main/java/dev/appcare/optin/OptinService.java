@@ -30,15 +30,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The opt-in API's operations: read, opt in or change, opt out, erase. Each write follows the same steps:
  * <ol>
- *   <li>wait until the {@linkplain PreferenceView table} holds everything committed for the traveller's
- *       partition (so the decision is taken on current state, whichever instance wrote it);</li>
+ *   <li>read the current preference from the {@linkplain PreferenceStore store} of this instance, which
+ *       owns the traveller's partition (the HTTP layer forwarded the call here: {@link OwnerRouting});</li>
  *   <li>decide with {@link PreferenceRules};</li>
  *   <li>write the preference (and a confirmation request for a new opt-in) in one transaction and wait
  *       for the commit: 2xx means durable;</li>
- *   <li>wait until the table has applied the write, so that a read right after sees it.</li>
+ *   <li>wait until the store has applied the write, so that a read right after sees it.</li>
  * </ol>
- * Writes for one traveller are serialised within an instance; between instances, last writer wins, and
- * a confirmation sent twice carries the same message id (the sender sends it once).
+ * Every call for one traveller runs on the instance that owns its partition, and writes for one traveller
+ * are serialised there. While the partition moves (a rebalance) the calls answer 503 with Retry-After; a
+ * confirmation sent twice carries the same message id (the sender sends it once).
  */
 final class OptinService {
     private static final Logger log = LoggerFactory.getLogger(OptinService.class);
@@ -48,7 +49,7 @@ final class OptinService {
     record OptInResult(PreferenceRules.Outcome outcome, TravellerPreference preference, Optional<String> confirmationMessageId) {
     }
 
-    private final PreferenceView view;
+    private final PreferenceStore store;
     private final PreferenceWriter writer;
     private final ConfirmationRequests confirmations;
     private final Serializer<TravellerPreference> preferenceSerializer;
@@ -62,11 +63,11 @@ final class OptinService {
     private final ErasureAudit audit;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
 
-    OptinService(PreferenceView view, PreferenceWriter writer, ConfirmationRequests confirmations,
+    OptinService(PreferenceStore store, PreferenceWriter writer, ConfirmationRequests confirmations,
                  Serializer<TravellerPreference> preferenceSerializer, Serializer<WhatsAppRequest> requestSerializer,
                  String preferenceTopic, String requestTopic, Duration writeTimeout, Duration readTimeout,
                  Clock clock, MeterRegistry metrics, ErasureAudit audit) {
-        this.view = view;
+        this.store = store;
         this.writer = writer;
         this.confirmations = confirmations;
         this.preferenceSerializer = preferenceSerializer;
@@ -85,14 +86,12 @@ final class OptinService {
 
     /** The traveller's preference; none once its booking's life is over (a recycled reference reads blank). */
     Optional<TravellerPreference> read(TravellerKey traveller) {
-        catchUp(traveller);
-        return view.get(traveller.key()).filter(p -> !BookingLife.isOver(p, clock.instant()));
+        return current(traveller).filter(p -> !BookingLife.isOver(p, clock.instant()));
     }
 
     OptInResult optIn(TravellerKey traveller, OptInRequest request) {
         return locked(traveller, () -> {
-            catchUp(traveller);
-            TravellerPreference current = view.get(traveller.key()).orElse(null);
+            TravellerPreference current = current(traveller).orElse(null);
             PreferenceRules.Decision decision = PreferenceRules.optIn(traveller.key(), current, request, clock.instant());
             count(decision.outcome());
             if (decision.outcome() == PreferenceRules.Outcome.STALE_CONSENT) {
@@ -113,7 +112,7 @@ final class OptinService {
                 records.add(new ProducerRecord<>(requestTopic, confirmation.getRecipient(), serialize(requestSerializer, requestTopic, confirmation)));
                 confirmationId = Optional.of(confirmation.getMessageId());
             }
-            writeAndAwait(records);
+            writeAndAwait(traveller, records);
             confirmationId.ifPresent(id -> metrics.counter("appcare.optin.confirmations").increment());
             return new OptInResult(decision.outcome(), decision.next(), confirmationId);
         });
@@ -122,11 +121,10 @@ final class OptinService {
     /** The preference after the opt-out, with the outcome; empty outcome NOT_FOUND when there was none. */
     PreferenceRules.Decision optOut(TravellerKey traveller) {
         return locked(traveller, () -> {
-            catchUp(traveller);
-            PreferenceRules.Decision decision = PreferenceRules.optOut(view.get(traveller.key()).orElse(null), clock.instant());
+            PreferenceRules.Decision decision = PreferenceRules.optOut(current(traveller).orElse(null), clock.instant());
             count(decision.outcome());
             if (decision.writes()) {
-                writeAndAwait(List.of(preferenceRecord(traveller, decision.next())));
+                writeAndAwait(traveller, List.of(preferenceRecord(traveller, decision.next())));
             }
             return decision;
         });
@@ -141,7 +139,7 @@ final class OptinService {
         locked(traveller, () -> {
             ErasureAuditRecord record = audit.recordOf(traveller, caller, clock.instant());
             // The tombstone first: the write's answer is its position, which reads wait for.
-            writeAndAwait(List.of(new ProducerRecord<>(preferenceTopic, traveller.key(), (byte[]) null),
+            writeAndAwait(traveller, List.of(new ProducerRecord<>(preferenceTopic, traveller.key(), (byte[]) null),
                     new ProducerRecord<>(audit.topic(), traveller.key(), serialize(audit.serializer(), audit.topic(), record))));
             metrics.counter("appcare.optin.decisions", "outcome", "erased").increment();
             return null;
@@ -157,44 +155,40 @@ final class OptinService {
             return serializer.serialize(topic, value);
         } catch (RuntimeException e) {
             log.warn("Cannot serialize for {}: {}", topic, e.toString());
-            throw unavailable("The schema registry could not be reached to encode the record.");
+            throw ProblemException.unavailable("The schema registry could not be reached to encode the record.");
         }
     }
 
-    private void writeAndAwait(List<ProducerRecord<String, byte[]>> records) {
+    private void writeAndAwait(TravellerKey traveller, List<ProducerRecord<String, byte[]>> records) {
         RecordMetadata written;
         try {
             written = writer.write(records).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw unavailable("The write was not acknowledged by Kafka and has been rolled back.");
+            throw ProblemException.unavailable("The write was not acknowledged by Kafka and has been rolled back.");
         } catch (TimeoutException e) {
-            throw unavailable("The write was not acknowledged by Kafka within " + writeTimeout.toMillis()
+            throw ProblemException.unavailable("The write was not acknowledged by Kafka within " + writeTimeout.toMillis()
                     + " ms; it may still complete.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable("Interrupted while writing.");
+            throw ProblemException.unavailable("Interrupted while writing.");
         }
         try {
-            view.awaitApplied(written.partition(), written.offset(), readTimeout);
-        } catch (TimeoutException e) {
-            log.warn("Write committed at {}-{}@{} but not yet in the table: {}", written.topic(), written.partition(),
+            // The preference (or the tombstone) is always the first record of a write.
+            store.awaitApplied(traveller.key(), records.get(0).value(), readTimeout);
+        } catch (TimeoutException | PreferenceStore.NotServable e) {
+            log.warn("Write committed at {}-{}@{} but not yet in the store: {}", written.topic(), written.partition(),
                     written.offset(), e.getMessage());
-            throw unavailable("The write is committed but not yet visible to reads.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable("Interrupted while waiting for the write to become visible.");
+            throw ProblemException.unavailable("The write is committed but not yet visible to reads.");
         }
     }
 
-    private void catchUp(TravellerKey traveller) {
+    /** The traveller's preference in this instance's store, which owns the traveller's partition (else 503). */
+    private Optional<TravellerPreference> current(TravellerKey traveller) {
         try {
-            view.awaitCaughtUp(traveller.key(), readTimeout);
-        } catch (TimeoutException e) {
-            log.warn("Preference table not caught up for a read: {}", e.getMessage());
-            throw unavailable("The preference table is not up to date with Kafka.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable("Interrupted while reading.");
+            return store.get(traveller.key());
+        } catch (PreferenceStore.NotServable e) {
+            log.info("Preference store cannot answer now: {}", e.getMessage());
+            throw ProblemException.unavailable("The traveller's partition is moving between instances (" + e.getMessage() + ").");
         }
     }
 
@@ -202,11 +196,11 @@ final class OptinService {
         ReentrantLock lock = locks[Math.floorMod(traveller.key().hashCode(), LOCK_STRIPES)];
         try {
             if (!lock.tryLock(writeTimeout.toMillis() + readTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw unavailable("Too many concurrent writes for this traveller.");
+                throw ProblemException.unavailable("Too many concurrent writes for this traveller.");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable("Interrupted.");
+            throw ProblemException.unavailable("Interrupted.");
         }
         try {
             return action.get();
@@ -219,8 +213,4 @@ final class OptinService {
         metrics.counter("appcare.optin.decisions", "outcome", outcome.name().toLowerCase(Locale.ROOT)).increment();
     }
 
-    private static ProblemException unavailable(String detail) {
-        return new ProblemException(ProblemType.UNAVAILABLE, detail + " Retrying the same request is safe.",
-                List.of(), Map.of("Retry-After", "1"));
-    }
 }

@@ -4,6 +4,7 @@ import dev.appcare.model.registry.RegistryClientConfig;
 import dev.appcare.model.runtime.AppConfig;
 import dev.appcare.model.serde.AvroSerdeConfig;
 import dev.appcare.model.templates.TemplateCatalogue;
+import dev.appcare.model.topics.ErasureBound;
 import dev.appcare.model.topics.Topics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -12,6 +13,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The opt-in API's configuration, read from an {@link AppConfig} (properties file, then {@code APPCARE_*}
@@ -36,7 +41,11 @@ record OptinSettings(
         Duration startupTimeout,
         Duration confirmationTimeToLive,
         Path templatesFile,
-        ApiKeys apiKeys) {
+        ApiKeys apiKeys,
+        String applicationId,
+        String advertisedHost,
+        Path stateDir,
+        Duration erasureBound) {
 
     static final String HOST = "optin.http.host";
     static final String PORT = "optin.http.port";
@@ -54,6 +63,12 @@ record OptinSettings(
     static final String STARTUP_TIMEOUT = "optin.startup.timeout";
     static final String CONFIRMATION_TTL = "optin.confirmation.ttl";
     static final String TEMPLATES_FILE = "templates.file";
+    /** The Kafka Streams application (consumer group) the instances of one deployment share. */
+    static final String APPLICATION_ID = "optin.application.id";
+    static final String DEFAULT_APPLICATION_ID = "appcare-optin";
+    /** The host other instances use to forward a request here; the port is always this instance's API port. */
+    static final String ADVERTISED_HOST = "optin.advertised.host";
+    static final String STATE_DIR = "optin.state.dir";
 
     static final int DEFAULT_PORT = 8083;
     /** /health and /metrics: a port of their own, so the API port serves only the API (least privilege). */
@@ -105,7 +120,49 @@ record OptinSettings(
                 positive(config, STARTUP_TIMEOUT, Duration.ofMinutes(2)),
                 positive(config, CONFIRMATION_TTL, Duration.ofHours(24)),
                 templates == null || templates.isBlank() ? null : Path.of(templates),
-                ApiKeys.fromConfig(config));
+                ApiKeys.fromConfig(config),
+                config.get(APPLICATION_ID, DEFAULT_APPLICATION_ID),
+                config.get(ADVERTISED_HOST, null),
+                config.get(STATE_DIR, null) == null ? null : Path.of(config.get(STATE_DIR, null)),
+                ErasureBound.from(config).bound());
+    }
+
+    /**
+     * The host:port other instances forward requests to: {@value #ADVERTISED_HOST} (default: the API's bind
+     * host, 127.0.0.1) and the port the API listens on.
+     */
+    HostInfo applicationServer(int boundPort) {
+        String advertised = advertisedHost != null ? advertisedHost
+                : host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        return new HostInfo(advertised, boundPort);
+    }
+
+    /**
+     * Kafka Streams settings of the partitioned preference store: everything under {@code kafka.}, then the
+     * role's own, which win. The state directory defaults to one per transactional id (stable across an
+     * instance's restarts, so a restart finds its store on disk and restores only what is new).
+     */
+    Properties streamsProperties() {
+        Properties properties = new Properties();
+        properties.putAll(kafkaClientConfig);
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, (stateDir != null ? stateDir
+                : Path.of(System.getProperty("java.io.tmpdir"), "appcare-optin", applicationId + "-" + transactionalId)).toString());
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        // The store is a copy of committed records only: an aborted opt-in must not be served, restored or not.
+        properties.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+        properties.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+        properties.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        properties.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, PreferenceRocksDbConfig.class);
+        properties.put(PreferenceRocksDbConfig.ERASURE_BOUND_SECONDS, Long.toString(erasureBound.toSeconds()));
+        // A crashed instance's partitions move after the session timeout: 6 s (the broker's minimum), not 45 s.
+        properties.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+        properties.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
+        properties.putIfAbsent(StreamsConfig.CLIENT_ID_CONFIG, transactionalId + "-store");
+        // Commit often: a partition that moves answers once the committed offset reaches the topic's end
+        // (PreferenceStore#caughtUp), so the commit interval is part of how long it answers 503.
+        properties.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        return properties;
     }
 
     TemplateCatalogue templateCatalogue() {
@@ -147,6 +204,6 @@ record OptinSettings(
         // Never print the keys.
         return "OptinSettings[http=" + host + ":" + port + ", management=" + managementHost + ":" + managementPort + ", kafka=" + bootstrapServers + ", registry="
                 + serdeConfig.get(SCHEMA_REGISTRY_URL) + ", transactionalId=" + transactionalId + ", topics="
-                + preferenceTopic + "," + requestTopic + "," + auditTopic + ", apiKeys=" + apiKeys.names() + "]";
+                + preferenceTopic + "," + requestTopic + "," + auditTopic + ", applicationId=" + applicationId + ", apiKeys=" + apiKeys.names() + "]";
     }
 }

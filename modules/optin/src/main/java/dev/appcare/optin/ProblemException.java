@@ -31,6 +31,12 @@ final class ProblemException extends RuntimeException {
         this.headers = Map.copyOf(headers);
     }
 
+    /** 503 with {@code Retry-After: 1}: the outcome may be unknown and the same request may be sent again. */
+    static ProblemException unavailable(String detail) {
+        return new ProblemException(ProblemType.UNAVAILABLE, detail + " Retrying the same request is safe.",
+                List.of(), Map.of("Retry-After", "1"));
+    }
+
     static ProblemException invalid(List<InvalidParam> invalidParams) {
         String fields = String.join(", ", invalidParams.stream().map(InvalidParam::name).distinct().toList());
         return new ProblemException(ProblemType.VALIDATION, "The request has invalid fields: " + fields + ".", invalidParams);

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,11 +46,18 @@ final class OptinFixture implements AutoCloseable {
     final String preferenceTopic;
     final String requestTopic;
     final String auditTopic;
-    final List<OptinApp> apps = new ArrayList<>();
+    /** One Kafka Streams application per fixture: its instances share the preference store's partitions. */
+    final String applicationId = TestNames.unique("appcare-optin");
+    final List<OptinApp> apps = Collections.synchronizedList(new ArrayList<>()); // the benchmark starts instances in parallel
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Creates the two topics as the contract says (3 partitions here), with {@code extraPreferenceConfig}. */
     OptinFixture(RealInfrastructure infra, Map<String, String> extraPreferenceConfig) {
+        this(infra, extraPreferenceConfig, 3);
+    }
+
+    /** As above with {@code partitions} partitions per topic (the contract's default is 6). */
+    OptinFixture(RealInfrastructure infra, Map<String, String> extraPreferenceConfig, int partitions) {
         this.infra = infra;
         this.preferenceTopic = TestNames.unique(Topics.TRAVELLER_PREFERENCE.name());
         this.requestTopic = TestNames.unique(Topics.WHATSAPP_REQUEST.name());
@@ -57,9 +65,9 @@ final class OptinFixture implements AutoCloseable {
         Map<String, String> preferenceConfig = new HashMap<>(Topics.TRAVELLER_PREFERENCE.configs());
         preferenceConfig.putAll(extraPreferenceConfig);
         infra.broker().createTopics(
-                new NewTopic(preferenceTopic, 3, (short) 1).configs(preferenceConfig),
-                new NewTopic(requestTopic, 3, (short) 1).configs(Topics.WHATSAPP_REQUEST.configs()),
-                new NewTopic(auditTopic, 3, (short) 1).configs(Topics.ERASURE_AUDIT.configs()));
+                new NewTopic(preferenceTopic, partitions, (short) 1).configs(preferenceConfig),
+                new NewTopic(requestTopic, partitions, (short) 1).configs(Topics.WHATSAPP_REQUEST.configs()),
+                new NewTopic(auditTopic, partitions, (short) 1).configs(Topics.ERASURE_AUDIT.configs()));
     }
 
     OptinFixture(RealInfrastructure infra) {
@@ -68,6 +76,11 @@ final class OptinFixture implements AutoCloseable {
 
     /** Starts one more instance of the API on these topics (its own transactional id, a free port). */
     OptinApp startApp() {
+        return startApp(Map.of());
+    }
+
+    /** As {@link #startApp()}, with {@code extra} settings over the fixture's. */
+    OptinApp startApp(Map<String, String> extra) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", infra.bootstrapServers());
         config.put("schema.registry.url", infra.schemaRegistryUrl());
@@ -76,12 +89,14 @@ final class OptinFixture implements AutoCloseable {
         config.put("optin.topic.request", requestTopic);
         config.put("optin.topic.erasure-audit", auditTopic);
         config.put("optin.transactional.id", TestNames.unique("appcare-optin"));
+        config.put("optin.application.id", applicationId);
         config.put("optin.auth.key.booking-site.secret", WRITER_KEY);
         config.put("optin.auth.key.booking-site.permissions", "read,write");
         config.put("optin.auth.key.support.secret", READER_KEY);
         config.put("optin.auth.key.support.permissions", "read");
         config.put("optin.auth.key.privacy.secret", ERASER_KEY);
         config.put("optin.auth.key.privacy.permissions", "read,erase");
+        config.putAll(extra);
         OptinApp app = new OptinApp(AppConfig.of(config)).start();
         apps.add(app);
         return app;

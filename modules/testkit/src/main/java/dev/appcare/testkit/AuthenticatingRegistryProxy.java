@@ -23,10 +23,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A schema registry that enforces HTTP basic auth: an authenticating reverse proxy on 127.0.0.1 in front
- * of the test kit's {@link ApicurioRegistry}. Requests with the right {@code Authorization: Basic} header
- * are forwarded unchanged (method, path, query, body, content type); any other request gets 401 with
- * {@code WWW-Authenticate: Basic} and a Confluent-style error body, and never reaches the registry.
+ * A schema registry that enforces HTTP basic auth ({@link #start}) or a bearer token ({@link #startBearer}):
+ * an authenticating reverse proxy on 127.0.0.1 in front of the test kit's {@link ApicurioRegistry}.
+ * Requests with exactly the expected {@code Authorization} header ({@code Basic base64(user:password)}, or
+ * {@code Bearer <token>}) are forwarded unchanged (method, path, query, body, content type); any other
+ * request — none, the wrong credentials, or the other scheme — gets 401 with a {@code WWW-Authenticate}
+ * challenge of the enforced scheme and a Confluent-style error body, and never reaches the registry.
  *
  * <p>Why a proxy: Apicurio Registry 3 authenticates only through an OpenID Connect provider (Keycloak,
  * Entra ID). Its "basic auth" is the client-credentials variant: the registry takes the basic
@@ -42,6 +44,7 @@ public final class AuthenticatingRegistryProxy implements AutoCloseable {
 
     private final ApicurioRegistry upstream;
     private final byte[] expected;
+    private final String scheme;
     private final HttpServer server;
     private final ExecutorService threads = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "registry-auth-proxy");
@@ -52,10 +55,10 @@ public final class AuthenticatingRegistryProxy implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong forwarded = new AtomicLong();
 
-    private AuthenticatingRegistryProxy(ApicurioRegistry upstream, String user, String password) {
+    private AuthenticatingRegistryProxy(ApicurioRegistry upstream, String scheme, String credentials) {
         this.upstream = upstream;
-        this.expected = ("Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
-                .getBytes(StandardCharsets.UTF_8);
+        this.scheme = scheme;
+        this.expected = (scheme + " " + credentials).getBytes(StandardCharsets.UTF_8);
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -67,7 +70,19 @@ public final class AuthenticatingRegistryProxy implements AutoCloseable {
 
     /** Starts a proxy in front of {@code upstream} that lets through only {@code user:password}. */
     public static AuthenticatingRegistryProxy start(ApicurioRegistry upstream, String user, String password) {
-        AuthenticatingRegistryProxy proxy = new AuthenticatingRegistryProxy(upstream, user, password);
+        return started(new AuthenticatingRegistryProxy(upstream, "Basic",
+                Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** Starts a proxy in front of {@code upstream} that lets through only {@code Authorization: Bearer <token>}. */
+    public static AuthenticatingRegistryProxy startBearer(ApicurioRegistry upstream, String token) {
+        if (token == null || token.isBlank() || token.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("a bearer token is one non-blank word");
+        }
+        return started(new AuthenticatingRegistryProxy(upstream, "Bearer", token));
+    }
+
+    private static AuthenticatingRegistryProxy started(AuthenticatingRegistryProxy proxy) {
         proxy.server.start();
         return proxy;
     }
@@ -97,9 +112,9 @@ public final class AuthenticatingRegistryProxy implements AutoCloseable {
             // Constant-time comparison, as a real gateway would do it.
             if (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected)) {
                 refused.incrementAndGet();
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"appcare-registry\"");
-                respond(exchange, 401, "application/vnd.schemaregistry.v1+json",
-                        "{\"error_code\":401,\"message\":\"Unauthorized: basic credentials required\"}".getBytes(StandardCharsets.UTF_8));
+                exchange.getResponseHeaders().set("WWW-Authenticate", scheme + " realm=\"appcare-registry\"");
+                respond(exchange, 401, "application/vnd.schemaregistry.v1+json", ("{\"error_code\":401,\"message\":\"Unauthorized: "
+                        + scheme.toLowerCase(java.util.Locale.ROOT) + " credentials required\"}").getBytes(StandardCharsets.UTF_8));
                 return;
             }
             URI target = URI.create(upstream.baseUrl() + exchange.getRequestURI().toString());
@@ -144,6 +159,6 @@ public final class AuthenticatingRegistryProxy implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "AuthenticatingRegistryProxy[" + url() + " -> " + upstream.url() + "]";
+        return "AuthenticatingRegistryProxy[" + scheme + ", " + url() + " -> " + upstream.url() + "]";
     }
 }

@@ -2,6 +2,9 @@ package dev.appcare.model.topics;
 
 import dev.appcare.model.runtime.AppConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -109,6 +112,39 @@ public record ErasureBound(Duration bound, Duration tombstoneRetention) {
     public Duration phoneKeyedWorstCase(Duration roleDelay, Duration cleanerBackoff) {
         return roleDelay.plus(maxCompactionLag()).plus(cleanerBackoff).plus(segment()).plus(tickInterval())
                 .plus(maxCompactionLag()).plus(cleanerBackoff);
+    }
+
+    /** The broker setting and Kafka's default of the retention check the bound assumes to be at most B/8. */
+    public static final String RETENTION_CHECK = "log.retention.check.interval.ms";
+    public static final Duration DEFAULT_RETENTION_CHECK = Duration.ofMinutes(5);
+    /** The broker setting of the cleaner's back-off the bound assumes to be at most B/16. */
+    public static final String CLEANER_BACKOFF = "log.cleaner.backoff.ms";
+
+    /**
+     * What is wrong, for this bound, with a broker's settings (its {@code describeConfigs}; a missing key
+     * counts as Kafka's default): one line per setting above what the bound assumes, none when it holds.
+     */
+    public List<String> brokerProblems(Map<String, String> brokerConfig) {
+        List<String> problems = new ArrayList<>();
+        check(problems, brokerConfig, RETENTION_CHECK, DEFAULT_RETENTION_CHECK, segment(), "B/8");
+        check(problems, brokerConfig, CLEANER_BACKOFF, DEFAULT_CLEANER_BACKOFF, tickInterval(), "B/16");
+        return problems;
+    }
+
+    private void check(List<String> problems, Map<String, String> brokerConfig, String key, Duration kafkaDefault,
+                       Duration most, String share) {
+        String value = brokerConfig.get(key);
+        Duration actual;
+        try {
+            actual = value == null || value.isBlank() ? kafkaDefault : Duration.ofMillis(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            problems.add(key + " = '" + value + "' is not a number of milliseconds");
+            return;
+        }
+        if (actual.compareTo(most) > 0) {
+            problems.add(key + " = " + actual.toMillis() + " is over " + share + " = " + most.toMillis()
+                    + " ms: the erasure bound " + bound + " does not hold on this broker (docs/privacy.md)");
+        }
     }
 
     /** The worst case of the time-retained topics (retention check every 5 min). */

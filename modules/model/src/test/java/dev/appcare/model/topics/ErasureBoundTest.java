@@ -69,6 +69,23 @@ class ErasureBoundTest {
     }
 
     @Test
+    void shouldSayWhichBrokerSettingsBreakTheBound() {
+        // Kafka's defaults (5 min, 15 s) fit the day bound and any bound from 40 min ...
+        assertThat(ErasureBound.DEFAULT.brokerProblems(Map.of())).isEmpty();
+        assertThat(ErasureBound.of(Duration.ofMinutes(40)).brokerProblems(Map.of())).isEmpty();
+        // ... not a 60 s bound, unless the broker checks and cleans as often as ErasureAcrossRolesIT's does.
+        ErasureBound scaled = ErasureBound.of(Duration.ofSeconds(60));
+        assertThat(scaled.brokerProblems(Map.of())).containsExactly(
+                "log.retention.check.interval.ms = 300000 is over B/8 = 7500 ms: the erasure bound PT1M does not hold on this broker (docs/privacy.md)",
+                "log.cleaner.backoff.ms = 15000 is over B/16 = 3750 ms: the erasure bound PT1M does not hold on this broker (docs/privacy.md)");
+        assertThat(scaled.brokerProblems(Map.of("log.retention.check.interval.ms", "1000", "log.cleaner.backoff.ms", "1000")))
+                .isEmpty();
+        assertThat(ErasureBound.DEFAULT.brokerProblems(Map.of("log.cleaner.backoff.ms", "soon", "log.retention.check.interval.ms", "86400000")))
+                .containsExactly("log.retention.check.interval.ms = 86400000 is over B/8 = 10800000 ms: the erasure bound PT24H does not hold on this broker (docs/privacy.md)",
+                        "log.cleaner.backoff.ms = 'soon' is not a number of milliseconds");
+    }
+
+    @Test
     void shouldReadTheBoundFromConfigAndRefuseTombstonesKeptShorterThanIt() {
         ErasureBound bound = ErasureBound.from(AppConfig.of(Map.of("erasure.bound", "PT48H")));
         assertThat(bound.bound()).isEqualTo(Duration.ofHours(48));

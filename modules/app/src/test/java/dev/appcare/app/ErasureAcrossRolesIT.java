@@ -27,7 +27,6 @@ import dev.appcare.testkit.Await;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.RealInfrastructure;
 import dev.appcare.whatsappsim.WhatsAppSimulator;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -109,24 +108,24 @@ class ErasureAcrossRolesIT {
                 "erasure.bound", erasure.bound().toString());
         String appId = "erasure-it-notifier";
         String careId = "erasure-it-care";
-        int webhookPort = freePort();
         try (WhatsAppSimulator whatsapp = WhatsAppSimulator.builder().accessToken("t0ken").appSecret("s3cret")
-                .phoneNumberIds("1001").pairRate(45, Duration.ofSeconds(6))
-                .webhookUrl(URI.create("http://127.0.0.1:" + webhookPort + "/webhook")).start()) {
+                .phoneNumberIds("1001").pairRate(45, Duration.ofSeconds(6)).start()) {
             OptinApp optin = new OptinApp(config(common, Map.of("optin.http.port", "0", "optin.auth.key.it.secret", KEY,
                     "optin.auth.key.it.permissions", "read,write,erase"))).start();
             NotifierApp notifier = new NotifierApp(config(common, Map.of("notifier.application.id", appId,
-                    "notifier.health.port", String.valueOf(freePort()),
+                    "notifier.health.port", "0",
                     "notifier.state.dir", Files.createTempDirectory("erasure-it").toString())));
             notifier.start();
             SenderApp sender = SenderApp.fromConfig(config(common, Map.ofEntries(
                     Map.entry("whatsapp.base-url", whatsapp.baseUrl()), Map.entry("whatsapp.token", "t0ken"),
                     Map.entry("whatsapp.app-secret", "s3cret"), Map.entry("whatsapp.verify-token", "v"),
                     Map.entry("whatsapp.phone-number-id", "1001"), Map.entry("sender.group-id", "erasure-it-sender"),
-                    Map.entry("sender.webhook.port", String.valueOf(webhookPort)), Map.entry("sender.webhook.path", "/webhook"),
-                    Map.entry("sender.health.port", String.valueOf(freePort()))))).start();
+                    Map.entry("sender.webhook.port", "0"), Map.entry("sender.webhook.path", "/webhook"),
+                    Map.entry("sender.health.port", "0")))).start();
+            // Every port is the system's choice (0): the simulator learns the webhook's once it is bound.
+            whatsapp.webhookUrl(URI.create("http://127.0.0.1:" + sender.webhookPort() + "/webhook"));
             CareApp care = new CareApp(config(common, Map.of("care.application.id", careId,
-                    "care.health.port", String.valueOf(freePort()),
+                    "care.health.port", "0",
                     "care.state.dir", Files.createTempDirectory("erasure-it-care").toString()))).start();
             try {
                 String flight = Keys.flightKey("KL", "1234", LocalDate.now(ZoneId.of("Europe/Amsterdam")), "AMS");
@@ -328,11 +327,5 @@ class ErasureAcrossRolesIT {
         Map<String, String> values = new HashMap<>(common);
         values.putAll(role);
         return AppConfig.of(values);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthenticationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,6 +53,25 @@ final class TopicsCommand {
 
         @Override
         public Integer call() throws Exception {
+            try {
+                return createTopics();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof AuthenticationException refused)) {
+                    throw e;
+                }
+                // A cluster that refuses the client (TLS trust, SASL credentials): one clear line, not a stack trace.
+                Throwable root = refused;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                System.err.println("topics create: the cluster refused the connection (" + refused.getClass().getSimpleName()
+                        + ": " + refused.getMessage() + (root == refused ? "" : "; " + root.getMessage())
+                        + "): check kafka.security.protocol, kafka.ssl.truststore.* and kafka.sasl.* in --config");
+                return 3;
+            }
+        }
+
+        private int createTopics() throws Exception {
             try (Admin admin = Admin.create(kafka.adminConfig())) {
                 ErasureBound bound = new ErasureBound(erasureBound, tombstoneRetention);
                 TopicProvisioner provisioner = new TopicProvisioner(admin, Topics.ALL, partitions, replicationFactor,

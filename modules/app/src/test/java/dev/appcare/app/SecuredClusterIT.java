@@ -51,17 +51,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every client on a secured cluster: a broker of its own whose only client listener is SASL_PLAINTEXT
- * (PLAIN, standard authorizer), and one properties file with the client settings — the same file for the
+ * Every client on a secured cluster: a broker of its own whose only client listener is SASL_SSL
+ * (PLAIN over TLS with a throwaway certificate for 127.0.0.1, host name verification on; standard
+ * authorizer), and one properties file with the client settings — the same file for the
  * tools ({@code appcare topics create --config}, {@code appcare schemas register --config},
  * {@code appcare ops trace --command-config}) and for the
  * roles (opt-in API, notifier with its Admin client and ticker, sender, care with its start-up check and
  * ticker), read by {@link ClientSettings}. A client without those settings cannot even list topics; with
  * them the whole pipeline runs: opt-in, confirmation delivered, booking, delay delivered, and a message
- * from the traveller answered by care.
+ * from the traveller answered by care. A client with the SASL settings but without the trust store is
+ * refused at the TLS handshake: {@code topics create} says so in one line and creates nothing.
  *
- * <p>The schema registry enforces basic auth too ({@link AuthenticatingRegistryProxy} in front of the test
- * kit's Apicurio: Apicurio itself authenticates only through an OpenID Connect provider). The same file
+ * <p>The schema registry speaks only HTTPS (same certificate) and enforces basic auth too
+ * ({@link AuthenticatingRegistryProxy} in front of the test kit's Apicurio: Apicurio itself authenticates
+ * only through an OpenID Connect provider); the file carries {@code schema.registry.ssl.truststore.*},
+ * without which {@code schemas register} fails at the handshake and reaches nothing. The same file
  * carries {@code basic.auth.user.info}; without it {@code schemas register} and a role's serializer fail
  * with HTTP 401 and the name of the setting to check, and nothing reaches the registry. Then the same with
  * a registry that takes a bearer token ({@link AuthenticatingRegistryProxy#startBearer}): with
@@ -79,18 +83,27 @@ class SecuredClusterIT {
 
     @Test
     void shouldRunTheToolsAndThePipelineOnASaslCluster(RealInfrastructure infra, @TempDir Path dir) throws Exception {
-        try (KafkaBroker broker = KafkaBroker.startSecured(Map.of());
-             AuthenticatingRegistryProxy registry = AuthenticatingRegistryProxy.start(infra.registry(), REGISTRY_USER, REGISTRY_PASSWORD)) {
+        try (KafkaBroker broker = KafkaBroker.startSaslSsl(Map.of());
+             AuthenticatingRegistryProxy registry = AuthenticatingRegistryProxy.startHttps(infra.registry(), broker.tls(),
+                     REGISTRY_USER, REGISTRY_PASSWORD)) {
+            assertThat(registry.url()).startsWith("https://127.0.0.1:");
             Path clientFile = dir.resolve("client.properties");
             StringBuilder file = clientProperties(broker, registry);
+            // The SASL settings and credentials, but neither trust store: refused at the handshakes.
+            Path noTrustStore = dir.resolve("client-no-truststore.properties");
+            Files.writeString(noTrustStore, file.toString().lines().filter(line -> !line.contains(".ssl.truststore."))
+                    .map(line -> line + "\n").collect(java.util.stream.Collectors.joining())
+                    + "basic.auth.user.info=" + REGISTRY_USER + ":" + REGISTRY_PASSWORD + "\n");
             // The same settings without the registry's credentials, then the full file with them.
             Path noRegistryAuth = dir.resolve("client-no-registry-auth.properties");
             Files.writeString(noRegistryAuth, file);
             file.append("basic.auth.user.info=").append(REGISTRY_USER).append(':').append(REGISTRY_PASSWORD).append('\n');
             Files.writeString(clientFile, file);
             AppConfig clients = AppConfig.load(clientFile, Map.of(), Map.of());
-            assertThat(ClientSettings.kafka(clients)).containsEntry("security.protocol", "SASL_PLAINTEXT")
-                    .containsEntry("sasl.mechanism", "PLAIN");
+            assertThat(ClientSettings.kafka(clients)).containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("sasl.mechanism", "PLAIN").containsKey("ssl.truststore.location")
+                    .doesNotContainKey("ssl.endpoint.identification.algorithm");
+            assertThat(ClientSettings.registry(clients, "")).containsKey("schema.registry.ssl.truststore.location");
 
             // Without the settings: refused.
             try (Admin plain = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers(),
@@ -98,6 +111,23 @@ class SecuredClusterIT {
                 assertThatThrownBy(() -> plain.listTopics().names().get(10, TimeUnit.SECONDS))
                         .isInstanceOf(ExecutionException.class);
             }
+
+            // Without the trust stores: one line each, nothing created, nothing reached the registry.
+            Run untrusted = appcare("topics", "create", "--config", noTrustStore.toString(), "--partitions", "2",
+                    "--replication-factor", "1", "--erasure-bound", "PT1H");
+            assertThat(untrusted.exit()).as(untrusted.out() + untrusted.err()).isEqualTo(3);
+            assertThat(untrusted.err()).startsWith("topics create: the cluster refused the connection (SslAuthenticationException")
+                    .contains("check kafka.security.protocol, kafka.ssl.truststore.* and kafka.sasl.*")
+                    .doesNotContain("\tat ");
+            assertThat(untrusted.err().strip().lines()).as("one line").hasSize(1);
+            try (Admin admin = Admin.create(ClientSettings.kafka(clients))) {
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).as("nothing created").isEmpty();
+            }
+            Run untrustedRegistry = appcare("schemas", "register", "--config", noTrustStore.toString());
+            assertThat(untrustedRegistry.exit()).as(untrustedRegistry.out() + untrustedRegistry.err()).isEqualTo(3);
+            assertThat(untrustedRegistry.err()).startsWith("schemas register: Schema registry's TLS handshake failed (SSLHandshakeException")
+                    .contains("check schema.registry.ssl.truststore.*");
+            assertThat(registry.forwarded() + registry.refused()).as("no request reached the proxy's handler").isZero();
 
             // The tools, through the same file.
             Run topics = appcare("topics", "create", "--config", clientFile.toString(), "--partitions", "2",
@@ -142,8 +172,8 @@ class SecuredClusterIT {
     private void bearerToken(RealInfrastructure infra, KafkaBroker broker, Path dir) throws Exception {
         // Two proxies, so two URLs: a JVM shares one registry client per URL and credentials
         // (SchemaRegistryClients), and the role's lookups must not be answered from the tools' cache.
-        try (AuthenticatingRegistryProxy tools = AuthenticatingRegistryProxy.startBearer(infra.registry(), REGISTRY_TOKEN);
-             AuthenticatingRegistryProxy role = AuthenticatingRegistryProxy.startBearer(infra.registry(), REGISTRY_TOKEN)) {
+        try (AuthenticatingRegistryProxy tools = AuthenticatingRegistryProxy.startBearerHttps(infra.registry(), broker.tls(), REGISTRY_TOKEN);
+             AuthenticatingRegistryProxy role = AuthenticatingRegistryProxy.startBearerHttps(infra.registry(), broker.tls(), REGISTRY_TOKEN)) {
             BearerFiles toolFiles = bearerFiles(broker, tools, dir.resolve("tools-"));
             BearerFiles roleFiles = bearerFiles(broker, role, dir.resolve("role-"));
 
@@ -266,10 +296,17 @@ class SecuredClusterIT {
         }
     }
 
-    /** The client settings of a properties file for {@code broker} and {@code registry}, without registry credentials. */
+    /**
+     * The client settings of a properties file for {@code broker} and {@code registry}, without registry
+     * credentials: the broker's SASL and trust store settings under {@code kafka.}, the registry's trust store
+     * (the same certificate) under Confluent's keys.
+     */
     private static StringBuilder clientProperties(KafkaBroker broker, AuthenticatingRegistryProxy registry) {
         StringBuilder file = new StringBuilder("kafka.bootstrap.servers=" + broker.bootstrapServers() + "\n"
-                + "schema.registry.url=" + registry.url() + "\n");
+                + "schema.registry.url=" + registry.url() + "\n"
+                + "schema.registry.ssl.truststore.location=" + broker.tls().trustStore() + "\n"
+                + "schema.registry.ssl.truststore.password=" + broker.tls().password() + "\n"
+                + "schema.registry.ssl.truststore.type=" + dev.appcare.testkit.TlsMaterial.STORE_TYPE + "\n");
         broker.clientSecurityConfig().forEach((k, v) -> file.append("kafka.").append(k).append('=')
                 .append(v.toString().replace("\\", "\\\\")).append('\n'));
         return file;

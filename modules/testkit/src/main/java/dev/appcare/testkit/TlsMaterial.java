@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Throwaway TLS key material for a test: a server key store (PKCS12) holding a fresh EC key and a
@@ -138,19 +137,6 @@ public final class TlsMaterial implements AutoCloseable {
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build the server's TLS context", e);
-        }
-    }
-
-    /** A client-side context trusting only the certificate. */
-    public SSLContext clientContext() {
-        try {
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(load(trustStore));
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot build the client's TLS context", e);
         }
     }
 

@@ -12,12 +12,13 @@ import picocli.CommandLine.Option;
 /**
  * Connection options shared by the commands; defaults match {@code scripts/stack start}. {@code --config}
  * takes the same properties file as the roles ({@code kafka.*} client settings such as
- * {@code kafka.security.protocol}, {@code kafka.sasl.jaas.config}; {@code schema.registry.url},
- * {@code basic.auth.user.info}, {@code bearer.auth.token}), read through {@link ClientSettings}, with
+ * {@code kafka.security.protocol}, {@code kafka.sasl.jaas.config}, {@code kafka.ssl.truststore.location};
+ * {@code schema.registry.url}, {@code schema.registry.ssl.truststore.*}, {@code basic.auth.user.info},
+ * {@code bearer.auth.token}), read through {@link ClientSettings}, with
  * {@code APPCARE_*} environment variables over the file and the two options below over both.
  */
 public final class KafkaOptions {
-    @Option(names = "--config", description = "Properties file with the roles' client settings (kafka.*, schema.registry.url, basic.auth.user.info, bearer.auth.token).")
+    @Option(names = "--config", description = "Properties file with the roles' client settings (kafka.*, schema.registry.url, schema.registry.ssl.truststore.*, basic.auth.user.info, bearer.auth.token).")
     Path config;
 
     @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: kafka.bootstrap.servers of the config, else 127.0.0.1:9092).")

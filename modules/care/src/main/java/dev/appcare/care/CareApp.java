@@ -144,10 +144,15 @@ public final class CareApp implements AutoCloseable {
         return properties;
     }
 
-    /** The three phone-keyed inputs meet in one task: a conversation is only whole if they agree on partitions. */
+    /**
+     * The three phone-keyed inputs meet in one task: a conversation is only whole if they agree on partitions.
+     * The admin client gets every client setting of the role (TLS, SASL), as Kafka Streams' own clients do.
+     */
     static void checkCoPartitioned(CareTopics topics, Properties properties) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                properties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
+        Map<String, Object> adminConfig = new HashMap<>();
+        properties.forEach((key, value) -> adminConfig.put(key.toString(), value));
+        adminConfig.keySet().retainAll(AdminClientConfig.configNames());
+        try (Admin admin = Admin.create(adminConfig)) {
             Partitioning.requireCoPartitioned(admin, Partitioning.CARE_CONVERSATION, topics.phoneKeyed());
         }
     }

@@ -57,6 +57,11 @@ class CareConfigTest {
         AppConfig app = AppConfig.of(Map.of("schema.registry.url", "mock://care-config", "erasure.bound", "PT60S"));
         CareConfig config = CareConfig.from(app, CareMetrics.detached(), Clock.systemUTC());
         assertThat(config.sweepInterval()).isEqualTo(Duration.ofMillis(3_750));
+        // Two sweeps confirm an erasure; then the changelog's values and its phone-keyed tombstones are cleaned
+        // (ErasureBound.phoneKeyedWorstCase): inside the bound when the broker's cleaner backs off at most B/16.
+        assertThat(dev.appcare.model.topics.ErasureBound.of(Duration.ofSeconds(60))
+                .phoneKeyedWorstCase(config.sweepInterval().multipliedBy(2), Duration.ofMillis(3_750)))
+                .isLessThanOrEqualTo(Duration.ofSeconds(60));
 
         java.util.Properties streams = CareApp.streamsProperties(AppConfig.of(Map.of("schema.registry.url", "mock://care-config")),
                 config, 0);

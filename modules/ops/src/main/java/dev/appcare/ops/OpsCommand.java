@@ -49,7 +49,8 @@ public final class OpsCommand {
 
         @Option(names = "--command-config", paramLabel = "FILE",
                 description = "Properties for the Kafka clients (security.protocol, sasl.*, ssl.*) and the registry "
-                        + "(schema.registry.url, basic.auth.user.info, bearer.auth.token).")
+                        + "(schema.registry.url, basic.auth.user.info, bearer.auth.token); the roles' own file "
+                        + "(kafka.* keys) works too.")
         Path commandConfig;
 
         @Option(names = "--topic-suffix", defaultValue = "",
@@ -68,7 +69,7 @@ public final class OpsCommand {
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException("cannot read --command-config " + commandConfig, e);
                 }
-                fileHasBootstrap = p.containsKey("bootstrap.servers");
+                fileHasBootstrap = p.containsKey("bootstrap.servers") || p.containsKey("kafka.bootstrap.servers");
                 fileHasRegistry = p.containsKey("schema.registry.url");
             }
             if (bootstrap == null && !fileHasBootstrap) {

@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * (the contract's, plus an optional suffix as the roles have), a clock and where to print.
  */
 public final class OpsContext {
+    private static final String ROLES_KAFKA_PREFIX = "kafka.";
     private final Map<String, Object> kafka;
     private final Map<String, Object> serde;
     private final String suffix;
@@ -42,7 +43,8 @@ public final class OpsContext {
     }
 
     /**
-     * From the command line: {@code commandConfig} (may be null) holds client and registry properties;
+     * From the command line: {@code commandConfig} (may be null) holds client and registry properties, in
+     * Kafka's tools' layout or as the roles' properties file ({@code kafka.*} keys, the others ignored);
      * {@code bootstrapServers} and {@code registryUrl} win when given (non-null).
      */
     public static OpsContext of(String bootstrapServers, String registryUrl, Path commandConfig, String suffix,
@@ -56,12 +58,18 @@ public final class OpsContext {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read --command-config " + commandConfig, e);
             }
+            // Two layouts: Kafka's tools' (bootstrap.servers, security.protocol, ...) or the roles' own file
+            // (kafka.bootstrap.servers, kafka.security.protocol, ..., read by ClientSettings), so one file serves
+            // the roles, appcare topics/schemas --config and ops. In the roles' file only kafka.* reaches Kafka.
+            boolean rolesFile = properties.stringPropertyNames().stream().anyMatch(k -> k.startsWith(ROLES_KAFKA_PREFIX));
             for (String key : properties.stringPropertyNames()) {
                 String value = properties.getProperty(key).trim();
                 if (isRegistryKey(key)) {
                     serde.put(key, value);
-                } else {
+                } else if (!rolesFile) {
                     kafka.put(key, value);
+                } else if (key.startsWith(ROLES_KAFKA_PREFIX)) {
+                    kafka.put(key.substring(ROLES_KAFKA_PREFIX.length()), value);
                 }
             }
         }

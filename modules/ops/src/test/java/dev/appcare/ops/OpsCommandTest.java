@@ -78,4 +78,29 @@ class OpsCommandTest {
         assertThat(overridden.kafkaConfig()).containsEntry("bootstrap.servers", "127.0.0.1:9092");
         assertThat(overridden.topic(dev.appcare.model.topics.Topics.FLIGHT_STATUS)).isEqualTo("flight.status.v1.staging");
     }
+
+    @Test
+    void shouldTakeTheRolesPropertiesFileAsItIs(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("roles.properties");
+        Files.writeString(file, """
+                kafka.bootstrap.servers=broker-1:9093
+                kafka.security.protocol=SASL_SSL
+                kafka.sasl.mechanism=PLAIN
+                schema.registry.url=https://registry:8081
+                bearer.auth.token=t0ken
+                notifier.application.id=appcare-notifier
+                """);
+        OpsContext ctx = OpsContext.of(null, null, file, "", Clock.systemUTC(), new PrintWriter(new StringWriter()));
+        assertThat(ctx.kafkaConfig()).containsOnly(java.util.Map.entry("bootstrap.servers", "broker-1:9093"),
+                java.util.Map.entry("security.protocol", "SASL_SSL"), java.util.Map.entry("sasl.mechanism", "PLAIN"),
+                java.util.Map.entry("client.id", "appcare-ops"));
+        assertThat(ctx.serdeConfig()).containsOnly(java.util.Map.entry("schema.registry.url", "https://registry:8081"),
+                java.util.Map.entry("bearer.auth.token", "t0ken"));
+
+        // As the command line reads it: the file's kafka.bootstrap.servers wins over the default 127.0.0.1:9092.
+        OpsCommand.Connection connection = new OpsCommand.Connection();
+        connection.commandConfig = file;
+        assertThat(connection.context(new PrintWriter(new StringWriter())).kafkaConfig())
+                .containsEntry("bootstrap.servers", "broker-1:9093").containsEntry("security.protocol", "SASL_SSL");
+    }
 }

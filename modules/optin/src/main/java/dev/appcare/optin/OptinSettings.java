@@ -2,7 +2,7 @@ package dev.appcare.optin;
 
 import dev.appcare.model.registry.RegistryClientConfig;
 import dev.appcare.model.runtime.AppConfig;
-import dev.appcare.model.serde.AvroSerdeConfig;
+import dev.appcare.model.runtime.ClientSettings;
 import dev.appcare.model.templates.TemplateCatalogue;
 import dev.appcare.model.topics.ErasureBound;
 import dev.appcare.model.topics.Topics;
@@ -80,15 +80,8 @@ record OptinSettings(
         String bootstrap = config.get(BOOTSTRAP_SERVERS, "127.0.0.1:9092");
         kafka.put("bootstrap.servers", bootstrap);
 
-        Map<String, Object> serde = new LinkedHashMap<>();
-        serde.put(SCHEMA_REGISTRY_URL, config.get(SCHEMA_REGISTRY_URL, "http://127.0.0.1:8081/apis/ccompat/v7"));
-        for (String key : new String[] {RegistryClientConfig.BASIC_AUTH_USER_INFO, RegistryClientConfig.BEARER_AUTH_TOKEN,
-                RegistryClientConfig.REQUEST_TIMEOUT_MS, AvroSerdeConfig.AUTO_REGISTER_SCHEMAS}) {
-            String value = config.get(key, null);
-            if (value != null) {
-                serde.put(key, value);
-            }
-        }
+        // Every registry key the other roles take (schema.registry.* with the trust store, basic/bearer auth).
+        Map<String, Object> serde = new LinkedHashMap<>(ClientSettings.registry(config, "http://127.0.0.1:8081/apis/ccompat/v7"));
 
         int port = port(config, PORT, DEFAULT_PORT);
         // An API on any free port (tests, several instances on one host) gets its management port the same way.

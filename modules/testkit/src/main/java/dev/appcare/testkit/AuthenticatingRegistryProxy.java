@@ -2,6 +2,8 @@ package dev.appcare.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,10 +25,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A schema registry that enforces HTTP basic auth: an authenticating reverse proxy on 127.0.0.1 in front
- * of the test kit's {@link ApicurioRegistry}. Requests with the right {@code Authorization: Basic} header
- * are forwarded unchanged (method, path, query, body, content type); any other request gets 401 with
- * {@code WWW-Authenticate: Basic} and a Confluent-style error body, and never reaches the registry.
+ * A schema registry that enforces HTTP basic auth ({@link #start}) or a bearer token ({@link #startBearer}):
+ * an authenticating reverse proxy on 127.0.0.1 in front of the test kit's {@link ApicurioRegistry}.
+ * Requests with exactly the expected {@code Authorization} header ({@code Basic base64(user:password)}, or
+ * {@code Bearer <token>}) are forwarded unchanged (method, path, query, body, content type); any other
+ * request — none, the wrong credentials, or the other scheme — gets 401 with a {@code WWW-Authenticate}
+ * challenge of the enforced scheme and a Confluent-style error body, and never reaches the registry.
  *
  * <p>Why a proxy: Apicurio Registry 3 authenticates only through an OpenID Connect provider (Keycloak,
  * Entra ID). Its "basic auth" is the client-credentials variant: the registry takes the basic
@@ -35,6 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * deployment that puts basic auth in front of a registry (an ingress or API gateway) looks to AppCare's
  * clients exactly like this: the same headers, the same 401. The JDK's HTTP server and client suffice for
  * a pass-through of a handful of small JSON requests, so no proxy library is added.
+ *
+ * <p>With {@link TlsMaterial} ({@link #startHttps}, {@link #startBearerHttps}) the proxy speaks only HTTPS,
+ * presenting the material's certificate for 127.0.0.1: a client reaches it only with the trust store
+ * ({@code schema.registry.ssl.truststore.*}).
  */
 public final class AuthenticatingRegistryProxy implements AutoCloseable {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "transfer-encoding",
@@ -42,6 +50,7 @@ public final class AuthenticatingRegistryProxy implements AutoCloseable {
 
     private final ApicurioRegistry upstream;
     private final byte[] expected;
+    private final String scheme;
     private final HttpServer server;
     private final ExecutorService threads = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "registry-auth-proxy");
@@ -52,12 +61,19 @@ public final class AuthenticatingRegistryProxy implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong forwarded = new AtomicLong();
 
-    private AuthenticatingRegistryProxy(ApicurioRegistry upstream, String user, String password) {
+    private AuthenticatingRegistryProxy(ApicurioRegistry upstream, String scheme, String credentials, TlsMaterial tls) {
         this.upstream = upstream;
-        this.expected = ("Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
-                .getBytes(StandardCharsets.UTF_8);
+        this.scheme = scheme;
+        this.expected = (scheme + " " + credentials).getBytes(StandardCharsets.UTF_8);
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            if (tls == null) {
+                server = HttpServer.create(address, 0);
+            } else {
+                HttpsServer https = HttpsServer.create(address, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+                server = https;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind the registry proxy", e);
         }
@@ -67,14 +83,37 @@ public final class AuthenticatingRegistryProxy implements AutoCloseable {
 
     /** Starts a proxy in front of {@code upstream} that lets through only {@code user:password}. */
     public static AuthenticatingRegistryProxy start(ApicurioRegistry upstream, String user, String password) {
-        AuthenticatingRegistryProxy proxy = new AuthenticatingRegistryProxy(upstream, user, password);
+        return startHttps(upstream, null, user, password);
+    }
+
+    /** As {@link #start}, over HTTPS with {@code tls}'s certificate (plain HTTP when {@code tls} is null). */
+    public static AuthenticatingRegistryProxy startHttps(ApicurioRegistry upstream, TlsMaterial tls, String user,
+                                                         String password) {
+        return started(new AuthenticatingRegistryProxy(upstream, "Basic",
+                Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)), tls));
+    }
+
+    /** Starts a proxy in front of {@code upstream} that lets through only {@code Authorization: Bearer <token>}. */
+    public static AuthenticatingRegistryProxy startBearer(ApicurioRegistry upstream, String token) {
+        return startBearerHttps(upstream, null, token);
+    }
+
+    /** As {@link #startBearer}, over HTTPS with {@code tls}'s certificate (plain HTTP when {@code tls} is null). */
+    public static AuthenticatingRegistryProxy startBearerHttps(ApicurioRegistry upstream, TlsMaterial tls, String token) {
+        if (token == null || token.isBlank() || token.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("a bearer token is one non-blank word");
+        }
+        return started(new AuthenticatingRegistryProxy(upstream, "Bearer", token, tls));
+    }
+
+    private static AuthenticatingRegistryProxy started(AuthenticatingRegistryProxy proxy) {
         proxy.server.start();
         return proxy;
     }
 
-    /** The Confluent-API base URL behind the proxy, e.g. {@code http://127.0.0.1:40125/apis/ccompat/v7}. */
+    /** The Confluent-API base URL behind the proxy, e.g. {@code http://127.0.0.1:40125/apis/ccompat/v7} ({@code https} with TLS). */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/apis/ccompat/v7";
+        return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort() + "/apis/ccompat/v7";
     }
 
     /** Requests answered 401 (no or wrong credentials). */
@@ -97,9 +136,9 @@ public final class AuthenticatingRegistryProxy implements AutoCloseable {
             // Constant-time comparison, as a real gateway would do it.
             if (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected)) {
                 refused.incrementAndGet();
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"appcare-registry\"");
-                respond(exchange, 401, "application/vnd.schemaregistry.v1+json",
-                        "{\"error_code\":401,\"message\":\"Unauthorized: basic credentials required\"}".getBytes(StandardCharsets.UTF_8));
+                exchange.getResponseHeaders().set("WWW-Authenticate", scheme + " realm=\"appcare-registry\"");
+                respond(exchange, 401, "application/vnd.schemaregistry.v1+json", ("{\"error_code\":401,\"message\":\"Unauthorized: "
+                        + scheme.toLowerCase(java.util.Locale.ROOT) + " credentials required\"}").getBytes(StandardCharsets.UTF_8));
                 return;
             }
             URI target = URI.create(upstream.baseUrl() + exchange.getRequestURI().toString());
@@ -144,6 +183,6 @@ public final class AuthenticatingRegistryProxy implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "AuthenticatingRegistryProxy[" + url() + " -> " + upstream.url() + "]";
+        return "AuthenticatingRegistryProxy[" + scheme + ", " + url() + " -> " + upstream.url() + "]";
     }
 }

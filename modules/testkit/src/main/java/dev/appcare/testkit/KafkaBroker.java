@@ -70,11 +70,15 @@ public final class KafkaBroker implements AutoCloseable {
     private final String bootstrapServers;
     private final Map<String, Object> securityConfig;
     private final Thread shutdownHook;
+    /** The key material of {@link #startSaslSsl}, deleted on close; null otherwise. */
+    private final TlsMaterial tls;
     private Admin admin;
     private boolean closed;
 
-    private KafkaBroker(KafkaClusterTestKit cluster, String bootstrapServers, Map<String, Object> securityConfig) {
+    private KafkaBroker(KafkaClusterTestKit cluster, String bootstrapServers, Map<String, Object> securityConfig,
+                        TlsMaterial tls) {
         this.cluster = cluster;
+        this.tls = tls;
         this.bootstrapServers = bootstrapServers;
         this.securityConfig = Map.copyOf(securityConfig);
         this.shutdownHook = new Thread(this::closeQuietly, "kafka-broker-shutdown");
@@ -99,17 +103,41 @@ public final class KafkaBroker implements AutoCloseable {
         return start(extraBrokerConfig, SecurityProtocol.SASL_PLAINTEXT);
     }
 
+    /**
+     * Starts a broker whose client listener speaks only SASL_SSL (PLAIN over TLS, standard authorizer, the
+     * same user as {@link #startSecured}), with throwaway key material ({@link TlsMaterial}, deleted on
+     * close). {@link #clientSecurityConfig()} then holds the SASL settings and the trust store; host name
+     * verification stays on (the certificate names 127.0.0.1). The controller listener stays
+     * SASL_PLAINTEXT on 127.0.0.1: Kafka's test kit sets up SASL only for that protocol, and no AppCare
+     * client talks to the controller.
+     */
+    public static KafkaBroker startSaslSsl(Map<String, String> extraBrokerConfig) {
+        TlsMaterial tls = TlsMaterial.generate();
+        try {
+            return start(extraBrokerConfig, SecurityProtocol.SASL_SSL, tls);
+        } catch (RuntimeException e) {
+            tls.close();
+            throw e;
+        }
+    }
+
     private static KafkaBroker start(Map<String, String> extraBrokerConfig, SecurityProtocol protocol) {
+        return start(extraBrokerConfig, protocol, null);
+    }
+
+    private static KafkaBroker start(Map<String, String> extraBrokerConfig, SecurityProtocol protocol, TlsMaterial tls) {
         long started = System.nanoTime();
         KafkaClusterTestKit cluster = null;
+        // The kit knows PLAINTEXT and SASL_PLAINTEXT only; SASL_SSL is its SASL setup with TLS on the client listener.
+        SecurityProtocol kitProtocol = protocol == SecurityProtocol.SASL_SSL ? SecurityProtocol.SASL_PLAINTEXT : protocol;
         try {
             TestKitNodes nodes = new TestKitNodes.Builder(productionBootstrapMetadata())
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
-                    .setBrokerSecurityProtocol(protocol)
+                    .setBrokerSecurityProtocol(kitProtocol)
                     // The kit's authorizer admits the controller connection only as its SASL super user.
-                    .setControllerSecurityProtocol(protocol)
+                    .setControllerSecurityProtocol(kitProtocol)
                     .setBaseDirectory(dataDirectory())
                     .build();
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
@@ -120,6 +148,19 @@ public final class KafkaBroker implements AutoCloseable {
             // 127.0.0.1 rather than the kit's "localhost": it is what the broker advertises to clients.
             builder.setConfigProp("listeners", "%s://127.0.0.1:0,%s://127.0.0.1:0".formatted(
                     nodes.brokerListenerName().value(), nodes.controllerListenerName().value()));
+            if (tls != null) {
+                // The kit only puts its own map if none is set: the client listener becomes SASL_SSL.
+                builder.setConfigProp("listener.security.protocol.map", "%s:SASL_SSL,%s:SASL_PLAINTEXT".formatted(
+                        nodes.brokerListenerName().value(), nodes.controllerListenerName().value()));
+                builder.setConfigProp("ssl.keystore.location", tls.keyStore().toString());
+                builder.setConfigProp("ssl.keystore.password", tls.password());
+                builder.setConfigProp("ssl.key.password", tls.password());
+                builder.setConfigProp("ssl.keystore.type", TlsMaterial.STORE_TYPE);
+                // The client listener is also the inter-broker one: the broker trusts its own certificate.
+                builder.setConfigProp("ssl.truststore.location", tls.trustStore().toString());
+                builder.setConfigProp("ssl.truststore.password", tls.password());
+                builder.setConfigProp("ssl.truststore.type", TlsMaterial.STORE_TYPE);
+            }
             extraBrokerConfig.forEach(builder::setConfigProp);
             bindListenersOnLoopback(builder);
 
@@ -133,11 +174,17 @@ public final class KafkaBroker implements AutoCloseable {
             String bootstrap = cluster.brokers().values().stream()
                     .map(broker -> "127.0.0.1:" + broker.boundPort(listener))
                     .collect(Collectors.joining(","));
-            Map<String, Object> security = protocol == SecurityProtocol.PLAINTEXT ? Map.of() : Map.of(
-                    "security.protocol", protocol.name, "sasl.mechanism", "PLAIN",
-                    "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                            + SASL_USER + "\" password=\"" + SASL_PASSWORD + "\";");
-            KafkaBroker broker = new KafkaBroker(cluster, bootstrap, security);
+            Map<String, Object> security = new HashMap<>();
+            if (protocol != SecurityProtocol.PLAINTEXT) {
+                security.put("security.protocol", protocol.name);
+                security.put("sasl.mechanism", "PLAIN");
+                security.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + SASL_USER + "\" password=\"" + SASL_PASSWORD + "\";");
+            }
+            if (tls != null) {
+                security.putAll(trustStoreConfig(tls));
+            }
+            KafkaBroker broker = new KafkaBroker(cluster, bootstrap, security, tls);
             Runtime.getRuntime().addShutdownHook(broker.shutdownHook);
             log.info("Kafka broker ready at {} in {} ms", bootstrap,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -267,7 +314,21 @@ public final class KafkaBroker implements AutoCloseable {
         return admin;
     }
 
-    /** What a client needs besides {@code bootstrap.servers}: empty, or the SASL settings of {@link #startSecured}. */
+    /** The key material of a {@link #startSaslSsl} broker (deleted when it closes), for a test's other TLS servers; else null. */
+    public TlsMaterial tls() {
+        return tls;
+    }
+
+    /** A Kafka client's trust store settings for {@code tls} (Kafka's key names). */
+    public static Map<String, Object> trustStoreConfig(TlsMaterial tls) {
+        return Map.of("ssl.truststore.location", tls.trustStore().toString(),
+                "ssl.truststore.password", tls.password(), "ssl.truststore.type", TlsMaterial.STORE_TYPE);
+    }
+
+    /**
+     * What a client needs besides {@code bootstrap.servers}: empty, the SASL settings of {@link #startSecured},
+     * or those and the trust store of {@link #startSaslSsl}.
+     */
     public Map<String, Object> clientSecurityConfig() {
         return securityConfig;
     }
@@ -326,6 +387,10 @@ public final class KafkaBroker implements AutoCloseable {
             cluster.close();
         } catch (Exception e) {
             throw new IllegalStateException("Could not stop the Kafka broker cleanly", e);
+        } finally {
+            if (tls != null) {
+                tls.close();
+            }
         }
         log.info("Kafka broker at {} stopped in {} ms", bootstrapServers,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));

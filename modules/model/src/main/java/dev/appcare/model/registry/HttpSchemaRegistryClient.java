@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -11,11 +12,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
 
 /**
@@ -44,7 +50,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         this.config = config;
         String url = config.baseUrl().toString();
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(config.requestTimeout());
+        if (config.trustStore() != null) {
+            http.sslContext(sslContext(config.trustStore()));
+        }
+        this.http = http.build();
         if (config.basicAuthUserInfo() != null) {
             this.authorization = "Basic " + Base64.getEncoder()
                     .encodeToString(config.basicAuthUserInfo().getBytes(StandardCharsets.UTF_8));
@@ -52,6 +62,26 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             this.authorization = "Bearer " + config.bearerToken();
         } else {
             this.authorization = null;
+        }
+    }
+
+    /**
+     * A TLS context trusting exactly the certificates of {@code store}. The JDK's client verifies the
+     * registry's host name against the certificate whatever the context.
+     */
+    private static SSLContext sslContext(RegistryClientConfig.TrustStore store) {
+        String what = "the schema registry's trust store " + store.location() + " (" + RegistryClientConfig.TRUSTSTORE_LOCATION + ")";
+        try (InputStream in = Files.newInputStream(store.location())) {
+            KeyStore keys = KeyStore.getInstance(store.type());
+            keys.load(in, store.password() == null ? null : store.password().toCharArray());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(keys);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("Cannot read " + what + ": " + e.getClass().getSimpleName() + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -174,6 +204,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         } catch (HttpTimeoutException e) {
             throw new SchemaRegistryException("Schema registry did not answer within " + config.requestTimeout()
                     + ": " + what, 0, 0, subject, e);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new SchemaRegistryException("Schema registry's TLS handshake failed (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ") (check schema.registry.ssl.truststore.*): " + what, 0, 0, subject, e);
         } catch (IOException e) {
             throw new SchemaRegistryException("Schema registry unreachable (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + "): " + what, 0, 0, subject, e);

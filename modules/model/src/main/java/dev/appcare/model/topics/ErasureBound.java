@@ -2,6 +2,9 @@ package dev.appcare.model.topics;
 
 import dev.appcare.model.runtime.AppConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,6 +25,13 @@ import java.util.Objects;
  *       {@code retention.ms = B/2}, {@code segment.ms = B/8}; the broker deletes a segment once its newest
  *       record is older than the retention, checked every {@code log.retention.check.interval.ms}
  *       (5 min by default): at most {@code B/2 + B/8 + 5 min}.</li>
+ *   <li>a changelog keyed by phone number (care's) has tombstones that are themselves the number, so they
+ *       are kept only {@code delete.retention.ms = B/8} and must be cleaned away too
+ *       ({@link #phoneKeyedWorstCase}): about {@code 11B/16 + 2 × back-off} after the role's delete, which
+ *       care makes at most two sweeps after the erasure.</li>
+ *   <li>the broker settings the bound assumes: {@code log.retention.check.interval.ms} at most {@code B/8}
+ *       and {@code log.cleaner.backoff.ms} at most {@code B/16}; Kafka's defaults (5 min, 15 s) fit any
+ *       bound from 40 min.</li>
  *   <li>tombstones are kept {@link #tombstoneRetention()} (default 7 days, key {@value #TOMBSTONE_CONFIG}),
  *       which must be longer than any role may be down: a role that comes back later than that may never see
  *       an erasure and must rebuild its state from scratch (docs/privacy.md).</li>
@@ -85,6 +95,56 @@ public record ErasureBound(Duration bound, Duration tombstoneRetention) {
     public Duration compactedWorstCase() {
         return segment().plus(tickInterval()).compareTo(maxCompactionLag()) > 0
                 ? segment().plus(tickInterval()).plusSeconds(15) : maxCompactionLag().plusSeconds(15);
+    }
+
+    /** Kafka's default {@code log.cleaner.backoff.ms}: how long the cleaner waits when nothing is due. */
+    public static final Duration DEFAULT_CLEANER_BACKOFF = Duration.ofSeconds(15);
+
+    /**
+     * The worst case, from the erasure, of a changelog keyed by phone number, whose delete is made by its
+     * role within {@code roleDelay} (care: two sweeps) and whose tombstones are kept {@code delete.retention.ms
+     * = B/8}. The cleaner must clean the tombstone's segment within {@code B/4} + back-off, which removes the
+     * values and stamps the tombstone with its delete horizon ({@code B/8} on); a pass just before the horizon
+     * keeps it, and the next pass the cleaner must make comes once the first record after that pass (a tick
+     * at most {@code B/16} later) has waited {@code B/4} + back-off. So:
+     * {@code roleDelay + (B/4 + b) + B/8 + B/16 + (B/4 + b)}.
+     */
+    public Duration phoneKeyedWorstCase(Duration roleDelay, Duration cleanerBackoff) {
+        return roleDelay.plus(maxCompactionLag()).plus(cleanerBackoff).plus(segment()).plus(tickInterval())
+                .plus(maxCompactionLag()).plus(cleanerBackoff);
+    }
+
+    /** The broker setting and Kafka's default of the retention check the bound assumes to be at most B/8. */
+    public static final String RETENTION_CHECK = "log.retention.check.interval.ms";
+    public static final Duration DEFAULT_RETENTION_CHECK = Duration.ofMinutes(5);
+    /** The broker setting of the cleaner's back-off the bound assumes to be at most B/16. */
+    public static final String CLEANER_BACKOFF = "log.cleaner.backoff.ms";
+
+    /**
+     * What is wrong, for this bound, with a broker's settings (its {@code describeConfigs}; a missing key
+     * counts as Kafka's default): one line per setting above what the bound assumes, none when it holds.
+     */
+    public List<String> brokerProblems(Map<String, String> brokerConfig) {
+        List<String> problems = new ArrayList<>();
+        check(problems, brokerConfig, RETENTION_CHECK, DEFAULT_RETENTION_CHECK, segment(), "B/8");
+        check(problems, brokerConfig, CLEANER_BACKOFF, DEFAULT_CLEANER_BACKOFF, tickInterval(), "B/16");
+        return problems;
+    }
+
+    private void check(List<String> problems, Map<String, String> brokerConfig, String key, Duration kafkaDefault,
+                       Duration most, String share) {
+        String value = brokerConfig.get(key);
+        Duration actual;
+        try {
+            actual = value == null || value.isBlank() ? kafkaDefault : Duration.ofMillis(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            problems.add(key + " = '" + value + "' is not a number of milliseconds");
+            return;
+        }
+        if (actual.compareTo(most) > 0) {
+            problems.add(key + " = " + actual.toMillis() + " is over " + share + " = " + most.toMillis()
+                    + " ms: the erasure bound " + bound + " does not hold on this broker (docs/privacy.md)");
+        }
     }
 
     /** The worst case of the time-retained topics (retention check every 5 min). */

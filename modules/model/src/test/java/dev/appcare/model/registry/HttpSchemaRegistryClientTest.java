@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.appcare.avro.FlightStatusEvent;
+import dev.appcare.testkit.TlsMaterial;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,6 +38,11 @@ class HttpSchemaRegistryClientTest {
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        serve(server);
+        server.start();
+    }
+
+    private void serve(HttpServer server) {
         server.createContext("/", exchange -> {
             calls.incrementAndGet();
             authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
@@ -48,7 +57,6 @@ class HttpSchemaRegistryClientTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        server.start();
     }
 
     @AfterEach
@@ -146,5 +154,54 @@ class HttpSchemaRegistryClientTest {
     void shouldNeverPrintCredentials() {
         RegistryClientConfig config = new RegistryClientConfig(java.net.URI.create("http://r"), "alice:s3cr3t", "t0k3n-xyz", Duration.ofSeconds(1));
         assertThat(config.toString()).doesNotContain("s3cr3t").doesNotContain("t0k3n-xyz").doesNotContain("alice");
+    }
+
+    @Test
+    void shouldMarkTheTrustStorePasswordAndKeepItOutOfPrint() {
+        RegistryClientConfig config = RegistryClientConfig.fromMap(Map.of(RegistryClientConfig.URL, "https://r",
+                RegistryClientConfig.TRUSTSTORE_LOCATION, "/etc/appcare/registry.p12",
+                RegistryClientConfig.TRUSTSTORE_PASSWORD, "st0re-secret"));
+        assertThat(config.trustStore()).isEqualTo(new RegistryClientConfig.TrustStore(
+                java.nio.file.Path.of("/etc/appcare/registry.p12"), "st0re-secret", "PKCS12"));
+        assertThat(config.toString()).contains("/etc/appcare/registry.p12").doesNotContain("st0re-secret");
+        assertThatThrownBy(() -> RegistryClientConfig.fromMap(Map.of(RegistryClientConfig.URL, "https://r",
+                RegistryClientConfig.TRUSTSTORE_PASSWORD, "st0re-secret")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(RegistryClientConfig.TRUSTSTORE_LOCATION);
+    }
+
+    @Test
+    void shouldReachAnHttpsRegistryOnlyWithItsTrustStore() throws IOException {
+        try (TlsMaterial tls = TlsMaterial.generate()) {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+            serve(https);
+            https.start();
+            try {
+                String url = "https://127.0.0.1:" + https.getAddress().getPort();
+                Map<String, String> trusting = Map.of(RegistryClientConfig.URL, url,
+                        RegistryClientConfig.TRUSTSTORE_LOCATION, tls.trustStore().toString(),
+                        RegistryClientConfig.TRUSTSTORE_PASSWORD, tls.password(),
+                        RegistryClientConfig.TRUSTSTORE_TYPE, TlsMaterial.STORE_TYPE);
+                assertThat(new HttpSchemaRegistryClient(RegistryClientConfig.fromMap(trusting))
+                        .register("tls-value", FlightStatusEvent.getClassSchema())).isEqualTo(7);
+                assertThat(calls).hasValue(1);
+
+                // The JVM's default trust store does not know the certificate: refused before any request.
+                assertThatThrownBy(() -> new HttpSchemaRegistryClient(RegistryClientConfig.fromMap(
+                        Map.of(RegistryClientConfig.URL, url))).register("tls-value", FlightStatusEvent.getClassSchema()))
+                        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.getMessage())
+                                .startsWith("Schema registry's TLS handshake failed (SSLHandshakeException")
+                                .contains("check schema.registry.ssl.truststore.*"));
+                assertThat(calls).as("no refused client got an answer").hasValue(1);
+
+                assertThatThrownBy(() -> new HttpSchemaRegistryClient(RegistryClientConfig.fromMap(Map.of(
+                        RegistryClientConfig.URL, url, RegistryClientConfig.TRUSTSTORE_LOCATION, tls.trustStore() + ".missing"))))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageStartingWith("Cannot read the schema registry's trust store " + tls.trustStore() + ".missing")
+                        .hasMessageContaining(RegistryClientConfig.TRUSTSTORE_LOCATION);
+            } finally {
+                https.stop(0);
+            }
+        }
     }
 }

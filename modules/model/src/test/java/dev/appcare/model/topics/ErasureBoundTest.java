@@ -50,6 +50,42 @@ class ErasureBoundTest {
     }
 
     @Test
+    void shouldCleanAChangelogKeyedByPhoneWithinTheBoundWhenTheCleanerBacksOffAtMostASixteenth() {
+        // The default day bound, care's sweep every 10 min (two to confirm), Kafka's 15 s back-off:
+        // 20 min + 6 h 15 s + 3 h + 1 h 30 min + 6 h 15 s.
+        assertThat(ErasureBound.DEFAULT.phoneKeyedWorstCase(Duration.ofMinutes(20), ErasureBound.DEFAULT_CLEANER_BACKOFF))
+                .isEqualTo(Duration.ofHours(16).plusMinutes(50).plusSeconds(30));
+        // ErasureAcrossRolesIT: B = 60 s, sweeps every 3.75 s, the broker's back-off 1 s: 50.75 s, inside 60 s;
+        // with Kafka's 15 s back-off (more than B/16) it would be 78.75 s, over the bound.
+        ErasureBound scaled = ErasureBound.of(Duration.ofSeconds(60));
+        Duration twoSweeps = scaled.tickInterval().multipliedBy(2);
+        assertThat(scaled.phoneKeyedWorstCase(twoSweeps, Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(50_750));
+        assertThat(scaled.phoneKeyedWorstCase(twoSweeps, ErasureBound.DEFAULT_CLEANER_BACKOFF)).isGreaterThan(scaled.bound());
+        for (Duration b : new Duration[] {Duration.ofHours(24), Duration.ofHours(1), Duration.ofMinutes(4), Duration.ofSeconds(16)}) {
+            ErasureBound bound = ErasureBound.of(b);
+            assertThat(bound.phoneKeyedWorstCase(bound.tickInterval().multipliedBy(2), b.dividedBy(16)))
+                    .as("bound %s, back-off B/16", b).isLessThanOrEqualTo(b);
+        }
+    }
+
+    @Test
+    void shouldSayWhichBrokerSettingsBreakTheBound() {
+        // Kafka's defaults (5 min, 15 s) fit the day bound and any bound from 40 min ...
+        assertThat(ErasureBound.DEFAULT.brokerProblems(Map.of())).isEmpty();
+        assertThat(ErasureBound.of(Duration.ofMinutes(40)).brokerProblems(Map.of())).isEmpty();
+        // ... not a 60 s bound, unless the broker checks and cleans as often as ErasureAcrossRolesIT's does.
+        ErasureBound scaled = ErasureBound.of(Duration.ofSeconds(60));
+        assertThat(scaled.brokerProblems(Map.of())).containsExactly(
+                "log.retention.check.interval.ms = 300000 is over B/8 = 7500 ms: the erasure bound PT1M does not hold on this broker (docs/privacy.md)",
+                "log.cleaner.backoff.ms = 15000 is over B/16 = 3750 ms: the erasure bound PT1M does not hold on this broker (docs/privacy.md)");
+        assertThat(scaled.brokerProblems(Map.of("log.retention.check.interval.ms", "1000", "log.cleaner.backoff.ms", "1000")))
+                .isEmpty();
+        assertThat(ErasureBound.DEFAULT.brokerProblems(Map.of("log.cleaner.backoff.ms", "soon", "log.retention.check.interval.ms", "86400000")))
+                .containsExactly("log.retention.check.interval.ms = 86400000 is over B/8 = 10800000 ms: the erasure bound PT24H does not hold on this broker (docs/privacy.md)",
+                        "log.cleaner.backoff.ms = 'soon' is not a number of milliseconds");
+    }
+
+    @Test
     void shouldReadTheBoundFromConfigAndRefuseTombstonesKeptShorterThanIt() {
         ErasureBound bound = ErasureBound.from(AppConfig.of(Map.of("erasure.bound", "PT48H")));
         assertThat(bound.bound()).isEqualTo(Duration.ofHours(48));

@@ -132,7 +132,7 @@ public final class SendPipeline implements AutoCloseable {
                     record.offset(), record.timestamp(), record.key(), record.value());
             job.number = router.apply(request);
             boolean copy = scheduler.contains(job.messageId) || outcomes.finishing(job.messageId);
-            SendLedgerEntry actual = ledger.get(job.messageId);
+            SendLedgerEntry actual = ledger.entryFor(tp.partition(), job.messageId);
             SendLedgerEntry entry = ReplayPolicy.ledgerView(actual, replay);
             job.redrivenOver = ReplayPolicy.redrivenOver(actual, replay);
             switch (SendDecisions.onArrival(copy, entry, request.getKind(), now, job.expiresAt(), inDoubt)) {

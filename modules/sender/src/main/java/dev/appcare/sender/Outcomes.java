@@ -74,6 +74,9 @@ final class Outcomes {
                 () -> writer.status(status(job, DeliveryState.ACCEPTED, outcome.wamid(), null, job.auditNote))));
     }
 
+    /** The largest request value a dead letter copies (its coordinates find any other where it is). */
+    static final int MAX_KEPT_VALUE_BYTES = 64 * 1024;
+
     void deadLetter(SendJob job, SendOutcome outcome) {
         deadLetter(job, "WHATSAPP_TERMINAL", outcome.errorCode(), outcome.reason());
     }
@@ -88,11 +91,13 @@ final class Outcomes {
                 .setFailedAt(Instant.ofEpochMilli(now)).setAttempts(job.attempts).setMessageId(job.messageId)
                 .setExpiresAt(job.request.getExpiresAt())
                 .setOriginalKey(job.rawKey == null ? null : ByteBuffer.wrap(job.rawKey))
-                .setOriginalValue(ByteBuffer.wrap(job.rawValue))
+                // A dead letter must always be writable: a value past 64 KiB (a 1 MB parameter) is not copied.
+                .setOriginalValue(job.rawValue.length > MAX_KEPT_VALUE_BYTES ? null : ByteBuffer.wrap(job.rawValue))
                 .build();
         metrics.dropped("dead-lettered");
         record(job, List.of(
-                () -> ledger.record(job.source.partition(), LedgerEntries.dropped(job.messageId, now, job.expiresAt(), "dead-lettered")),
+                () -> ledger.record(job.source.partition(), LedgerEntries.dropped(job.messageId, now,
+                        Math.min(job.expiresAt(), now + RequestLimits.MAX_LIFETIME.toMillis()), "dead-lettered")),
                 () -> writer.deadLetter(job.recipient, deadLetter),
                 () -> writer.status(status(job, DeliveryState.DEAD_LETTERED, null, errorCode, reason))));
     }

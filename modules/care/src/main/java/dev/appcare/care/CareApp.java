@@ -4,6 +4,7 @@ import dev.appcare.care.streams.CareTopology;
 import dev.appcare.model.runtime.AppConfig;
 import dev.appcare.model.runtime.CompactionTicker;
 import dev.appcare.model.runtime.HealthServer;
+import dev.appcare.model.runtime.StateDirectoryCluster;
 import dev.appcare.model.topics.ErasureBound;
 import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.model.topics.Partitioning;
@@ -88,6 +89,11 @@ public final class CareApp implements AutoCloseable {
         log.info("Care topology:\n{}", topology.describe());
 
         streams = new KafkaStreams(topology, properties);
+        Map<String, Object> clients = new HashMap<>();
+        properties.forEach((key, value) -> clients.put(key.toString(), value));
+        // A state directory from another cluster would be taken as current (StateDirectoryCluster says why).
+        StateDirectoryCluster.prepare(Path.of(properties.getProperty(StreamsConfig.STATE_DIR_CONFIG)),
+                properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), clients, streams::cleanUp);
         streams.setUncaughtExceptionHandler(exception -> {
             log.error("Stream thread failed; replacing it", exception);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -111,8 +117,6 @@ public final class CareApp implements AutoCloseable {
         health.start();
         streams.start();
         // Care's changelogs are its own compacted topics: it keeps their partitions rolling (ErasureBound).
-        Map<String, Object> clients = new HashMap<>();
-        properties.forEach((key, value) -> clients.put(key.toString(), value));
         ticker = CompactionTicker.startForPrefix(clients, properties.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-",
                 "-changelog", ErasureBound.from(config));
         log.info("Care {} started: health and metrics on http://{}:{}/", properties.get(StreamsConfig.APPLICATION_ID_CONFIG),

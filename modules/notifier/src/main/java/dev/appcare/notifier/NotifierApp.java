@@ -3,6 +3,7 @@ package dev.appcare.notifier;
 import dev.appcare.model.runtime.AppConfig;
 import dev.appcare.model.runtime.CompactionTicker;
 import dev.appcare.model.runtime.HealthServer;
+import dev.appcare.model.runtime.StateDirectoryCluster;
 import dev.appcare.model.topics.ErasureBound;
 import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.notifier.streams.DeadLetterProcessingExceptionHandler;
@@ -94,6 +95,9 @@ public final class NotifierApp implements AutoCloseable {
         log.info("Notifier topology:\n{}", topology.describe());
 
         streams = new KafkaStreams(topology, properties);
+        // A state directory from another cluster would be taken as current (StateDirectoryCluster says why).
+        StateDirectoryCluster.prepare(Path.of(properties.getProperty(StreamsConfig.STATE_DIR_CONFIG)),
+                properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), clientConfig(properties), streams::cleanUp);
         ThreadFailureBudget budget = new ThreadFailureBudget(3, Duration.ofMinutes(10));
         streams.setUncaughtExceptionHandler(exception -> {
             // Bad input never gets here (it is dead-lettered); this is infrastructure (registry down, broker

@@ -6,6 +6,7 @@ import dev.appcare.sender.cloudapi.ErrorClass;
 import dev.appcare.sender.cloudapi.SendOutcome;
 import dev.appcare.sender.state.PreferenceView;
 import dev.appcare.sender.state.RecordWriter;
+import dev.appcare.sender.state.LedgerEntries;
 import dev.appcare.sender.state.SendLedger;
 import java.time.Duration;
 import java.util.List;
@@ -43,6 +44,9 @@ final class CallRunner {
         this.instanceId = instanceId;
     }
 
+    /** Claims a job may lose in a row before it is dead-lettered as a ledger conflict instead of claiming for ever. */
+    static final int MAX_CLAIMS_LOST = 5;
+
     ConsentPolicy.Decision consent(SendJob job) {
         String travellerKey = Outcomes.correlation(job).getTravellerKey();
         TravellerPreference preference = travellerKey == null ? null : preferences.get(travellerKey);
@@ -62,7 +66,7 @@ final class CallRunner {
             String claim = instanceId + "#" + claims.incrementAndGet();
             boolean won;
             try {
-                won = pipeline.ledger.claim(job.source.partition(), SendLedger.attempt(job.messageId, attemptedAt, job.expiresAt(), claim,
+                won = pipeline.ledger.claim(job.source.partition(), LedgerEntries.attempt(job.messageId, attemptedAt, job.expiresAt(), claim,
                         job.supersedesClaim)).get(LEDGER_WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 // Without a claim that counts the call must not be made; the claim may still land: remember it.
@@ -79,6 +83,7 @@ final class CallRunner {
                 apply(job, channel, null, attemptedAt, claim, false);
                 return;
             }
+            job.claimsLostInARow = 0;
             job.attempts++;
             long started = System.nanoTime();
             SendOutcome outcome = channel.api.send(job.request);
@@ -152,6 +157,15 @@ final class CallRunner {
                 pipeline.requeue(job, now, true, job.evidenceUntil);
             }
             case CLAIM_LOST -> {
+                if (++job.claimsLostInARow > MAX_CLAIMS_LOST) {
+                    // Another attempt wins once, then this job sees it in the ledger and waits; losing again and
+                    // again means the ledger contradicts itself. Never call on it, never loop: dead-letter it.
+                    log.error("{}: lost {} ledger claims in a row; dead-lettered (LEDGER_CONFLICT), not sent",
+                            job.messageId, job.claimsLostInARow);
+                    pipeline.finishThen(job, now, false, () -> pipeline.outcomes.deadLetter(job, "LEDGER_CONFLICT", null,
+                            "lost " + job.claimsLostInARow + " ledger claims in a row; not sent (docs/sender.md)"));
+                    return;
+                }
                 log.info("{}: another attempt claimed it first in the ledger; not calling", job.messageId);
                 pipeline.requeue(job, now, false, now); // the dispatcher looks at the ledger again
             }

@@ -152,7 +152,7 @@ final class Dispatcher {
     /** Gathers the facts for {@link SendDecisions#beforeCall} and applies its decision; true = call now. */
     private boolean readyToCall(SendJob job, NumberChannel channel) {
         long now = pipeline.clock.getAsLong();
-        SendLedgerEntry entry = pipeline.ledger.get(job.messageId);
+        SendLedgerEntry entry = pipeline.ledger.entryFor(job.source.partition(), job.messageId);
         ConsentPolicy.Decision consent = calls.consent(job);
         boolean settled = true;
         if (consent.verdict() == ConsentPolicy.Verdict.UNKNOWN_TRAVELLER) {
@@ -185,7 +185,7 @@ final class Dispatcher {
                 }
                 job.supersedesClaim = switch (decision) {
                     case RESEND -> claimOf(entry);
-                    case REDRIVE -> dev.appcare.sender.state.SendLedger.dropMark(entry);
+                    case REDRIVE -> dev.appcare.sender.state.LedgerEntries.dropMark(entry);
                     default -> null;
                 };
                 return true;
@@ -253,7 +253,7 @@ final class Dispatcher {
     }
 
     private static String claimOf(SendLedgerEntry entry) {
-        return entry.getClaim() == null ? dev.appcare.sender.state.SendLedger.UNNAMED_CLAIM : entry.getClaim();
+        return entry.getClaim() == null ? dev.appcare.sender.state.LedgerEntries.UNNAMED_CLAIM : entry.getClaim();
     }
 
     /** Drops queued jobs whose expiry passed (while waiting for a lane, a retry, or a suspension), once a second. */

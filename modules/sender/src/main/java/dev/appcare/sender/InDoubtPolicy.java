@@ -23,7 +23,7 @@ record InDoubtPolicy(Duration evidenceWait, Set<MessageKind> resendKinds, Durati
             Set.copyOf(EnumSet.of(MessageKind.CANCELLATION, MessageKind.DIVERSION, MessageKind.BOARDING_PASS));
 
     /** The ledger's DROPPED reason of an in-doubt id the policy gave up on (no evidence, kind not resent). */
-    static final String GIVEN_UP_REASON = dev.appcare.sender.state.SendLedger.IN_DOUBT_NOT_RESENT;
+    static final String GIVEN_UP_REASON = dev.appcare.sender.state.LedgerEntries.IN_DOUBT_NOT_RESENT;
 
     /** How an in-doubt id without evidence is resolved once the wait is over. */
     enum Resolution {

@@ -9,6 +9,7 @@ import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.model.serde.BadRecordException;
 import dev.appcare.sender.cloudapi.SendOutcome;
 import dev.appcare.sender.state.RecordWriter;
+import dev.appcare.sender.state.LedgerEntries;
 import dev.appcare.sender.state.SendLedger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -61,34 +62,44 @@ final class Outcomes {
         metrics.dropped(metric);
         long now = clock.getAsLong();
         record(job, List.of(
-                () -> ledger.record(job.source.partition(), SendLedger.dropped(job.messageId, now, job.expiresAt(), metric)),
+                () -> ledger.record(job.source.partition(), LedgerEntries.dropped(job.messageId, now, job.expiresAt(), metric)),
                 () -> writer.status(status(job, state, null, job.lastErrorCode, reason))));
     }
 
     void accepted(SendJob job, SendOutcome outcome) {
         metrics.accepted();
         long now = clock.getAsLong();
-        SendLedgerEntry entry = SendLedger.entry(job.messageId, LedgerState.ACCEPTED, now, outcome.wamid(), job.expiresAt());
+        SendLedgerEntry entry = LedgerEntries.entry(job.messageId, LedgerState.ACCEPTED, now, outcome.wamid(), job.expiresAt());
         record(job, List.of(() -> ledger.record(job.source.partition(), entry),
                 () -> writer.status(status(job, DeliveryState.ACCEPTED, outcome.wamid(), null, job.auditNote))));
     }
 
+    /** The largest request value a dead letter copies (its coordinates find any other where it is). */
+    static final int MAX_KEPT_VALUE_BYTES = 64 * 1024;
+
     void deadLetter(SendJob job, SendOutcome outcome) {
+        deadLetter(job, "WHATSAPP_TERMINAL", outcome.errorCode(), outcome.reason());
+    }
+
+    /** Dead-lettered with {@code errorType} and {@code reason}: ledger DROPPED, the dead letter, status DEAD_LETTERED. */
+    void deadLetter(SendJob job, String errorType, Integer errorCode, String reason) {
         long now = clock.getAsLong();
         DeadLetter deadLetter = DeadLetter.newBuilder()
-                .setReason(outcome.reason()).setErrorType("WHATSAPP_TERMINAL").setErrorCode(outcome.errorCode())
+                .setReason(reason).setErrorType(errorType).setErrorCode(errorCode)
                 .setStage("sender").setSourceTopic(job.source.topic()).setSourcePartition(job.source.partition())
                 .setSourceOffset(job.offset).setSourceTimestamp(Instant.ofEpochMilli(job.sourceTimestamp))
                 .setFailedAt(Instant.ofEpochMilli(now)).setAttempts(job.attempts).setMessageId(job.messageId)
                 .setExpiresAt(job.request.getExpiresAt())
                 .setOriginalKey(job.rawKey == null ? null : ByteBuffer.wrap(job.rawKey))
-                .setOriginalValue(ByteBuffer.wrap(job.rawValue))
+                // A dead letter must always be writable: a value past 64 KiB (a 1 MB parameter) is not copied.
+                .setOriginalValue(job.rawValue.length > MAX_KEPT_VALUE_BYTES ? null : ByteBuffer.wrap(job.rawValue))
                 .build();
         metrics.dropped("dead-lettered");
         record(job, List.of(
-                () -> ledger.record(job.source.partition(), SendLedger.dropped(job.messageId, now, job.expiresAt(), "dead-lettered")),
+                () -> ledger.record(job.source.partition(), LedgerEntries.dropped(job.messageId, now,
+                        Math.min(job.expiresAt(), now + RequestLimits.MAX_LIFETIME.toMillis()), "dead-lettered")),
                 () -> writer.deadLetter(job.recipient, deadLetter),
-                () -> writer.status(status(job, DeliveryState.DEAD_LETTERED, null, outcome.errorCode(), outcome.reason()))));
+                () -> writer.status(status(job, DeliveryState.DEAD_LETTERED, null, errorCode, reason))));
     }
 
     /** An undecodable request: dead-lettered with the reason, never blocks the partition. */
@@ -114,7 +125,7 @@ final class Outcomes {
      */
     CompletableFuture<Void> supersededUnseen(String oldId, SendJob newer) {
         long now = clock.getAsLong();
-        SendLedgerEntry dropped = SendLedger.dropped(oldId, now, newer.expiresAt(), "superseded");
+        SendLedgerEntry dropped = LedgerEntries.dropped(oldId, now, newer.expiresAt(), "superseded");
         Correlation correlation = correlation(newer);
         DeliveryStatus status = DeliveryStatus.newBuilder().setMessageId(oldId).setStatus(DeliveryState.SUPERSEDED)
                 .setAt(Instant.ofEpochMilli(now)).setRecipient(newer.recipient)
@@ -146,7 +157,7 @@ final class Outcomes {
                         + "came; WhatsApp may or may not have sent it; " + job.request.getKind() + " is not resent ("
                         + InDoubtPolicy.GIVEN_UP_REASON + ")");
         record(job, List.of(
-                () -> ledger.record(job.source.partition(), SendLedger.dropped(job.messageId, now, job.expiresAt(), InDoubtPolicy.GIVEN_UP_REASON)),
+                () -> ledger.record(job.source.partition(), LedgerEntries.dropped(job.messageId, now, job.expiresAt(), InDoubtPolicy.GIVEN_UP_REASON)),
                 () -> writer.status(status)));
     }
 

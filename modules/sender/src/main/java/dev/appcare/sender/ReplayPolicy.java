@@ -4,6 +4,7 @@ import dev.appcare.avro.LedgerState;
 import dev.appcare.avro.Priority;
 import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.model.Replay;
+import dev.appcare.sender.state.LedgerEntries;
 import dev.appcare.sender.state.SendLedger;
 import java.util.Optional;
 
@@ -22,7 +23,7 @@ import java.util.Optional;
  *       {@link #ledgerView} (the DROPPED entry hidden from a redrive); just before the call,
  *       {@link SendDecisions#beforeCall} is given {@link #redrivenOver}, so it answers
  *       {@link SendDecisions.Before#REDRIVE} over exactly that DROPPED entry (and DUPLICATE over any other),
- *       and the ledger claim then supersedes that entry ({@link dev.appcare.sender.state.SendLedger#claimCounts}):
+ *       and the ledger claim then supersedes that entry ({@link dev.appcare.sender.state.LedgerEntries#claimCounts}):
  *       the fence holds for redrives too, only the first claim in the log calls.</li>
  * </ul>
  */
@@ -45,7 +46,7 @@ final class ReplayPolicy {
      */
     static SendLedgerEntry ledgerView(SendLedgerEntry entry, Optional<Replay.Kind> replay) {
         if (entry != null && entry.getState() == LedgerState.DROPPED && replay.orElse(null) == Replay.Kind.REDRIVE
-                && !SendLedger.isInDoubtResolution(entry)) { // WhatsApp may have that one: never redriven
+                && !LedgerEntries.isInDoubtResolution(entry)) { // WhatsApp may have that one: never redriven
             return null;
         }
         return entry;
@@ -53,9 +54,9 @@ final class ReplayPolicy {
 
     /**
      * The DROPPED entry a redrive arrived over, as the mark its claim supersedes
-     * ({@link dev.appcare.sender.state.SendLedger#dropMark}); null for anything else.
+     * ({@link dev.appcare.sender.state.LedgerEntries#dropMark}); null for anything else.
      */
     static String redrivenOver(SendLedgerEntry entry, Optional<Replay.Kind> replay) {
-        return entry != null && ledgerView(entry, replay) == null ? SendLedger.dropMark(entry) : null;
+        return entry != null && ledgerView(entry, replay) == null ? LedgerEntries.dropMark(entry) : null;
     }
 }

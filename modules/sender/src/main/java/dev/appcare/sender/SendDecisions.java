@@ -67,7 +67,7 @@ final class SendDecisions {
         RESEND,
         /**
          * A redrive over the DROPPED entry it arrived over: claim the id superseding that entry
-         * ({@link dev.appcare.sender.state.SendLedger#dropMark}), then call.
+         * ({@link dev.appcare.sender.state.LedgerEntries#dropMark}), then call.
          */
         REDRIVE,
         /** The partition is no longer ours (or our ownership is not confirmed): hand it back, do not call. */
@@ -97,7 +97,7 @@ final class SendDecisions {
      * @param waitedOnClaim  the claim of that attempt (null for a claim from before claims had ids)
      * @param uncalledClaim  a claim of this job whose call was never made (its write timed out), or null
      * @param redrivenOver   on a redrive that arrived over a DROPPED entry: that entry's
-     *                       {@link dev.appcare.sender.state.SendLedger#dropMark}, which it may supersede; else null
+     *                       {@link dev.appcare.sender.state.LedgerEntries#dropMark}, which it may supersede; else null
      * @param evidenceUntil  until when to wait for evidence about {@code waitedOnClaim}
      * @param consent        the consent decision now (null when not yet asked: the checks before it failed)
      * @param consentSettled the preference view was caught up (or gave up trying) for an unknown traveller
@@ -120,7 +120,7 @@ final class SendDecisions {
                     return inDoubt ? Before.PROVED_ACCEPTED : Before.DUPLICATE;
                 }
                 case DROPPED -> {
-                    if (redrivenOver != null && redrivenOver.equals(dev.appcare.sender.state.SendLedger.dropMark(entry))) {
+                    if (redrivenOver != null && redrivenOver.equals(dev.appcare.sender.state.LedgerEntries.dropMark(entry))) {
                         redrive = true; // the drop this redrive was asked to override, and no other
                         break;
                     }

@@ -31,6 +31,8 @@ final class SendJob {
     /** Not before this instant (epoch ms): retry backoff, consent re-check, in-doubt wait. */
     long notBefore;
     int attempts;
+    /** Claims lost in a row (reset by a claim that counts); past {@link CallRunner#MAX_CLAIMS_LOST} it is dead-lettered. */
+    int claimsLostInARow;
     Integer lastErrorCode;
     String lastErrorTitle;
     boolean inFlight;

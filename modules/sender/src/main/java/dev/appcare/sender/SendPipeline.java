@@ -131,8 +131,13 @@ public final class SendPipeline implements AutoCloseable {
             SendJob job = new SendJob(request, ReplayPolicy.rank(request.getPriority(), replay), seq++, tp,
                     record.offset(), record.timestamp(), record.key(), record.value());
             job.number = router.apply(request);
+            Optional<String[]> refused = RequestLimits.refusal(request, now);
+            if (refused.isPresent()) { // past WhatsApp's sizes or with an absurd time: dead-lettered once, never sent
+                outcomes.deadLetter(job, refused.get()[0], null, refused.get()[1]);
+                return;
+            }
             boolean copy = scheduler.contains(job.messageId) || outcomes.finishing(job.messageId);
-            SendLedgerEntry actual = ledger.get(job.messageId);
+            SendLedgerEntry actual = ledger.entryFor(tp.partition(), job.messageId);
             SendLedgerEntry entry = ReplayPolicy.ledgerView(actual, replay);
             job.redrivenOver = ReplayPolicy.redrivenOver(actual, replay);
             switch (SendDecisions.onArrival(copy, entry, request.getKind(), now, job.expiresAt(), inDoubt)) {

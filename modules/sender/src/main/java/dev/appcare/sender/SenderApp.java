@@ -140,7 +140,7 @@ public final class SenderApp implements AutoCloseable {
         dispatcher = new Dispatcher(pipeline, preferences, numbers, permits, calls, metrics,
                 () -> fatal("dispatcher", dispatcher.failure()));
         metrics.gauges(() -> config.maxInFlight() - permits.availablePermits(), pipeline::queued,
-                numbers::suspendedCount, numbers::currentRate, ledger::size);
+                numbers::suspendedCount, numbers::currentRate, ledger::size, ledger::misplacedMoved);
         metrics.numberGauges(numbers, clock);
 
         if (config.webhookEnabled()) {

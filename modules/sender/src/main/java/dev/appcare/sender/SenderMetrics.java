@@ -38,6 +38,7 @@ final class SenderMetrics {
     private final Timer latency;
     private final AtomicLong lag = new AtomicLong();
     private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private Supplier<Number> ledgerMisplacedMoved;
 
     SenderMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -50,12 +51,17 @@ final class SenderMetrics {
     }
 
     void gauges(Supplier<Number> inFlight, Supplier<Number> queued, Supplier<Number> suspended,
-                Supplier<Number> rateLimit, Supplier<Number> ledgerEntries) {
+                Supplier<Number> rateLimit, Supplier<Number> ledgerEntries, Supplier<Number> ledgerMisplacedMoved) {
         gauge("appcare.sender.in.flight", inFlight);
         gauge("appcare.sender.queued", queued);
         gauge("appcare.sender.suspended", suspended);
         gauge("appcare.sender.rate.limit", rateLimit);
         gauge("appcare.sender.ledger.entries", ledgerEntries);
+        this.ledgerMisplacedMoved = ledgerMisplacedMoved; // a function counter holds its object weakly
+        io.micrometer.core.instrument.FunctionCounter.builder("appcare.sender.ledger.misplaced.moved", ledgerMisplacedMoved,
+                        value -> value.get().doubleValue())
+                .description("ledger entries of an older sender found outside their request's partition and moved there")
+                .register(registry);
     }
 
     private void gauge(String name, Supplier<Number> value) {

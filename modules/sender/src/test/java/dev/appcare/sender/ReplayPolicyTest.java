@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.appcare.avro.LedgerState;
 import dev.appcare.avro.Priority;
 import dev.appcare.model.Replay;
+import dev.appcare.sender.state.LedgerEntries;
 import dev.appcare.sender.state.SendLedger;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,19 +57,19 @@ class ReplayPolicyTest {
 
     @Test
     void shouldLetOnlyARedriveSendAnIdThatWasDropped() {
-        var dropped = SendLedger.entry("m", LedgerState.DROPPED, 1, null, 2);
+        var dropped = LedgerEntries.entry("m", LedgerState.DROPPED, 1, null, 2);
         assertThat(arrival(dropped, REDRIVE)).isEqualTo(SendDecisions.Arrival.QUEUE);
         assertThat(arrival(dropped, REPROCESS)).isEqualTo(SendDecisions.Arrival.ALREADY_DROPPED);
         assertThat(arrival(dropped, LIVE)).isEqualTo(SendDecisions.Arrival.ALREADY_DROPPED);
-        assertThat(ReplayPolicy.redrivenOver(dropped, REDRIVE)).isEqualTo(SendLedger.dropMark(dropped)).isEqualTo("DROPPED@1");
+        assertThat(ReplayPolicy.redrivenOver(dropped, REDRIVE)).isEqualTo(LedgerEntries.dropMark(dropped)).isEqualTo("DROPPED@1");
         assertThat(ReplayPolicy.redrivenOver(dropped, REPROCESS)).isNull();
         assertThat(ReplayPolicy.redrivenOver(dropped, LIVE)).isNull();
     }
 
     @Test
     void shouldNeverLetARedriveSendAnIdAlreadyAcceptedOrInDoubt() {
-        var accepted = SendLedger.entry("m", LedgerState.ACCEPTED, 1, "wamid.x", 2);
-        var attempting = SendLedger.entry("m", LedgerState.ATTEMPTING, 1, null, 2);
+        var accepted = LedgerEntries.entry("m", LedgerState.ACCEPTED, 1, "wamid.x", 2);
+        var attempting = LedgerEntries.entry("m", LedgerState.ATTEMPTING, 1, null, 2);
         assertThat(ReplayPolicy.ledgerView(accepted, REDRIVE)).isSameAs(accepted);
         assertThat(ReplayPolicy.ledgerView(attempting, REDRIVE)).isSameAs(attempting);
         assertThat(arrival(accepted, REDRIVE)).isEqualTo(SendDecisions.Arrival.ALREADY_ACCEPTED);

@@ -15,6 +15,7 @@ import dev.appcare.sender.SendDecisions.After;
 import dev.appcare.sender.SendDecisions.Arrival;
 import dev.appcare.sender.SendDecisions.Before;
 import dev.appcare.sender.cloudapi.ErrorClass;
+import dev.appcare.sender.state.LedgerEntries;
 import dev.appcare.sender.state.SendLedger;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -36,7 +37,7 @@ class SendDecisionsTest {
             Duration.ofSeconds(17));
 
     private static SendLedgerEntry entry(LedgerState state, long at, String claim) {
-        SendLedgerEntry e = SendLedger.entry("m", state, at, state == LedgerState.ACCEPTED ? "wamid.1" : null, EXPIRES);
+        SendLedgerEntry e = LedgerEntries.entry("m", state, at, state == LedgerState.ACCEPTED ? "wamid.1" : null, EXPIRES);
         e.setClaim(claim);
         return e;
     }
@@ -56,7 +57,7 @@ class SendDecisionsTest {
                 Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 59_999, "a#1"), DELAY, T, Arrival.IN_DOUBT_WAIT),
                 Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 60_000, "a#1"), DELAY, T, Arrival.IN_DOUBT_GIVE_UP),
                 // an in-doubt id the policy already gave up on is never sent again (a replay, a restart)
-                Arguments.of(false, SendLedger.dropped("m", T - 1_000, EXPIRES, SendLedger.IN_DOUBT_NOT_RESENT), DELAY, T,
+                Arguments.of(false, LedgerEntries.dropped("m", T - 1_000, EXPIRES, LedgerEntries.IN_DOUBT_NOT_RESENT), DELAY, T,
                         Arrival.ALREADY_DROPPED),
                 Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 20_000, "a#1"), CANCELLATION, T, Arrival.IN_DOUBT_WAIT),
                 Arguments.of(false, entry(LedgerState.ATTEMPTING, T - 61_000, "a#1"), CANCELLATION, T, Arrival.IN_DOUBT_WAIT),
@@ -126,7 +127,7 @@ class SendDecisionsTest {
                 Arguments.of(REDRIVE, entry(LedgerState.ATTEMPTING, T - 5_000, "a#1"), T, Arrival.IN_DOUBT_WAIT),
                 Arguments.of(REDRIVE, entry(LedgerState.ATTEMPTING, T - 60_000, "a#1"), T, Arrival.IN_DOUBT_GIVE_UP),
                 // an in-doubt id given up is not the dead letter a redrive may retry: WhatsApp may have it
-                Arguments.of(REDRIVE, SendLedger.dropped("m", T - 1_000, EXPIRES, SendLedger.IN_DOUBT_NOT_RESENT), T,
+                Arguments.of(REDRIVE, LedgerEntries.dropped("m", T - 1_000, EXPIRES, LedgerEntries.IN_DOUBT_NOT_RESENT), T,
                         Arrival.ALREADY_DROPPED),
                 Arguments.of(REDRIVE, null, T, Arrival.QUEUE));
     }
@@ -142,7 +143,7 @@ class SendDecisionsTest {
     static Stream<Arguments> redrivenBeforeCalls() {
         SendLedgerEntry dropped = entry(LedgerState.DROPPED, T - 60_000, null);
         SendLedgerEntry droppedAgain = entry(LedgerState.DROPPED, T - 1_000, null);
-        String overDropped = SendLedger.dropMark(dropped);
+        String overDropped = LedgerEntries.dropMark(dropped);
         return Stream.of(
                 // entry now, the drop it was redriven over, consent → decision
                 Arguments.of(dropped, overDropped, SEND, Before.REDRIVE),        // claim superseding that drop, call
@@ -209,17 +210,17 @@ class SendDecisionsTest {
     }
 
     static Stream<Arguments> claims() {
-        SendLedgerEntry a = SendLedger.attempt("m", T, EXPIRES, "a#1", null);
-        SendLedgerEntry b = SendLedger.attempt("m", T + 1, EXPIRES, "b#1", null);
-        SendLedgerEntry bResendsA = SendLedger.attempt("m", T + 1, EXPIRES, "b#2", "a#1");
-        SendLedgerEntry legacy = SendLedger.entry("m", LedgerState.ATTEMPTING, T, null, EXPIRES);
-        SendLedgerEntry resendsLegacy = SendLedger.attempt("m", T + 1, EXPIRES, "b#3", SendLedger.UNNAMED_CLAIM);
-        SendLedgerEntry accepted = SendLedger.entry("m", LedgerState.ACCEPTED, T, "wamid.1", EXPIRES);
-        SendLedgerEntry dropped = SendLedger.entry("m", LedgerState.DROPPED, T, null, EXPIRES);
-        SendLedgerEntry redrive = SendLedger.attempt("m", T + 1, EXPIRES, "b#4", SendLedger.dropMark(dropped));
-        SendLedgerEntry redriveOfOtherDrop = SendLedger.attempt("m", T + 1, EXPIRES, "b#5", "DROPPED@" + (T - 1));
-        SendLedgerEntry givenUp = SendLedger.dropped("m", T + 1, EXPIRES, SendLedger.IN_DOUBT_NOT_RESENT);
-        SendLedgerEntry redriveRace = SendLedger.attempt("m", T + 2, EXPIRES, "c#1", SendLedger.dropMark(dropped));
+        SendLedgerEntry a = LedgerEntries.attempt("m", T, EXPIRES, "a#1", null);
+        SendLedgerEntry b = LedgerEntries.attempt("m", T + 1, EXPIRES, "b#1", null);
+        SendLedgerEntry bResendsA = LedgerEntries.attempt("m", T + 1, EXPIRES, "b#2", "a#1");
+        SendLedgerEntry legacy = LedgerEntries.entry("m", LedgerState.ATTEMPTING, T, null, EXPIRES);
+        SendLedgerEntry resendsLegacy = LedgerEntries.attempt("m", T + 1, EXPIRES, "b#3", LedgerEntries.UNNAMED_CLAIM);
+        SendLedgerEntry accepted = LedgerEntries.entry("m", LedgerState.ACCEPTED, T, "wamid.1", EXPIRES);
+        SendLedgerEntry dropped = LedgerEntries.entry("m", LedgerState.DROPPED, T, null, EXPIRES);
+        SendLedgerEntry redrive = LedgerEntries.attempt("m", T + 1, EXPIRES, "b#4", LedgerEntries.dropMark(dropped));
+        SendLedgerEntry redriveOfOtherDrop = LedgerEntries.attempt("m", T + 1, EXPIRES, "b#5", "DROPPED@" + (T - 1));
+        SendLedgerEntry givenUp = LedgerEntries.dropped("m", T + 1, EXPIRES, LedgerEntries.IN_DOUBT_NOT_RESENT);
+        SendLedgerEntry redriveRace = LedgerEntries.attempt("m", T + 2, EXPIRES, "c#1", LedgerEntries.dropMark(dropped));
         return Stream.of(
                 // current, incoming → counts
                 Arguments.of(null, a, true),
@@ -249,6 +250,6 @@ class SendDecisionsTest {
     @ParameterizedTest(name = "[{index}] {2}")
     @MethodSource("claims")
     void shouldLetOnlyTheFirstClaimInTheLogCount(SendLedgerEntry current, SendLedgerEntry incoming, boolean counts) {
-        assertThat(SendLedger.claimCounts(current, incoming)).isEqualTo(counts);
+        assertThat(LedgerEntries.claimCounts(current, incoming)).isEqualTo(counts);
     }
 }

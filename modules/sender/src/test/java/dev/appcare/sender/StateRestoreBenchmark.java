@@ -11,6 +11,7 @@ import dev.appcare.model.topics.Topics;
 import dev.appcare.sender.it.SenderHarness;
 import dev.appcare.sender.state.PreferenceView;
 import dev.appcare.sender.state.RecordWriter;
+import dev.appcare.sender.state.LedgerEntries;
 import dev.appcare.sender.state.SendLedger;
 import dev.appcare.sender.state.StateStores;
 import dev.appcare.testkit.IntegrationTest;
@@ -142,7 +143,7 @@ class StateRestoreBenchmark {
             }
             for (int i = 0; i < LEDGER_ENTRIES; i++) {
                 String id = String.format("delay-KL%04d-2026-12-02-AMS-%06d", i % 5000, i);
-                SendLedgerEntry entry = SendLedger.entry(id, LedgerState.ACCEPTED, now.toEpochMilli(),
+                SendLedgerEntry entry = LedgerEntries.entry(id, LedgerState.ACCEPTED, now.toEpochMilli(),
                         "wamid.HBgLMzE2" + String.format("%020d", i), now.plus(Duration.ofHours(12)).toEpochMilli());
                 producer.send(new ProducerRecord<>(h.topics.ledger(), i % PARTITIONS, id,
                         ledger.serialize(h.topics.ledger(), entry)));

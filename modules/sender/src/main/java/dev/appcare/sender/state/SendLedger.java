@@ -22,7 +22,7 @@ import org.apache.kafka.common.utils.Utils;
  *   <li>{@code ATTEMPTING}: a call to the Cloud API was about to start; its outcome is not (yet) known.</li>
  *   <li>{@code ACCEPTED}: WhatsApp returned a wamid (or a status webhook proved it took the message).</li>
  *   <li>{@code DROPPED}: decided never to send: expired, superseded, opted out, dead-lettered, or an
- *       in-doubt id the in-doubt policy gave up on ({@link #IN_DOUBT_NOT_RESENT}); the entry says why.</li>
+ *       in-doubt id the in-doubt policy gave up on ({@link LedgerEntries#IN_DOUBT_NOT_RESENT}); the entry says why.</li>
  *   <li>no entry (or a tombstone): nothing is known, or a call was answered with a retriable error
  *       (definitely not sent), so sending is allowed.</li>
  * </ul>
@@ -48,6 +48,7 @@ public final class SendLedger extends CompactedTopicView<SendLedgerEntry> {
     private final Map<Integer, KvStore> partitions = new HashMap<>();
     private final Map<Integer, Integer> counts = new HashMap<>();
     private final RecordWriter writer;
+    private final java.util.concurrent.atomic.LongAdder misplaced = new java.util.concurrent.atomic.LongAdder();
 
     public SendLedger(String topic, Consumer<String, byte[]> consumer, Deserializer<SendLedgerEntry> deserializer,
                       RecordWriter writer, StateStores stores) {
@@ -75,10 +76,10 @@ public final class SendLedger extends CompactedTopicView<SendLedgerEntry> {
     protected void apply(int partition, String messageId, SendLedgerEntry entry) {
         KvStore store = partitions.get(partition);
         SendLedgerEntry current = decode(store.get(ENTRY + messageId));
-        if (entry != null && !claimCounts(current, entry)) {
+        if (entry != null && !LedgerEntries.claimCounts(current, entry)) {
             return; // a claim that lost: another attempt holds (or finished) this id
         }
-        if (entry != null && current != null && isEvidence(entry) && current.getExpiresAt() != null) {
+        if (entry != null && current != null && LedgerEntries.isEvidence(entry) && current.getExpiresAt() != null) {
             entry = SendLedgerEntry.newBuilder(entry).setExpiresAt(current.getExpiresAt()).build();
         }
         if (current != null && current.getWamid() != null) {
@@ -101,86 +102,9 @@ public final class SendLedger extends CompactedTopicView<SendLedgerEntry> {
     }
 
     /**
-     * The fence of the ledger: whether an entry read from the log replaces the current one. Everything
-     * does, except an {@code ATTEMPTING} claim, which counts only if the id has no entry (never attempted,
-     * or tombstoned after a retriable answer) or if it supersedes exactly the claim now recorded (a resend
-     * of an in-doubt id). Two instances that claim the same id — a zombie and the new owner, or two
-     * resolvers of one in-doubt id — are thus ordered by the log: the first claim counts, the other loses,
-     * and only the winner calls WhatsApp. Entries without a claim (senders before the field) always count.
-     * A redrive (an operator's explicit retry of a dead-lettered id) claims superseding the DROPPED entry
-     * it arrived over, named by {@link #dropMark}: it counts only while exactly that entry is recorded, so
-     * of two redrive claims, too, only the first in the log counts.
-     */
-    public static boolean claimCounts(SendLedgerEntry current, SendLedgerEntry incoming) {
-        if (isEvidence(incoming)) {
-            // A status webhook's proof of acceptance: it beats every state but an ACCEPTED (keep that one's
-            // wamid and expiry).
-            return current == null || current.getState() != LedgerState.ACCEPTED;
-        }
-        if (isInDoubtResolution(incoming)) {
-            // The in-doubt policy's give-up resolves an unanswered claim; it must not undo evidence
-            // (a status webhook's ACCEPTED) that reached the log first.
-            return current == null || current.getState() != LedgerState.ACCEPTED;
-        }
-        if (incoming.getState() != LedgerState.ATTEMPTING || incoming.getClaim() == null) {
-            return true;
-        }
-        if (current == null) {
-            return true;
-        }
-        String superseded = incoming.getSupersedesClaim();
-        if (superseded == null) {
-            return false;
-        }
-        return switch (current.getState()) {
-            case ATTEMPTING -> superseded.equals(current.getClaim() == null ? UNNAMED_CLAIM : current.getClaim());
-            case DROPPED -> superseded.equals(dropMark(current));
-            case ACCEPTED -> false;
-        };
-    }
-
-    /** The DROPPED reason of an in-doubt id the in-doubt policy resolved by not resending it. */
-    public static final String IN_DOUBT_NOT_RESENT = "in-doubt-not-resent";
-
-    /** The reason of an ACCEPTED entry written from a status webhook rather than from the call's answer. */
-    public static final String WEBHOOK_EVIDENCE = "webhook-evidence";
-
-    /**
-     * How long evidence written for an id the writer does not hold is remembered (its expiresAt is not
-     * known there): longer than a request lives on the request topic (half the erasure bound, 12 h by default).
-     */
-    public static final Duration EVIDENCE_LIFETIME = Duration.ofHours(48);
-
-    /** An ACCEPTED entry proved by a status webhook. */
-    public static SendLedgerEntry evidence(String messageId, long at, String wamid, long expiresAt) {
-        return SendLedgerEntry.newBuilder(entry(messageId, LedgerState.ACCEPTED, at, wamid, expiresAt))
-                .setReason(WEBHOOK_EVIDENCE).build();
-    }
-
-    static boolean isEvidence(SendLedgerEntry entry) {
-        return entry.getState() == LedgerState.ACCEPTED && WEBHOOK_EVIDENCE.equals(entry.getReason());
-    }
-
-    /** Whether {@code entry} is an in-doubt id given up by the in-doubt policy (WhatsApp may have it). */
-    public static boolean isInDoubtResolution(SendLedgerEntry entry) {
-        return entry != null && entry.getState() == LedgerState.DROPPED && IN_DOUBT_NOT_RESENT.equals(entry.getReason());
-    }
-
-    /** What a resend names as superseded when the in-doubt entry has no claim id (written before claims). */
-    public static final String UNNAMED_CLAIM = "-";
-
-    /**
-     * What a redrive's claim names as superseded when it retries the id over the DROPPED entry
-     * {@code dropped}: {@code DROPPED@<at epoch ms>}, so it supersedes that drop and no later one.
-     */
-    public static String dropMark(SendLedgerEntry dropped) {
-        return "DROPPED@" + dropped.getAt().toEpochMilli();
-    }
-
-    /**
      * Claims the right to call WhatsApp for {@code attempt}'s id: writes the ATTEMPTING entry, waits until
      * this view has read the log past it, and completes with whether this claim is the one that counts
-     * ({@link #claimCounts}). Only then may the caller make the call.
+     * ({@link LedgerEntries#claimCounts}). Only then may the caller make the call.
      */
     public CompletableFuture<Boolean> claim(int partition, SendLedgerEntry attempt) {
         if (attempt.getState() != LedgerState.ATTEMPTING || attempt.getClaim() == null) {
@@ -188,13 +112,60 @@ public final class SendLedger extends CompactedTopicView<SendLedgerEntry> {
         }
         String id = attempt.getMessageId();
         return writer.ledger(partition, id, attempt)
-                .thenCompose(written -> readPast(written.partition(), written.offset()))
+                .thenCompose(written -> readPast(written.partition(), written.offset()).thenApply(done -> new Read(written.partition())))
                 .thenApply(read -> {
-                    synchronized (this) {
-                        SendLedgerEntry now = get(id);
+                    synchronized (this) { // this partition's entry only: an old entry elsewhere is no rival claim
+                        KvStore store = partitions.get(read.partition);
+                        SendLedgerEntry now = store == null ? null : decode(store.get(ENTRY + id));
                         return now != null && attempt.getClaim().equals(now.getClaim());
                     }
                 });
+    }
+
+    private record Read(int partition) {
+    }
+
+    /**
+     * The entry of {@code messageId} for a request read from request partition {@code partition}: the one in
+     * ledger partition {@code partition}. If that has none but another partition held here has one, a sender
+     * from before the co-partitioning placed it there (by the messageId's hash). It is still what is known
+     * about the id (accepted, dropped, or in doubt), so it is moved to where the request is: a copy is
+     * written to {@code partition}, then a tombstone where it was. Each move is counted ({@link #misplacedMoved}).
+     * Before this, a redrive of such an id lost every claim to the old entry and claimed again, for ever
+     * (docs/sender.md, "Upgrading"). A partition not held here: every held one is looked at, as {@link #get}.
+     */
+    public SendLedgerEntry entryFor(int partition, String messageId) {
+        int from = -1;
+        SendLedgerEntry found = null;
+        synchronized (this) {
+            KvStore own = partitions.get(partition);
+            if (own == null) {
+                return get(messageId);
+            }
+            byte[] value = own.get(ENTRY + messageId);
+            if (value != null) {
+                return decode(value);
+            }
+            for (Map.Entry<Integer, KvStore> p : partitions.entrySet()) {
+                byte[] elsewhere = p.getKey() == partition ? null : p.getValue().get(ENTRY + messageId);
+                if (elsewhere != null) {
+                    from = p.getKey();
+                    found = decode(elsewhere);
+                    break;
+                }
+            }
+        }
+        if (found != null) {
+            misplaced.increment();
+            int oldPartition = from;
+            record(partition, found).thenCompose(copied -> forget(oldPartition, messageId));
+        }
+        return found;
+    }
+
+    /** How many entries placed by an older sender (not where their request is) were moved where it is. */
+    public long misplacedMoved() {
+        return misplaced.sum();
     }
 
     /** The entry of {@code messageId} in the partitions held here, or null. */
@@ -300,23 +271,5 @@ public final class SendLedger extends CompactedTopicView<SendLedgerEntry> {
 
     private static SendLedgerEntry decode(byte[] bytes) {
         return AvroBytes.decode(bytes, SendLedgerEntry::fromByteBuffer);
-    }
-
-    public static SendLedgerEntry entry(String messageId, LedgerState state, long at, String wamid, long expiresAt) {
-        return SendLedgerEntry.newBuilder().setMessageId(messageId).setState(state)
-                .setAt(java.time.Instant.ofEpochMilli(at)).setWamid(wamid)
-                .setExpiresAt(java.time.Instant.ofEpochMilli(expiresAt)).build();
-    }
-
-    /** A DROPPED entry with the reason it was dropped for. */
-    public static SendLedgerEntry dropped(String messageId, long at, long expiresAt, String reason) {
-        return SendLedgerEntry.newBuilder(entry(messageId, LedgerState.DROPPED, at, null, expiresAt)).setReason(reason)
-                .build();
-    }
-
-    /** An ATTEMPTING claim; {@code supersedes} is the in-doubt claim it replaces, or null. */
-    public static SendLedgerEntry attempt(String messageId, long at, long expiresAt, String claim, String supersedes) {
-        return SendLedgerEntry.newBuilder(entry(messageId, LedgerState.ATTEMPTING, at, null, expiresAt))
-                .setClaim(claim).setSupersedesClaim(supersedes).build();
     }
 }

@@ -2,6 +2,7 @@ package dev.appcare.sender.webhook;
 
 import dev.appcare.avro.LedgerState;
 import dev.appcare.avro.SendLedgerEntry;
+import dev.appcare.sender.state.LedgerEntries;
 import dev.appcare.sender.state.SendLedger;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,9 +36,9 @@ final class StatusEvidence {
         long now = clock.getAsLong();
         if (partition >= 0) {
             SendLedgerEntry entry = ledger.get(messageId);
-            if (entry != null && (entry.getState() == LedgerState.ATTEMPTING || SendLedger.isInDoubtResolution(entry))) {
-                these.add(ledger.record(partition, SendLedger.evidence(messageId, now, wamid,
-                        entry.getExpiresAt() == null ? now + SendLedger.EVIDENCE_LIFETIME.toMillis()
+            if (entry != null && (entry.getState() == LedgerState.ATTEMPTING || LedgerEntries.isInDoubtResolution(entry))) {
+                these.add(ledger.record(partition, LedgerEntries.evidence(messageId, now, wamid,
+                        entry.getExpiresAt() == null ? now + LedgerEntries.EVIDENCE_LIFETIME.toMillis()
                                 : entry.getExpiresAt().toEpochMilli())));
                 events.accept("status-proves-acceptance");
             }
@@ -51,7 +52,7 @@ final class StatusEvidence {
             return; // this instance already passed it on
         }
         CompletableFuture<?> write = ledger.record(ledger.partitionForRecipient("+" + recipientId.replaceAll("[^0-9]", "")),
-                SendLedger.evidence(messageId, now, wamid, now + SendLedger.EVIDENCE_LIFETIME.toMillis()));
+                LedgerEntries.evidence(messageId, now, wamid, now + LedgerEntries.EVIDENCE_LIFETIME.toMillis()));
         write.whenComplete((ok, failure) -> {
             if (failure != null) {
                 evidenceWritten.release(messageId);

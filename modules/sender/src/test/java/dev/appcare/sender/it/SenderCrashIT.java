@@ -10,6 +10,7 @@ import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.sender.Requests;
 import dev.appcare.sender.SenderCommand;
+import dev.appcare.sender.state.LedgerEntries;
 import dev.appcare.sender.state.SendLedger;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.RealInfrastructure;
@@ -69,7 +70,7 @@ class SenderCrashIT {
                         || e.getState() == LedgerState.DROPPED && e.getReason() != null).isTrue());
         assertThat(outcome.finalLedger()).as("one ledger entry per request").hasSize(REQUESTS);
         assertThat(outcome.neverSent()).as("every id not sent was given up by the in-doubt policy, recorded")
-                .allMatch(id -> outcome.inDoubt().contains(id) && SendLedger.isInDoubtResolution(outcome.finalLedger().get(id)));
+                .allMatch(id -> outcome.inDoubt().contains(id) && LedgerEntries.isInDoubtResolution(outcome.finalLedger().get(id)));
         assertThat(outcome.inDoubt()).as("only calls in flight at a kill (ledger ATTEMPTING when it died) are in doubt")
                 .allMatch(id -> outcome.inFlightAtKill().containsKey(id));
     }

@@ -1,5 +1,6 @@
 package dev.appcare.sender.it;
 
+import dev.appcare.sender.state.LedgerEntries;
 import dev.appcare.avro.ConsentEvidence;
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.avro.DeliveryState;
@@ -138,6 +139,20 @@ public final class SenderHarness implements AutoCloseable {
                 Topics.WHATSAPP_REQUEST.valueSerde(serde).serializer().serialize(topics.requests(), request));
     }
 
+    /** A request written again by ops ({@code kind}: a redrive or a reprocess), with the replay header. */
+    public void replayed(WhatsAppRequest request, dev.appcare.model.Replay.Kind kind) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.requests(), request.getRecipient(),
+                Topics.WHATSAPP_REQUEST.valueSerde(serde).serializer().serialize(topics.requests(), request));
+        dev.appcare.model.Replay.mark(record.headers(), kind, topics.requests(), 0, 0);
+        producer.send(record);
+    }
+
+    /** A ledger entry in ledger partition {@code partition} (where a sender placed it, whichever sender). */
+    public void ledgerEntry(int partition, SendLedgerEntry entry) {
+        producer.send(new ProducerRecord<>(topics.ledger(), partition, entry.getMessageId(),
+                Topics.SENDER_LEDGER.valueSerde(serde).serializer().serialize(topics.ledger(), entry)));
+    }
+
     public void requests(Collection<WhatsAppRequest> requests) {
         requests.forEach(this::request);
         producer.flush();
@@ -196,7 +211,7 @@ public final class SenderHarness implements AutoCloseable {
         return values(topics.preferences(), Topics.TRAVELLER_PREFERENCE.valueSerde(serde).deserializer());
     }
 
-    /** The ledger as the senders read it: latest entry per messageId that counts (SendLedger.claimCounts). */
+    /** The ledger as the senders read it: latest entry per messageId that counts (LedgerEntries.claimCounts). */
     public Map<String, SendLedgerEntry> ledger() {
         Map<String, SendLedgerEntry> latest = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : records(topics.ledger())) {
@@ -204,7 +219,7 @@ public final class SenderHarness implements AutoCloseable {
                 latest.remove(r.key());
             } else {
                 SendLedgerEntry entry = Topics.SENDER_LEDGER.valueSerde(serde).deserializer().deserialize(r.topic(), r.value());
-                if (dev.appcare.sender.state.SendLedger.claimCounts(latest.get(r.key()), entry)) {
+                if (dev.appcare.sender.state.LedgerEntries.claimCounts(latest.get(r.key()), entry)) {
                     latest.put(r.key(), entry); // as every sender's ledger reads it: a losing claim does not count
                 }
             }

@@ -95,8 +95,8 @@ class StateStoresTest {
 
     @Test
     void shouldKeepLedgerEntriesOnDiskPerHeldPartitionAndDropThemWithThePartition() throws Exception {
-        state.ledger.record(0, SendLedger.entry("m-1", LedgerState.ACCEPTED, 1, "wamid.1", 10)).get();
-        state.ledger.record(0, SendLedger.entry("m-2", LedgerState.DROPPED, 1, null, 10)).get();
+        state.ledger.record(0, LedgerEntries.entry("m-1", LedgerState.ACCEPTED, 1, "wamid.1", 10)).get();
+        state.ledger.record(0, LedgerEntries.entry("m-2", LedgerState.DROPPED, 1, null, 10)).get();
         assertThat(state.ledger.size()).isEqualTo(2);
         assertThat(state.ledger.get("m-1").getWamid()).isEqualTo("wamid.1");
         assertThat(state.ledger.messageIdForWamid("wamid.1")).isEqualTo("m-1");

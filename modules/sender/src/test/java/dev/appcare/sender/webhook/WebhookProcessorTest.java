@@ -12,6 +12,7 @@ import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.sender.Samples;
+import dev.appcare.sender.state.LedgerEntries;
 import dev.appcare.sender.state.SendLedger;
 import dev.appcare.sender.state.StateFixtures;
 import java.time.Instant;
@@ -87,7 +88,7 @@ class WebhookProcessorTest {
     @Test
     void shouldCorrelateAStatusWithoutCallbackDataThroughTheLedgersWamid() throws Exception {
         String wamid = "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTE5MjVBOTE3MDk5QUVFM0YA";
-        state.ledger.record(0, SendLedger.entry("msg-by-wamid", LedgerState.ACCEPTED, 1, wamid, Long.MAX_VALUE / 2)).get();
+        state.ledger.record(0, LedgerEntries.entry("msg-by-wamid", LedgerState.ACCEPTED, 1, wamid, Long.MAX_VALUE / 2)).get();
         processor.process(sample("webhook-status-delivered.json")).get();
         assertThat(state.statuses()).singleElement().satisfies(s -> {
             assertThat(s.getMessageId()).isEqualTo("msg-by-wamid");
@@ -104,7 +105,7 @@ class WebhookProcessorTest {
 
     @Test
     void shouldRecordAcceptanceWhenAStatusArrivesForAnIdStillAttempting() throws Exception {
-        state.ledger.record(0, SendLedger.entry("in-doubt", LedgerState.ATTEMPTING, 1, null, Long.MAX_VALUE / 2)).get();
+        state.ledger.record(0, LedgerEntries.entry("in-doubt", LedgerState.ATTEMPTING, 1, null, Long.MAX_VALUE / 2)).get();
         processor.process(withCallbackData(sample("webhook-status-sent.json"), "in-doubt")).get();
         assertThat(state.ledgerEntry("in-doubt").getState()).isEqualTo(LedgerState.ACCEPTED);
         assertThat(state.ledgerEntry("in-doubt").getWamid()).startsWith("wamid.");

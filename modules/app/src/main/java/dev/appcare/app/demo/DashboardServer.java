@@ -161,8 +161,9 @@ public final class DashboardServer implements AutoCloseable {
                 .append("<p class=\"note\">").append(esc(chosen.travellerKey())).append(" · ").append(esc(chosen.maskedPhone()))
                 .append(" · locale ").append(esc(chosen.locale())).append("</p><div class=\"phone\"><div class=\"bar\">KLM Royal Dutch Airlines ✓</div><div class=\"chat\">");
         for (SentMessage m : preview) {
+            // The message id (biz_opaque_callback_data, S4) lets scripts/demo-page-check match each bubble to the trace.
             b.append("<div class=\"bubble\" data-template=\"").append(esc(m.templateName())).append("\" data-language=\"")
-                    .append(esc(m.language())).append("\">");
+                    .append(esc(m.language())).append("\" data-message-id=\"").append(esc(m.bizOpaqueCallbackData())).append("\">");
             if (m.documentLink() != null || m.documentId() != null) {
                 b.append("<a class=\"doc\" href=\"").append(esc(m.documentLink() == null ? "#" : m.documentLink())).append("\">📄 ")
                         .append(esc(m.documentFilename() == null ? "document.pdf" : m.documentFilename())).append("<br><small>PDF</small></a>");

@@ -123,6 +123,7 @@ final class DemoCommand implements Callable<Integer> {
     private final AtomicBoolean quiet = new AtomicBoolean();
     private final AtomicLong eventsProduced = new AtomicLong();
     private final Map<String, FlightState> flights = new HashMap<>();
+    private boolean rebooking;
     private volatile String phase = "starting";
     private volatile double progress;
 
@@ -284,7 +285,8 @@ final class DemoCommand implements Callable<Integer> {
                 List<Action> actions = new ArrayList<>(story(producer, kl1001, pnr, run, story.get(0)));
                 for (HubDay.Step s : day.steps) {
                     actions.add(new Action(s.at(), () -> {
-                        play(producer, s, optin.port(), apiKey, whatsapp, () -> nothingPending(gauges, tally), outage, run);
+                        play(producer, s, optin.port(), apiKey, whatsapp, () -> gauges.lag().get("notifier") == 0,
+                                () -> nothingPending(gauges, tally), outage, run);
                         return null;
                     }));
                 }
@@ -390,7 +392,8 @@ final class DemoCommand implements Callable<Integer> {
 
     /** One step of the generated day. */
     private void play(KafkaProducer<String, SpecificRecord> producer, HubDay.Step step, int optinPort, String apiKey,
-                      WhatsAppSimulator whatsapp, BooleanSupplier nothingPending, Instant[] outage, String run) throws Exception {
+                      WhatsAppSimulator whatsapp, BooleanSupplier notifierCaughtUp, BooleanSupplier nothingPending,
+                      Instant[] outage, String run) throws Exception {
         switch (step) {
             case HubDay.Gate g -> {
                 FlightState s = state(g.flight());
@@ -419,6 +422,18 @@ final class DemoCommand implements Callable<Integer> {
                 publish(producer, c.flight(), s, run);
             }
             case HubDay.Rebook r -> {
+                if (!rebooking) {
+                    // Reservations rebook after the cancellations were announced, as they would in a real day. In the
+                    // compressed day the first rebooking comes seconds after the last cancellation; a notifier behind
+                    // on a loaded machine then saw the segments cancelled before the flight and told nobody of the
+                    // cancellation (0 CANCELLATION requests in one run at load 50). So wait until it has read them.
+                    rebooking = true;
+                    producer.flush();
+                    long waited = System.nanoTime();
+                    awaitOrFail("the notifier read the cancellations before the rebooking", Duration.ofMinutes(3), notifierCaughtUp);
+                    say(String.format("Reservations rebook the cancelled flights' passengers (after the notifier read the cancellations: %.0f s)",
+                            (System.nanoTime() - waited) / 1e9));
+                }
                 HubDay.Passenger p = r.passenger();
                 producer.send(new ProducerRecord<>(Topics.PASSENGER_SEGMENT.name(), Keys.segmentKey(p.travellerKey(), r.from().key()),
                         segment(p.travellerKey(), r.from().key(), p.givenName(), p.familyName(), SegmentStatus.CANCELLED)));

@@ -161,10 +161,11 @@ public final class DashboardServer implements AutoCloseable {
                 .append("<p class=\"note\">").append(esc(chosen.travellerKey())).append(" · ").append(esc(chosen.maskedPhone()))
                 .append(" · locale ").append(esc(chosen.locale())).append("</p><div class=\"phone\"><div class=\"bar\">KLM Royal Dutch Airlines ✓</div><div class=\"chat\">");
         for (SentMessage m : preview) {
+            // The message id (biz_opaque_callback_data, S4) lets scripts/demo-page-check match each bubble to the trace.
             b.append("<div class=\"bubble\" data-template=\"").append(esc(m.templateName())).append("\" data-language=\"")
-                    .append(esc(m.language())).append("\">");
+                    .append(esc(m.language())).append("\" data-message-id=\"").append(esc(m.bizOpaqueCallbackData())).append("\">");
             if (m.documentLink() != null || m.documentId() != null) {
-                b.append("<a class=\"doc\" href=\"").append(esc(m.documentLink() == null ? "#" : m.documentLink())).append("\">📄 ")
+                b.append("<a class=\"doc\" href=\"").append(esc(m.documentLink() == null ? "#" : m.documentLink())).append("\">")
                         .append(esc(m.documentFilename() == null ? "document.pdf" : m.documentFilename())).append("<br><small>PDF</small></a>");
             }
             String text = m.text() != null ? m.text() : String.join(" · ", m.bodyParameters());
@@ -181,7 +182,7 @@ public final class DashboardServer implements AutoCloseable {
         String[] colours = {"#9aa5b1", "#2b8a3e", "#1c7ed6", "#5f3dc4", "#e8590c", "#c92a2a", "#862e9c"};
         long max = byKind.values().stream().mapToLong(m -> m.getOrDefault("requested", 0L)).max().orElse(1);
         int rowHeight = 14 * series.length + 10;
-        StringBuilder b = new StringBuilder("<svg class=\"chart\" width=\"520\" height=\"")
+        StringBuilder b = new StringBuilder("<svg class=\"chart\" width=\"620\" height=\"")
                 .append(byKind.size() * rowHeight + 30).append("\" xmlns=\"http://www.w3.org/2000/svg\">");
         int y = 0;
         for (var e : byKind.entrySet()) {

@@ -39,7 +39,7 @@ class DashboardServerTest {
         String html = DashboardServer.render(new DashboardServer.View("the day", 0.5, counts(), Map.of(), Map.of(), 250,
                 new DashboardServer.Chosen("Sanne", "DABCDEFA/1", "DABCDEFA", "+31*******01", "nl")), preview);
         assertThat(html).contains("<section id=\"preview\" data-traveller=\"DABCDEFA/1\" data-messages=\"2\">",
-                "data-template=\"flight_delay\" data-language=\"nl\"", "Hallo Sanne, je vlucht KL1001 &lt;vanaf&gt; AMS is vertraagd.",
+                "data-template=\"flight_delay\" data-language=\"nl\" data-message-id=\"m1\"", "Hallo Sanne, je vlucht KL1001 &lt;vanaf&gt; AMS is vertraagd.",
                 "data-template=\"boarding_pass\"", "<a class=\"doc\" href=\"https://example.invalid/bp.pdf\">", "boarding-pass.pdf",
                 "10:15:00"); // Amsterdam time
         assertThat(html).doesNotContain("<vanaf>").doesNotContain("+31612345601");

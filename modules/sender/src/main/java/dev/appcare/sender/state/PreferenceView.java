@@ -24,55 +24,37 @@ import org.apache.kafka.common.serialization.Deserializer;
  * leave the store; {@link #compactForErasure} (run by the sender every quarter of the erasure bound) then
  * rewrites the files so no deleted value stays on disk either.
  */
-public final class PreferenceView extends CompactedTopicView<TravellerPreference> {
+public final class PreferenceView extends WholeTopicView<TravellerPreference> {
     private static final String TRAVELLER = "t|";
     private static final String PHONE = "p|";
 
-    private final StateStores stores;
     private final RecordWriter writer;
     private final byte[] indexKey = randomKey();
-    private KvStore store;
     private int travellers;
     private final AtomicBoolean erasedSinceCompaction = new AtomicBoolean();
 
     public PreferenceView(String topic, Consumer<String, byte[]> consumer, Deserializer<TravellerPreference> deserializer,
                           RecordWriter writer, StateStores stores) {
-        super("sender-preference-reader", topic, Scope.WHOLE_TOPIC, consumer, deserializer);
+        super("sender-preference-reader", topic, consumer, deserializer, stores, "preferences");
         this.writer = writer;
-        this.stores = stores;
-    }
-
-    @Override
-    protected void opened(int partition) {
-        if (store == null) {
-            store = stores.open("preferences");
-        }
-    }
-
-    @Override
-    protected void dropped(int partition) {
-        if (store != null && held().isEmpty()) {
-            store.close();
-            store = null;
-        }
     }
 
     @Override
     protected void apply(int partition, String travellerKey, TravellerPreference preference) {
-        TravellerPreference old = decode(store.get(TRAVELLER + travellerKey));
+        TravellerPreference old = decode(store().get(TRAVELLER + travellerKey));
         if (old != null) {
-            store.delete(phoneKey(old.getPhoneE164(), travellerKey));
+            store().delete(phoneKey(old.getPhoneE164(), travellerKey));
         }
         if (preference == null) {
             if (old != null) {
-                store.delete(TRAVELLER + travellerKey);
+                store().delete(TRAVELLER + travellerKey);
                 travellers--;
                 erasedSinceCompaction.set(true);
             }
             return;
         }
-        store.put(TRAVELLER + travellerKey, AvroBytes.encode(preference::toByteBuffer));
-        store.put(phoneKey(preference.getPhoneE164(), travellerKey), new byte[0]);
+        store().put(TRAVELLER + travellerKey, AvroBytes.encode(preference::toByteBuffer));
+        store().put(phoneKey(preference.getPhoneE164(), travellerKey), new byte[0]);
         if (old == null) {
             travellers++;
         } else if (!old.getPhoneE164().equals(preference.getPhoneE164())) {
@@ -116,15 +98,15 @@ public final class PreferenceView extends CompactedTopicView<TravellerPreference
     }
 
     public synchronized TravellerPreference get(String travellerKey) {
-        return store == null ? null : decode(store.get(TRAVELLER + travellerKey));
+        return store() == null ? null : decode(store().get(TRAVELLER + travellerKey));
     }
 
     /** Every known traveller with this WhatsApp number (E.164). */
     public synchronized List<TravellerPreference> forPhone(String phoneE164) {
         List<TravellerPreference> result = new ArrayList<>();
-        if (store != null) {
-            for (String travellerKey : store.keys(phonePrefix(phoneE164))) {
-                TravellerPreference preference = decode(store.get(TRAVELLER + travellerKey));
+        if (store() != null) {
+            for (String travellerKey : store().keys(phonePrefix(phoneE164))) {
+                TravellerPreference preference = decode(store().get(TRAVELLER + travellerKey));
                 if (preference != null) {
                     result.add(preference);
                 }
@@ -152,7 +134,7 @@ public final class PreferenceView extends CompactedTopicView<TravellerPreference
         }
         KvStore current;
         synchronized (this) {
-            current = store;
+            current = store();
         }
         if (current != null) {
             current.compactFully(); // RocksDB allows reads and writes meanwhile
@@ -170,7 +152,7 @@ public final class PreferenceView extends CompactedTopicView<TravellerPreference
 
     /** Test hook: flush and compact the store now. */
     synchronized void compactForTest() {
-        store.compactFully();
+        store().compactFully();
     }
 
     /** Test hook: apply a record as if read from the topic. */

@@ -34,14 +34,12 @@ import org.apache.kafka.common.serialization.Deserializer;
  * encode the sender's phone number. Entries older than the topic's retention are pruned from the store
  * ({@link #prune}), so the store holds what the topic holds.
  */
-public final class WebhookEvents extends CompactedTopicView<WebhookEventClaim> implements EventDedup {
-    private final StateStores stores;
+public final class WebhookEvents extends WholeTopicView<WebhookEventClaim> implements EventDedup {
     private final RecordWriter writer;
     private final LongSupplier clock;
     private final Duration takeover;
     private final String instanceId;
     private final AtomicLong claims = new AtomicLong();
-    private KvStore store;
     /**
      * Where each step after a write or a read-back runs: never on the producer's I/O thread (a send there
      * that needs metadata blocks the very thread that would fetch it) nor on the reader thread, which holds
@@ -51,27 +49,11 @@ public final class WebhookEvents extends CompactedTopicView<WebhookEventClaim> i
 
     public WebhookEvents(String topic, Consumer<String, byte[]> consumer, Deserializer<WebhookEventClaim> deserializer,
                          RecordWriter writer, StateStores stores, String instanceId, LongSupplier clock, Duration takeover) {
-        super("sender-webhook-event-reader", topic, Scope.WHOLE_TOPIC, consumer, deserializer);
+        super("sender-webhook-event-reader", topic, consumer, deserializer, stores, "webhook-events");
         this.writer = writer;
-        this.stores = stores;
         this.instanceId = instanceId;
         this.clock = clock;
         this.takeover = takeover;
-    }
-
-    @Override
-    protected void opened(int partition) {
-        if (store == null) {
-            store = stores.open("webhook-events");
-        }
-    }
-
-    @Override
-    protected void dropped(int partition) {
-        if (store != null && held().isEmpty()) {
-            store.close();
-            store = null;
-        }
     }
 
     @Override
@@ -79,18 +61,18 @@ public final class WebhookEvents extends CompactedTopicView<WebhookEventClaim> i
         WebhookEventClaim recorded = recorded(key);
         WebhookEventClaim next = WebhookEventRule.apply(recorded, record, takeover);
         if (next == null) {
-            store.delete(key);
+            store().delete(key);
         } else if (next != recorded) {
-            store.put(key, AvroBytes.encode(next::toByteBuffer));
+            store().put(key, AvroBytes.encode(next::toByteBuffer));
         }
     }
 
     private WebhookEventClaim recorded(String key) {
-        return AvroBytes.decode(store.get(key), WebhookEventClaim::fromByteBuffer);
+        return AvroBytes.decode(store().get(key), WebhookEventClaim::fromByteBuffer);
     }
 
     private synchronized WebhookEventClaim state(String key) {
-        return store == null ? null : recorded(key);
+        return store() == null ? null : recorded(key);
     }
 
     @Override
@@ -138,17 +120,17 @@ public final class WebhookEvents extends CompactedTopicView<WebhookEventClaim> i
 
     /** Forgets events recorded longer than {@code window} ago (the topic's retention); returns how many. */
     public synchronized int prune(long now, Duration window) {
-        if (store == null) {
+        if (store() == null) {
             return 0;
         }
         List<String> old = new ArrayList<>();
-        store.scan("", (key, bytes) -> {
+        store().scan("", (key, bytes) -> {
             WebhookEventClaim claim = AvroBytes.decode(bytes, WebhookEventClaim::fromByteBuffer);
             if (now - claim.getAt().toEpochMilli() > window.toMillis()) {
                 old.add(key);
             }
         });
-        old.forEach(store::delete);
+        old.forEach(store()::delete);
         return old.size();
     }
 

@@ -15,8 +15,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +71,7 @@ public final class SenderApp implements AutoCloseable {
     private Thread consumerThread;
     private WebhookServer webhook;
     private HealthServer health;
-    private ScheduledExecutorService housekeeping;
+    private SenderHousekeeping housekeeping;
     private volatile boolean running;
 
     public SenderApp(SenderConfig config) {
@@ -151,27 +149,8 @@ public final class SenderApp implements AutoCloseable {
                     processor, metrics::webhook).start();
             log.info("Webhook listening on http://{}:{}{}", config.webhookHost(), webhook.port(), config.webhookPath());
         }
-        health = new HealthServer(config.healthHost(), config.healthPort(), registry)
-                .check("whatsapp", () -> numbers.anySuspended()
-                        ? HealthServer.Health.down(numbers.describe(clock.getAsLong()))
-                        : HealthServer.Health.up(numbers.describe(clock.getAsLong())))
-                .check("dispatcher", () -> dispatcher.healthy() ? HealthServer.Health.up("dispatching")
-                        : HealthServer.Health.down("stopped: " + dispatcher.failure()))
-                .check("request-consumer", () -> consumerLoop == null ? HealthServer.Health.down("starting")
-                        : consumerLoop.healthy() ? HealthServer.Health.up("consuming")
-                        : HealthServer.Health.down("stopped: " + consumerLoop.failure()))
-                .check("ledger", () -> ledger.healthy() ? HealthServer.Health.up(ledger.size() + " ids")
-                        : HealthServer.Health.down("reader stopped: " + ledger.failure()))
-                .check("preferences", () -> preferences.healthy()
-                        ? HealthServer.Health.up(preferences.travellerCount() + " travellers")
-                        : HealthServer.Health.down("reader stopped: " + preferences.failure()))
-                .check("kafka-writes", () -> {
-                    long since = writer.failingSince();
-                    return since > 0 && clock.getAsLong() - since > 30_000
-                            ? HealthServer.Health.down("writes failing since " + java.time.Instant.ofEpochMilli(since))
-                            : HealthServer.Health.up("ok");
-                })
-                .start();
+        health = SenderHealth.server(config, registry, numbers, dispatcher, () -> consumerLoop, ledger, preferences,
+                writer, clock).start();
 
         KafkaConsumer<byte[], byte[]> requestConsumer = new KafkaConsumer<>(clients.requestConsumerProperties(clientId),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -190,43 +169,7 @@ public final class SenderApp implements AutoCloseable {
         consumerThread = new Thread(consumerLoop, "sender-request-consumer");
         consumerThread.start();
 
-        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sender-housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
-        housekeeping.scheduleWithFixedDelay(() -> {
-            try {
-                int pruned = ledger.pruneExpired(clock.getAsLong(), config.ledgerRetainAfterExpiry()).size();
-                if (pruned > 0) {
-                    log.info("Forgot {} ledger entries of requests that expired over {} ago", pruned,
-                            config.ledgerRetainAfterExpiry());
-                }
-            } catch (RuntimeException e) {
-                log.warn("Ledger pruning failed: {}", e.toString());
-            }
-        }, 1, 5, TimeUnit.MINUTES);
-        if (webhookEvents != null) {
-            Duration window = Topics.WEBHOOK_EVENTS.retention().orElseThrow();
-            housekeeping.scheduleWithFixedDelay(() -> {
-                try {
-                    webhookEvents.prune(clock.getAsLong(), window);
-                } catch (RuntimeException e) {
-                    log.warn("Pruning the webhook events failed: {}", e.toString());
-                }
-            }, 5, 5, TimeUnit.MINUTES);
-        }
-        housekeeping.scheduleWithFixedDelay(this::watchdog, 1, 1, TimeUnit.SECONDS);
-        long compactEvery = config.state().erasure().maxCompactionLag().toMillis();
-        housekeeping.scheduleWithFixedDelay(() -> {
-            try {
-                if (preferences.compactForErasure()) {
-                    log.info("Preference store compacted: erased travellers' numbers are gone from disk too");
-                }
-            } catch (RuntimeException e) {
-                log.warn("Compacting the preference store failed: {}", e.toString());
-            }
-        }, compactEvery, compactEvery, TimeUnit.MILLISECONDS);
+        housekeeping = new SenderHousekeeping(config, clock, ledger, preferences, webhookEvents, this::watchdog);
         running = true;
         log.info("Sender started: numbers {}, up to {} calls in flight; health on :{}", config.numbers(),
                 config.maxInFlight(), health.port());
@@ -295,7 +238,7 @@ public final class SenderApp implements AutoCloseable {
     }
 
     private void closeQuietly() {
-        for (AutoCloseable c : new AutoCloseable[] {webhook, housekeeping == null ? null : housekeeping::shutdownNow,
+        for (AutoCloseable c : new AutoCloseable[] {webhook, housekeeping,
                 writer == null ? null : (AutoCloseable) writer::flush, ledger, preferences, webhookEvents, stateStores, writer, channels,
                 health}) {
             if (c == null) {

@@ -41,20 +41,21 @@ public final class PreferenceView extends WholeTopicView<TravellerPreference> {
 
     @Override
     protected void apply(int partition, String travellerKey, TravellerPreference preference) {
-        TravellerPreference old = decode(store().get(TRAVELLER + travellerKey));
+        KvStore store = store();
+        TravellerPreference old = decode(store.get(TRAVELLER + travellerKey));
         if (old != null) {
-            store().delete(phoneKey(old.getPhoneE164(), travellerKey));
+            store.delete(phoneKey(old.getPhoneE164(), travellerKey));
         }
         if (preference == null) {
             if (old != null) {
-                store().delete(TRAVELLER + travellerKey);
+                store.delete(TRAVELLER + travellerKey);
                 travellers--;
                 erasedSinceCompaction.set(true);
             }
             return;
         }
-        store().put(TRAVELLER + travellerKey, AvroBytes.encode(preference::toByteBuffer));
-        store().put(phoneKey(preference.getPhoneE164(), travellerKey), new byte[0]);
+        store.put(TRAVELLER + travellerKey, AvroBytes.encode(preference::toByteBuffer));
+        store.put(phoneKey(preference.getPhoneE164(), travellerKey), new byte[0]);
         if (old == null) {
             travellers++;
         } else if (!old.getPhoneE164().equals(preference.getPhoneE164())) {
@@ -98,15 +99,17 @@ public final class PreferenceView extends WholeTopicView<TravellerPreference> {
     }
 
     public synchronized TravellerPreference get(String travellerKey) {
-        return store() == null ? null : decode(store().get(TRAVELLER + travellerKey));
+        KvStore store = store();
+        return store == null ? null : decode(store.get(TRAVELLER + travellerKey));
     }
 
     /** Every known traveller with this WhatsApp number (E.164). */
     public synchronized List<TravellerPreference> forPhone(String phoneE164) {
         List<TravellerPreference> result = new ArrayList<>();
-        if (store() != null) {
-            for (String travellerKey : store().keys(phonePrefix(phoneE164))) {
-                TravellerPreference preference = decode(store().get(TRAVELLER + travellerKey));
+        KvStore store = store();
+        if (store != null) {
+            for (String travellerKey : store.keys(phonePrefix(phoneE164))) {
+                TravellerPreference preference = decode(store.get(TRAVELLER + travellerKey));
                 if (preference != null) {
                     result.add(preference);
                 }

@@ -120,17 +120,18 @@ public final class WebhookEvents extends WholeTopicView<WebhookEventClaim> imple
 
     /** Forgets events recorded longer than {@code window} ago (the topic's retention); returns how many. */
     public synchronized int prune(long now, Duration window) {
-        if (store() == null) {
+        KvStore store = store();
+        if (store == null) {
             return 0;
         }
         List<String> old = new ArrayList<>();
-        store().scan("", (key, bytes) -> {
+        store.scan("", (key, bytes) -> {
             WebhookEventClaim claim = AvroBytes.decode(bytes, WebhookEventClaim::fromByteBuffer);
             if (now - claim.getAt().toEpochMilli() > window.toMillis()) {
                 old.add(key);
             }
         });
-        old.forEach(store()::delete);
+        old.forEach(store::delete);
         return old.size();
     }
 

@@ -32,13 +32,13 @@ public final class CareInputLimits {
     }
 
     public static Optional<Rejection> inbound(CareInboundMessage message, Instant now) {
-        return firstOf(text("text", message.getText()),
+        return InputRules.firstOf(text("text", message.getText()),
                 InputRules.saneStrings("", CareInboundMessage.newBuilder(message).setText(null).build()),
                 notAhead("receivedAt", message.getReceivedAt(), now));
     }
 
     public static Optional<Rejection> agentReply(CareAgentReply reply, Instant now) {
-        return firstOf(text("text", reply.getText()),
+        return InputRules.firstOf(text("text", reply.getText()),
                 InputRules.saneStrings("", CareAgentReply.newBuilder(reply).setText("").build()),
                 notAhead("writtenAt", reply.getWrittenAt(), now));
     }
@@ -63,16 +63,6 @@ public final class CareInputLimits {
         if (time.isAfter(now.plus(RequestLimits.MAX_CLOCK_SKEW))) {
             return Optional.of(new Rejection(Rejection.IMPLAUSIBLE_TIME, field + " " + time + " is more than "
                     + RequestLimits.MAX_CLOCK_SKEW.toMinutes() + " minutes ahead of now"));
-        }
-        return Optional.empty();
-    }
-
-    @SafeVarargs
-    private static Optional<Rejection> firstOf(Optional<Rejection>... checks) {
-        for (Optional<Rejection> check : checks) {
-            if (check.isPresent()) {
-                return check;
-            }
         }
         return Optional.empty();
     }

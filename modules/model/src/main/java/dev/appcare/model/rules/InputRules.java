@@ -181,8 +181,9 @@ public final class InputRules {
         return Optional.empty();
     }
 
+    /** The first rejection of these checks, in order; empty when none rejects. */
     @SafeVarargs
-    private static Optional<Rejection> firstOf(Optional<Rejection>... checks) {
+    public static Optional<Rejection> firstOf(Optional<Rejection>... checks) {
         for (Optional<Rejection> check : checks) {
             if (check.isPresent()) {
                 return check;

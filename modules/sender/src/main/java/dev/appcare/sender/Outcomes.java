@@ -1,5 +1,6 @@
 package dev.appcare.sender;
 
+import dev.appcare.model.rules.RequestLimits;
 import dev.appcare.avro.Correlation;
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.avro.DeliveryState;

@@ -1,5 +1,6 @@
 package dev.appcare.sender;
 
+import dev.appcare.model.rules.RequestLimits;
 import dev.appcare.avro.DeliveryState;
 import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.WhatsAppRequest;

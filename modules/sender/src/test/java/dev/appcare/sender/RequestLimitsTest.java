@@ -3,6 +3,7 @@ package dev.appcare.sender;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.rules.RequestLimits;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

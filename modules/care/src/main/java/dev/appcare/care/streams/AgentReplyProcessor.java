@@ -4,6 +4,7 @@ import dev.appcare.avro.CareAgentReply;
 import dev.appcare.avro.ConversationState;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.care.CareConfig;
+import dev.appcare.care.rules.CareInputLimits;
 import dev.appcare.care.rules.CareRequests;
 import dev.appcare.care.rules.ConversationRules;
 import dev.appcare.care.rules.LanguageChoice;
@@ -40,7 +41,7 @@ final class AgentReplyProcessor implements Processor<String, byte[], String, Obj
         this.inputs = new CareInputs<>(CareAgentReply.class, config.serdeConfig(), config.metrics(), config.clock(), "agent-reply");
         this.requests = CareTopology.requests(config);
         this.languages = config.settings().languageChoice();
-        this.travellers = new TravellerContext(config.serdeConfig());
+        this.travellers = new TravellerContext(config.serdeConfig(), config.metrics());
     }
 
     @Override
@@ -58,6 +59,9 @@ final class AgentReplyProcessor implements Processor<String, byte[], String, Obj
             return;
         }
         CareAgentReply reply = decoded.get();
+        if (inputs.refused(context, record, CareInputLimits.agentReply(reply, config.clock().instant()))) {
+            return;
+        }
         if (!reply.getPhone().startsWith("+") || reply.getText().isBlank()) {
             inputs.deadLetter(context, record, "BAD_REPLY", "an agent reply needs an E.164 phone and a text");
             return;

@@ -4,7 +4,9 @@ import dev.appcare.avro.DeadLetter;
 import dev.appcare.care.CareMetrics;
 import dev.appcare.model.serde.AvroSerde;
 import dev.appcare.model.serde.BadRecordException;
-import java.nio.ByteBuffer;
+import dev.appcare.model.DeadLetters;
+import dev.appcare.model.rules.Rejection;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -50,21 +52,24 @@ final class CareInputs<T extends SpecificRecord> {
         return Optional.empty();
     }
 
+    /** True after dead-lettering the record for {@code rejection}; false when there is none. */
+    boolean refused(ProcessorContext<String, Object> context, Record<String, byte[]> record, Optional<Rejection> rejection) {
+        rejection.ifPresent(r -> deadLetter(context, record, r.errorType(), r.reason()));
+        return rejection.isPresent();
+    }
+
+    /**
+     * The dead letter names where the record is; it copies the value only when {@link DeadLetters#of} may
+     * (never from a topic with personal data, as care's phone-keyed inputs are, nor past its size cap), so
+     * that the dead letter itself can always be written.
+     */
     void deadLetter(ProcessorContext<String, Object> context, Record<String, byte[]> record, String errorType, String reason) {
         metrics.event("dead-letter-" + input);
         RecordMetadata where = context.recordMetadata().orElse(null);
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setReason(reason)
-                .setErrorType(errorType)
-                .setStage(STAGE)
-                .setSourceTopic(where == null ? "?" : where.topic())
-                .setSourcePartition(where == null ? -1 : where.partition())
-                .setSourceOffset(where == null ? -1 : where.offset())
-                .setSourceTimestamp(record.timestamp() >= 0 ? java.time.Instant.ofEpochMilli(record.timestamp()) : null)
-                .setFailedAt(clock.instant())
-                .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-                .build();
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        DeadLetter letter = DeadLetters.of(STAGE, errorType, reason, where == null ? "?" : where.topic(),
+                where == null ? -1 : where.partition(), where == null ? -1 : where.offset(), record.timestamp(),
+                key, record.value(), clock.instant());
         context.forward(new Record<String, Object>(record.key(), letter, record.timestamp()), CareTopology.DEAD_LETTER_SINK);
     }
 }

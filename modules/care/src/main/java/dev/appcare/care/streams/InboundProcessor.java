@@ -4,6 +4,7 @@ import dev.appcare.avro.CareInboundMessage;
 import dev.appcare.avro.ConversationState;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.care.CareConfig;
+import dev.appcare.care.rules.CareInputLimits;
 import dev.appcare.care.rules.CareRequests;
 import dev.appcare.care.rules.ConversationRules;
 import dev.appcare.care.rules.FaqMatcher;
@@ -64,7 +65,7 @@ final class InboundProcessor implements Processor<String, byte[], String, Object
         this.handoffs = config.settings().handoffRules();
         this.composer = new ReplyComposer(config.flightHorizon());
         this.requests = CareTopology.requests(config);
-        this.travellers = new TravellerContext(config.serdeConfig());
+        this.travellers = new TravellerContext(config.serdeConfig(), config.metrics());
     }
 
     @Override
@@ -84,6 +85,9 @@ final class InboundProcessor implements Processor<String, byte[], String, Object
             return;
         }
         CareInboundMessage message = decoded.get();
+        if (inputs.refused(context, record, CareInputLimits.inbound(message, config.clock().instant()))) {
+            return;
+        }
         if (!message.getFrom().startsWith("+")) {
             inputs.deadLetter(context, record, "BAD_PHONE", "the sender is not an E.164 number");
             return;

@@ -2,6 +2,7 @@ package dev.appcare.care.streams;
 
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.care.CareConfig;
+import dev.appcare.care.rules.CareInputLimits;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,9 @@ final class SentHistoryProcessor implements Processor<String, byte[], String, Ob
     @Override
     public void process(Record<String, byte[]> record) {
         inputs.decode(context, record).ifPresent(request -> {
+            if (inputs.refused(context, record, CareInputLimits.sentRequest(request, config.clock().instant()))) {
+                return;
+            }
             String phone = request.getRecipient();
             PhoneHistory history = histories.get(phone);
             histories.put(phone, add(history == null ? PhoneHistory.empty() : history, request,

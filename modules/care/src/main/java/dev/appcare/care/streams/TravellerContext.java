@@ -1,5 +1,9 @@
 package dev.appcare.care.streams;
 
+import dev.appcare.care.CareMetrics;
+import dev.appcare.model.rules.InputRules;
+import dev.appcare.model.rules.Rejection;
+import java.util.Optional;
 import dev.appcare.avro.CareHandoff;
 import dev.appcare.avro.FlightContext;
 import dev.appcare.avro.FlightStatusEvent;
@@ -36,7 +40,10 @@ final class TravellerContext {
     private KeyValueStore<String, byte[]> flights;
     private KeyValueStore<String, byte[]> segments;
 
-    TravellerContext(Map<String, Object> serdeConfig) {
+    private final CareMetrics metrics;
+
+    TravellerContext(Map<String, Object> serdeConfig, CareMetrics metrics) {
+        this.metrics = metrics;
         this.flightDeserializer = AvroSerde.forValues(FlightStatusEvent.class, serdeConfig).deserializer();
         this.segmentDeserializer = AvroSerde.forValues(PassengerSegment.class, serdeConfig).deserializer();
     }
@@ -55,6 +62,9 @@ final class TravellerContext {
                 while (it.hasNext()) {
                     KeyValue<String, byte[]> entry = it.next();
                     PassengerSegment segment = read(segmentDeserializer, entry.value);
+                    if (segment != null && refused("segment", InputRules.passengerSegment(entry.key, segment))) {
+                        continue;
+                    }
                     if (segment != null && segment.getStatus() == SegmentStatus.ACTIVE) {
                         flightKeys.add(segment.getFlightKey());
                     }
@@ -66,6 +76,9 @@ final class TravellerContext {
                 }
                 byte[] bytes = flights.get(flightKey);
                 FlightStatusEvent event = bytes == null ? null : read(flightDeserializer, bytes);
+                if (event != null && refused("flight", InputRules.flightStatus(flightKey, event))) {
+                    event = null; // answered as a flight without a known status
+                }
                 facts.add(event == null ? new FlightFact(travellerKey, flightKey, null, null, null, null, null)
                         : new FlightFact(travellerKey, flightKey, event.getStatus().name(), event.getDeparture().getScheduled(),
                                 event.getDeparture().getEstimated(), event.getDeparture().getGate(),
@@ -73,6 +86,16 @@ final class TravellerContext {
             }
         }
         return facts;
+    }
+
+    /**
+     * A global store holds its topic as it is, so a record the owning role dead-letters (a 1 MB gate, an
+     * estimate in the year 9999: {@link InputRules}) is skipped where care reads it, and counted: a global
+     * store's processor has no sink to dead-letter it to, and it is on the notifier's dead-letter topic.
+     */
+    private boolean refused(String what, Optional<Rejection> rejection) {
+        rejection.ifPresent(r -> metrics.event(what + "-skipped-" + r.errorType().toLowerCase(java.util.Locale.ROOT)));
+        return rejection.isPresent();
     }
 
     private static <T> T read(Deserializer<T> deserializer, byte[] bytes) {

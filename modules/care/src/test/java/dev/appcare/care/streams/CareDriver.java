@@ -112,7 +112,7 @@ final class CareDriver implements AutoCloseable {
     void agentReply(String phone, String replyId, String text, boolean close) {
         CareAgentReply reply = CareAgentReply.newBuilder().setReplyId(replyId).setPhone(phone).setAgentId("desk-7")
                 .setText(text).setWrittenAt(clock.instant()).setCloseConversation(close).build();
-        agentReplies.pipeInput(phone, bytes(config.topics().agentReply(), reply), clock.instant());
+        agentReply(reply);
     }
 
     /** A notification AppCare sent this number for this traveller (as the notifier would). */
@@ -121,7 +121,15 @@ final class CareDriver implements AutoCloseable {
                 .setKind(kind).setRecipient(phone).setTemplateName(template).setLanguage(language).setParameters(List.of())
                 .setPriority(Priority.NORMAL).setCreatedAt(clock.instant()).setExpiresAt(clock.instant().plus(Duration.ofHours(3)))
                 .setCorrelation(Correlation.newBuilder().setTravellerKey(travellerKey).setFlightKey(flightKey).build()).build();
-        requestsIn.pipeInput(phone, bytes(config.topics().whatsappRequest(), request), clock.instant());
+        sent(request);
+    }
+
+    void sent(WhatsAppRequest request) {
+        requestsIn.pipeInput(request.getRecipient(), bytes(config.topics().whatsappRequest(), request), clock.instant());
+    }
+
+    void agentReply(CareAgentReply reply) {
+        agentReplies.pipeInput(reply.getPhone(), bytes(config.topics().agentReply(), reply), clock.instant());
     }
 
     /** The traveller's opt-in on traveller.preference.v1 (as the opt-in API writes it). */

@@ -1,9 +1,10 @@
 package dev.appcare.notifier.streams;
 
+import dev.appcare.model.DeadLetters;
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.model.registry.SchemaRegistryException;
 import dev.appcare.model.serde.AvroSerializer;
-import dev.appcare.notifier.rules.Rejection;
+import dev.appcare.model.rules.Rejection;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * topic, the registry serde settings come from the same Streams properties.
  */
 public final class DeadLetterProcessingExceptionHandler implements ProcessingExceptionHandler, DeserializationExceptionHandler {
+    /** The stage the notifier\'s dead letters name. */
+    public static final String STAGE = "notifier";
     public static final String DEAD_LETTER_TOPIC_CONFIG = "appcare.notifier.dead.letter.topic";
     /** errorType of an internal record (repartition topic) that cannot be read. */
     public static final String UNREADABLE_INTERNAL_RECORD = "UNREADABLE_INTERNAL_RECORD";
@@ -94,7 +97,7 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
 
     /** The dead letter as the record Kafka Streams is to write, or null if it cannot be encoded. */
     private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, String errorType, String reason) {
-        DeadLetter letter = DeadLetters.of(errorType, reason, context.topic(), context.partition(), context.offset(),
+        DeadLetter letter = DeadLetters.of(STAGE, errorType, reason, context.topic(), context.partition(), context.offset(),
                 context.timestamp(), context.sourceRawKey(), context.sourceRawValue(), clock.instant());
         try {
             byte[] value = serializer.serialize(topic, letter);

@@ -1,5 +1,6 @@
 package dev.appcare.notifier.streams;
 
+import dev.appcare.model.DeadLetters;
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.model.serde.AvroSerializer;
 import java.time.Clock;
@@ -97,7 +98,7 @@ public final class DeadLetterProductionExceptionHandler implements ProductionExc
         String reason = "could not write a record to " + target + sizeOf(refused) + ": " + exception;
         log.error("Dead-lettering {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), reason);
         byte[] key = context.sourceRawKey();
-        DeadLetter letter = DeadLetters.of(errorType, reason, context.topic(), context.partition(), context.offset(),
+        DeadLetter letter = DeadLetters.of(DeadLetterProcessingExceptionHandler.STAGE, errorType, reason, context.topic(), context.partition(), context.offset(),
                 context.timestamp(), key != null && key.length <= MAX_KEPT_KEY_BYTES ? key : null, null, clock.instant());
         try {
             byte[] value = serializer.serialize(topic, letter);

@@ -1,9 +1,10 @@
 package dev.appcare.notifier.streams;
 
+import dev.appcare.model.DeadLetters;
 import dev.appcare.model.registry.SchemaRegistryException;
 import dev.appcare.model.serde.AvroDeserializer;
 import dev.appcare.model.serde.BadRecordException;
-import dev.appcare.notifier.rules.Rejection;
+import dev.appcare.model.rules.Rejection;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -137,7 +138,7 @@ public final class DecodeProcessor<T extends SpecificRecord> implements Processo
         metrics.deadLetter(topic, rejection.errorType());
         log.warn("Dead-lettering {}-{}@{}: {} {}", topic, metadata == null ? -1 : metadata.partition(),
                 metadata == null ? -1 : metadata.offset(), rejection.errorType(), rejection.reason());
-        context.forward(record.withKey(key).withValue(Decoded.rejected(DeadLetters.of(
+        context.forward(record.withKey(key).withValue(Decoded.rejected(DeadLetters.of(DeadLetterProcessingExceptionHandler.STAGE,
                 rejection.errorType(), rejection.reason(), topic,
                 metadata == null ? -1 : metadata.partition(), metadata == null ? -1 : metadata.offset(),
                 record.timestamp(), record.key(), record.value(), clock.instant()))));

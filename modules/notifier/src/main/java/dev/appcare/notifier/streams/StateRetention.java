@@ -1,10 +1,10 @@
 package dev.appcare.notifier.streams;
 
+import dev.appcare.model.rules.InputRules;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -55,19 +55,7 @@ final class StateRetention {
 
     /** {@code KL1234/2026-11-23/AMS} -> 2026-11-23; null when the key is not a flight key. */
     static LocalDate departureDay(String flightKey) {
-        if (flightKey == null) {
-            return null;
-        }
-        int first = flightKey.indexOf('/');
-        int last = flightKey.lastIndexOf('/');
-        if (first < 0 || last <= first) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(flightKey.substring(first + 1, last));
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return InputRules.flightDay(flightKey);
     }
 
     /** {@code a|b} -> {@code b}. */

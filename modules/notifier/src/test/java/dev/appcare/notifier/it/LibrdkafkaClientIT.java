@@ -16,7 +16,7 @@ import dev.appcare.model.registry.SchemaRegistryClients;
 import dev.appcare.model.serde.AvroDeserializer;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.notifier.NotifierTopics;
-import dev.appcare.notifier.rules.InputRules;
+import dev.appcare.model.rules.InputRules;
 import dev.appcare.notifier.streams.NotifierTopology;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.RealInfrastructure;

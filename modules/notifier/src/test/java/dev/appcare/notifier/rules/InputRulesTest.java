@@ -1,5 +1,7 @@
 package dev.appcare.notifier.rules;
 
+import dev.appcare.model.rules.InputRules;
+import dev.appcare.model.rules.Rejection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appcare.avro.FlightLegEnd;

@@ -1,4 +1,4 @@
-package dev.appcare.sender;
+package dev.appcare.model.rules;
 
 import dev.appcare.avro.TemplateParameter;
 import dev.appcare.avro.WhatsAppRequest;
@@ -20,22 +20,22 @@ import java.util.Optional;
  *       {@link #MAX_CLOCK_SKEW} after now (a year 9999 is a bug or a broken clock, not a message).</li>
  * </ul>
  */
-final class RequestLimits {
-    static final int MAX_PARAMETER_CHARS = 1024;
-    static final int MAX_TEXT_CHARS = 4096;
-    static final Duration MAX_LIFETIME = Duration.ofDays(30);
-    static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
+public final class RequestLimits {
+    public static final int MAX_PARAMETER_CHARS = 1024;
+    public static final int MAX_TEXT_CHARS = 4096;
+    public static final Duration MAX_LIFETIME = Duration.ofDays(30);
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
 
     /** The dead letter's error type of a request past a size limit. */
-    static final String TOO_LARGE = "REQUEST_TOO_LARGE";
+    public static final String TOO_LARGE = "REQUEST_TOO_LARGE";
     /** The dead letter's error type of a request with an absurd time. */
-    static final String IMPLAUSIBLE_TIME = "IMPLAUSIBLE_TIME";
+    public static final String IMPLAUSIBLE_TIME = "IMPLAUSIBLE_TIME";
 
     private RequestLimits() {
     }
 
     /** Why {@code request} must not be sent ({@code [errorType, reason]}), or empty when it is within the limits. */
-    static Optional<String[]> refusal(WhatsAppRequest request, long nowMillis) {
+    public static Optional<String[]> refusal(WhatsAppRequest request, long nowMillis) {
         for (int i = 0; i < request.getParameters().size(); i++) {
             TemplateParameter parameter = request.getParameters().get(i);
             int length = parameter.getValue().length();

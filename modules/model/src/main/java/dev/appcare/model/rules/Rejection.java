@@ -1,4 +1,4 @@
-package dev.appcare.notifier.rules;
+package dev.appcare.model.rules;
 
 import java.util.Objects;
 

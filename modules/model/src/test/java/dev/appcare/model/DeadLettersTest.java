@@ -1,4 +1,4 @@
-package dev.appcare.notifier.streams;
+package dev.appcare.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,7 @@ class DeadLettersTest {
     private static final Instant AT = Instant.parse("2026-11-23T08:00:00Z");
 
     private static DeadLetter letter(String topic, int valueBytes) {
-        return DeadLetters.of("FIELD_TOO_LONG", "departure.gate is too long", topic, 0, 7, AT.toEpochMilli(),
+        return DeadLetters.of("notifier", "FIELD_TOO_LONG", "departure.gate is too long", topic, 0, 7, AT.toEpochMilli(),
                 "KL1001/2026-11-23/AMS".getBytes(), new byte[valueBytes], AT);
     }
 

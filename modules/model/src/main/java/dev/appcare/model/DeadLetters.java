@@ -1,4 +1,4 @@
-package dev.appcare.notifier.streams;
+package dev.appcare.model;
 
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.model.topics.Topics;
@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 
 /**
- * Builds the notifier's dead letters: reason, class of failure, and where the record came from. The bad
+ * Builds every role's dead letters (the role names itself as the stage): reason, class of failure, and where the record came from. The bad
  * record's value bytes are kept only when its topic holds no personal data ({@link Topics#mayHoldPersonalData}):
  * a broken preference, booking or boarding pass would otherwise copy a phone number or a name onto the
  * dead-letter topic, out of reach of erasure. Its coordinates (topic, partition, offset) find it where it is,
@@ -16,22 +16,21 @@ import java.time.Instant;
  * exactly_once_v2 a record the producer refuses (past {@code max.request.size}) poisons the whole open
  * transaction — the production exception handler's CONTINUE cannot save it, the task aborts, is replaced, reads
  * the same record and fails again — so a 1 MB flight event whose dead letter copied its 1 MB value stopped the
- * notifier for good. Such a record is not redrivable as it is anyway; its coordinates still find it.
+ * notifier for good (and a 1 MB care message would have stopped care). Such a record is not redrivable as it is anyway; its coordinates still find it.
  */
 public final class DeadLetters {
-    public static final String STAGE = "notifier";
     /** The largest bad value a dead letter copies: far below any producer or topic limit. */
     public static final int MAX_KEPT_VALUE_BYTES = 64 * 1024;
 
     private DeadLetters() {
     }
 
-    public static DeadLetter of(String errorType, String reason, String topic, int partition, long offset,
+    public static DeadLetter of(String stage, String errorType, String reason, String topic, int partition, long offset,
                                 long timestamp, byte[] key, byte[] value, Instant failedAt) {
         return DeadLetter.newBuilder()
                 .setReason(reason)
                 .setErrorType(errorType)
-                .setStage(STAGE)
+                .setStage(stage)
                 .setSourceTopic(topic)
                 .setSourcePartition(partition)
                 .setSourceOffset(offset)

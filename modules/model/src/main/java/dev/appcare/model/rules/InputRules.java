@@ -1,4 +1,4 @@
-package dev.appcare.notifier.rules;
+package dev.appcare.model.rules;
 
 import dev.appcare.avro.BoardingPassIssued;
 import dev.appcare.avro.FlightLegEnd;
@@ -135,7 +135,7 @@ public final class InputRules {
     }
 
     /** The date of a flight key ({@code KL1234/2026-11-23/AMS}), or null. */
-    static LocalDate flightDay(String flightKey) {
+    public static LocalDate flightDay(String flightKey) {
         if (flightKey == null) {
             return null;
         }
@@ -152,7 +152,7 @@ public final class InputRules {
     }
 
     /** Every string in the record (nested records, arrays, unions included) at most {@value #MAX_STRING} chars. */
-    static Optional<Rejection> saneStrings(String path, GenericRecord record) {
+    public static Optional<Rejection> saneStrings(String path, GenericRecord record) {
         for (Schema.Field field : record.getSchema().getFields()) {
             Optional<Rejection> r = saneValue(path + field.name(), record.get(field.pos()));
             if (r.isPresent()) {
@@ -181,8 +181,9 @@ public final class InputRules {
         return Optional.empty();
     }
 
+    /** The first rejection of these checks, in order; empty when none rejects. */
     @SafeVarargs
-    private static Optional<Rejection> firstOf(Optional<Rejection>... checks) {
+    public static Optional<Rejection> firstOf(Optional<Rejection>... checks) {
         for (Optional<Rejection> check : checks) {
             if (check.isPresent()) {
                 return check;

@@ -72,7 +72,7 @@ class StateDirectoryOfAnotherClusterIT {
             old.awaitProcessed();
             old.cancel(flight, now, departure);
             old.awaitProcessed();
-            first = old.cancellations();
+            first = old.cancellations(PASSENGERS);
         }
         assertThat(first).as("cancellations on the old cluster").hasSize(PASSENGERS);
 
@@ -91,13 +91,13 @@ class StateDirectoryOfAnotherClusterIT {
                 fresh.awaitProcessed();
                 others.forEach(f -> fresh.cancel(f, now, departure));
                 fresh.awaitProcessed();
-                assertThat(fresh.cancellations()).as("the other flights' cancellations").hasSize(OTHER_FLIGHTS * PASSENGERS);
+                assertThat(fresh.cancellations(OTHER_FLIGHTS * PASSENGERS)).as("the other flights' cancellations").hasSize(OTHER_FLIGHTS * PASSENGERS);
             }
             // The instance with the old directory takes over, and the flight is cancelled on the new cluster.
             try (Notifier restarted = new Notifier(other, registry, suffix, applicationId, kept)) {
                 restarted.cancel(flight, now, departure);
                 restarted.awaitProcessed();
-                List<String> ids = restarted.cancellations();
+                List<String> ids = restarted.cancellations((OTHER_FLIGHTS + 1) * PASSENGERS);
                 assertThat(ids).as("cancellations on the new cluster: the other flights', and the same ids as on the old one")
                         .hasSize((OTHER_FLIGHTS + 1) * PASSENGERS).containsAll(first);
             }
@@ -153,6 +153,20 @@ class StateDirectoryOfAnotherClusterIT {
             io.flush();
             KafkaIo.await("the input processed", Duration.ofSeconds(90),
                     () -> io.caughtUp(applicationId, topics.inputs(), KafkaIo.allRepartitionTopics()));
+        }
+
+        /**
+         * The messageIds of the committed requests once there are {@code expected} of them, or after 60 s with
+         * what there is (the caller asserts the exact count): the group's committed offsets can run ahead of
+         * the request topic's last transaction being readable, so the count is awaited, not read once.
+         */
+        List<String> cancellations(int expected) throws InterruptedException {
+            try {
+                KafkaIo.await(expected + " cancellations", Duration.ofSeconds(60), () -> cancellations().size() >= expected);
+            } catch (AssertionError timedOut) {
+                // fall through: the caller's assertion reports the count and the ids
+            }
+            return cancellations();
         }
 
         /** The messageIds of the committed requests, every one a cancellation. */

@@ -159,6 +159,24 @@ final class PreferenceStore implements AutoCloseable {
     }
 
     Route route(String key) {
+        Route route = owner(key);
+        if (!(route instanceof Local local)) {
+            return route;
+        }
+        try {
+            lookup(key, local.partition()); // owned here, but is the task running (not restoring, not moving)?
+        } catch (NotServable e) {
+            return new Unavailable(e.getMessage());
+        }
+        return route;
+    }
+
+    /**
+     * {@link #route} without probing the local store: {@link Local} when the key's partition is active here
+     * and caught up, whether or not its task answers queries right now. For callers that read the store
+     * next anyway ({@link #lookup} throws {@link NotServable} with the same reason the probe would give).
+     */
+    private Route owner(String key) {
         KafkaStreams s = streams;
         if (s == null || !running(s)) {
             return new Unavailable("the preference store is " + (s == null ? "not started" : s.state()));
@@ -175,11 +193,6 @@ final class PreferenceStore implements AutoCloseable {
         }
         if (!metadata.activeHost().equals(self)) {
             return new Remote(metadata.activeHost(), metadata.partition());
-        }
-        try {
-            lookup(key, metadata.partition()); // owned here, but is the task running (not restoring, not moving)?
-        } catch (NotServable e) {
-            return new Unavailable(e.getMessage());
         }
         return caughtUp(metadata.partition()) ? new Local(metadata.partition())
                 : new Unavailable("partition " + metadata.partition() + " is still catching up with the topic here");
@@ -207,13 +220,13 @@ final class PreferenceStore implements AutoCloseable {
                         .partitionResult(tp).get(10, TimeUnit.SECONDS).offset();
                 catchUpTargets.put(partition, target);
             }
-            Long committed = committedProgress(tp).get(partition);
+            Long committed = committedProgress().get(partition);
             if (target == 0 || (committed != null && committed >= target)) {
                 caughtUp.add(partition);
                 return true;
             }
             return false;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             log.warn("Cannot tell whether partition {} has caught up: {}", partition, e.toString());
             return false;
         } catch (InterruptedException e) {
@@ -223,8 +236,8 @@ final class PreferenceStore implements AutoCloseable {
     }
 
     /** The application's committed offsets on the topic, read at most every 100 ms whatever the callers. */
-    private Map<Integer, Long> committedProgress(TopicPartition asked) throws ExecutionException, InterruptedException,
-            java.util.concurrent.TimeoutException {
+    private Map<Integer, Long> committedProgress() throws ExecutionException, InterruptedException,
+            TimeoutException {
         synchronized (progressLock) {
             if (System.nanoTime() - progressReadAt > TimeUnit.MILLISECONDS.toNanos(100)) {
                 Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
@@ -338,7 +351,7 @@ final class PreferenceStore implements AutoCloseable {
     }
 
     private int ownedPartition(String key) {
-        Route route = route(key);
+        Route route = owner(key);
         return switch (route) {
             case Local local -> local.partition();
             case Remote remote -> throw new NotServable("the traveller's partition " + remote.partition()
@@ -354,11 +367,14 @@ final class PreferenceStore implements AutoCloseable {
             throw new NotServable("the preference store is not started");
         }
         try {
-            return s.store(StoreQueryParameters.fromNameAndType(PreferenceTopology.STORE,
-                    QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition)).get(key);
+            return s.store(storeQuery().withPartition(partition)).get(key);
         } catch (InvalidStateStoreException e) {
             throw new NotServable("partition " + partition + " of the preference store is not served here now: " + e.getMessage());
         }
+    }
+
+    private static StoreQueryParameters<ReadOnlyKeyValueStore<String, byte[]>> storeQuery() {
+        return StoreQueryParameters.fromNameAndType(PreferenceTopology.STORE, QueryableStoreTypes.keyValueStore());
     }
 
     private TravellerPreference decode(String key, byte[] bytes) {
@@ -386,8 +402,7 @@ final class PreferenceStore implements AutoCloseable {
         if (s == null || !running(s)) {
             return out;
         }
-        ReadOnlyKeyValueStore<String, byte[]> store = s.store(StoreQueryParameters.fromNameAndType(PreferenceTopology.STORE,
-                QueryableStoreTypes.<String, byte[]>keyValueStore()));
+        ReadOnlyKeyValueStore<String, byte[]> store = s.store(storeQuery());
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> entry = all.next();
@@ -407,8 +422,7 @@ final class PreferenceStore implements AutoCloseable {
             return 0;
         }
         try {
-            return s.store(StoreQueryParameters.fromNameAndType(PreferenceTopology.STORE,
-                    QueryableStoreTypes.<String, byte[]>keyValueStore())).approximateNumEntries();
+            return s.store(storeQuery()).approximateNumEntries();
         } catch (RuntimeException e) {
             return 0;
         }

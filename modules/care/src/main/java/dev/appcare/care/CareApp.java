@@ -89,8 +89,7 @@ public final class CareApp implements AutoCloseable {
         log.info("Care topology:\n{}", topology.describe());
 
         streams = new KafkaStreams(topology, properties);
-        Map<String, Object> clients = new HashMap<>();
-        properties.forEach((key, value) -> clients.put(key.toString(), value));
+        Map<String, Object> clients = clientConfig(properties);
         // A state directory from another cluster would be taken as current (StateDirectoryCluster says why).
         StateDirectoryCluster.prepare(Path.of(properties.getProperty(StreamsConfig.STATE_DIR_CONFIG)),
                 properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), clients, streams::cleanUp);
@@ -148,13 +147,19 @@ public final class CareApp implements AutoCloseable {
         return properties;
     }
 
+    /** Every setting of the role's Kafka Streams as a client configuration (TLS and SASL included). */
+    private static Map<String, Object> clientConfig(Properties properties) {
+        Map<String, Object> clients = new HashMap<>();
+        properties.forEach((key, value) -> clients.put(key.toString(), value));
+        return clients;
+    }
+
     /**
      * The three phone-keyed inputs meet in one task: a conversation is only whole if they agree on partitions.
      * The admin client gets every client setting of the role (TLS, SASL), as Kafka Streams' own clients do.
      */
     static void checkCoPartitioned(CareTopics topics, Properties properties) {
-        Map<String, Object> adminConfig = new HashMap<>();
-        properties.forEach((key, value) -> adminConfig.put(key.toString(), value));
+        Map<String, Object> adminConfig = clientConfig(properties);
         adminConfig.keySet().retainAll(AdminClientConfig.configNames());
         try (Admin admin = Admin.create(adminConfig)) {
             Partitioning.requireCoPartitioned(admin, Partitioning.CARE_CONVERSATION, topics.phoneKeyed());

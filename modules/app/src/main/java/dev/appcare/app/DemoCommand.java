@@ -12,7 +12,7 @@ import dev.appcare.avro.FlightStatusEvent;
 import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.SegmentStatus;
 import dev.appcare.model.Keys;
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.model.topics.Topics;

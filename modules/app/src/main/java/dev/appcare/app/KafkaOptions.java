@@ -1,8 +1,8 @@
 package dev.appcare.app;
 
 import dev.appcare.model.registry.RegistryClientConfig;
-import dev.appcare.model.runtime.AppConfig;
-import dev.appcare.model.runtime.ClientSettings;
+import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.ClientSettings;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

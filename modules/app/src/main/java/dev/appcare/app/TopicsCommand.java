@@ -75,7 +75,7 @@ final class TopicsCommand {
             try (Admin admin = Admin.create(kafka.adminConfig())) {
                 ErasureBound bound = new ErasureBound(erasureBound, tombstoneRetention);
                 TopicProvisioner provisioner = new TopicProvisioner(admin, Topics.ALL, partitions, replicationFactor,
-                        bound, Partitioning.configured(kafka.appConfig()));
+                        bound, Partitioning.configured(kafka.appConfig().asMap()));
                 List<TopicProvisioner.Step> steps = dryRun ? provisioner.plan() : provisioner.apply();
                 System.out.println(dryRun ? "Plan (dry run, nothing changed):" : "Done:");
                 steps.forEach(step -> System.out.println("  " + step));

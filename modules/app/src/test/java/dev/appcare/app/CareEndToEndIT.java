@@ -20,7 +20,7 @@ import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.care.CareApp;
 import dev.appcare.model.Keys;
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.serde.AvroDeserializer;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.model.topics.TopicProvisioner;

@@ -16,7 +16,7 @@ import dev.appcare.whatsappsim.Fault;
 import dev.appcare.avro.SegmentStatus;
 import dev.appcare.care.CareApp;
 import dev.appcare.model.Keys;
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.model.topics.TopicProvisioner;
 import dev.appcare.model.topics.Topics;

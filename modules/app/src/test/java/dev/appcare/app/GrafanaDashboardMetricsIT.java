@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.appcare.app.demo.RoleGauges;
 import dev.appcare.avro.FlightStatus;
 import dev.appcare.avro.Priority;
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.topics.TopicProvisioner;
 import dev.appcare.model.topics.Topics;
 import dev.appcare.optin.OptinApp;

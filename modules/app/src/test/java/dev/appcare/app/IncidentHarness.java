@@ -16,7 +16,7 @@ import dev.appcare.avro.TemplateParameter;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.Keys;
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.model.topics.Topics;

@@ -1,7 +1,7 @@
 package dev.appcare.notifier;
 
-import dev.appcare.model.runtime.AppConfig;
-import dev.appcare.model.runtime.HealthServer;
+import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.HealthServer;
 import dev.appcare.notifier.streams.DeadLetterProcessingExceptionHandler;
 import dev.appcare.notifier.streams.NotifierMetrics;
 import dev.appcare.notifier.streams.NotifierTopology;

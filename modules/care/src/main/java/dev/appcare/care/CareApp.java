@@ -1,10 +1,10 @@
 package dev.appcare.care;
 
 import dev.appcare.care.streams.CareTopology;
-import dev.appcare.model.runtime.AppConfig;
-import dev.appcare.model.runtime.CompactionTicker;
-import dev.appcare.model.runtime.HealthServer;
-import dev.appcare.model.runtime.StateDirectoryCluster;
+import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.CompactionTicker;
+import dev.appcare.runtime.HealthServer;
+import dev.appcare.runtime.StateDirectoryCluster;
 import dev.appcare.model.topics.ErasureBound;
 import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.model.topics.Partitioning;
@@ -117,7 +117,7 @@ public final class CareApp implements AutoCloseable {
         streams.start();
         // Care's changelogs are its own compacted topics: it keeps their partitions rolling (ErasureBound).
         ticker = CompactionTicker.startForPrefix(clients, properties.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-",
-                "-changelog", ErasureBound.from(config));
+                "-changelog", ErasureBound.from(config.asMap()));
         log.info("Care {} started: health and metrics on http://{}:{}/", properties.get(StreamsConfig.APPLICATION_ID_CONFIG),
                 host, health.port());
         return this;
@@ -139,7 +139,7 @@ public final class CareApp implements AutoCloseable {
         // itself the number and may stay only B/8. Safe because a store that missed a tombstone (restored
         // from an older checkpoint) is corrected by the next sweeps: retention and the erasure check run on
         // what the store holds, whatever its changelog says.
-        ErasureBound erasure = ErasureBound.from(config);
+        ErasureBound erasure = ErasureBound.from(config.asMap());
         properties.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_MS_CONFIG), Long.toString(erasure.segment().toMillis()));
         properties.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.DELETE_RETENTION_MS_CONFIG),
                 Long.toString(erasure.segment().toMillis()));

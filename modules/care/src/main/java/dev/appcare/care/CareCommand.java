@@ -1,6 +1,6 @@
 package dev.appcare.care;
 
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

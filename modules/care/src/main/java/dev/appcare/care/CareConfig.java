@@ -1,7 +1,7 @@
 package dev.appcare.care;
 
 import dev.appcare.avro.MessageKind;
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.serde.AvroSerdeConfig;
 import dev.appcare.model.templates.TemplateCatalogue;
 import dev.appcare.model.topics.ErasureBound;
@@ -94,7 +94,7 @@ public record CareConfig(CareTopics topics, Map<String, Object> serdeConfig, Car
                 config.getDuration(ACK_QUIET, Duration.ofMinutes(30)),
                 config.getDuration(FLIGHT_HORIZON, Duration.ofDays(3)),
                 config.getDuration(STATE_RETENTION, Duration.ofDays(7)),
-                sweepInterval(ErasureBound.from(config)), clock, metrics);
+                sweepInterval(ErasureBound.from(config.asMap())), clock, metrics);
     }
 
     /** Two sweeps (an erasure is confirmed on the second) take at most bound/8, well inside the bound. */

@@ -3,7 +3,7 @@ package dev.appcare.care;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -12,7 +12,7 @@ public final class Keys {
     private static final Pattern TRAVELLER_KEY = Pattern.compile("[A-Z0-9]{5,8}/[A-Za-z0-9]{1,8}");
 
     /**
-     * Key of the tombstones {@link dev.appcare.model.runtime.CompactionTicker} appends to every partition of a
+     * Key of the tombstones {@code dev.appcare.runtime.CompactionTicker} appends to every partition of a
      * compacted topic so that its segments roll and erasures get cleaned in time. It is not a traveller key;
      * readers treat it as the erasure of nobody.
      */

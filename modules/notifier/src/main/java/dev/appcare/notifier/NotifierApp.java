@@ -1,9 +1,9 @@
 package dev.appcare.notifier;
 
-import dev.appcare.model.runtime.AppConfig;
-import dev.appcare.model.runtime.CompactionTicker;
-import dev.appcare.model.runtime.HealthServer;
-import dev.appcare.model.runtime.StateDirectoryCluster;
+import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.CompactionTicker;
+import dev.appcare.runtime.HealthServer;
+import dev.appcare.runtime.StateDirectoryCluster;
 import dev.appcare.model.topics.ErasureBound;
 import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.notifier.streams.DeadLetterProcessingExceptionHandler;
@@ -131,7 +131,7 @@ public final class NotifierApp implements AutoCloseable {
         streams.start();
         // The changelogs are the notifier's own compacted topics: it keeps their partitions rolling (ErasureBound).
         ticker = CompactionTicker.startForPrefix(clientConfig(properties), properties.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-",
-                "-changelog", ErasureBound.from(config));
+                "-changelog", ErasureBound.from(config.asMap()));
         log.info("Notifier {} started: health and metrics on http://{}:{}/", properties.get(StreamsConfig.APPLICATION_ID_CONFIG),
                 host, health.port());
     }
@@ -160,7 +160,7 @@ public final class NotifierApp implements AutoCloseable {
         notifier.serdeConfig().forEach(properties::put);
         // Changelogs get the settings of the contract's compacted topics, so an erasure reaches them within
         // the same bound (segment.ms, max.compaction.lag.ms, dirty ratio, tombstone retention).
-        ErasureBound erasure = ErasureBound.from(config);
+        ErasureBound erasure = ErasureBound.from(config.asMap());
         properties.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_MS_CONFIG), Long.toString(erasure.segment().toMillis()));
         TopicSpec.compactionConfigs(erasure).forEach((key, value) -> properties.putIfAbsent(StreamsConfig.topicPrefix(key), value));
         return properties;

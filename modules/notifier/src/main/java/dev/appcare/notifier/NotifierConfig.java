@@ -1,7 +1,7 @@
 package dev.appcare.notifier;
 
 import dev.appcare.avro.MessageKind;
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.serde.AvroSerdeConfig;
 import dev.appcare.model.templates.TemplateCatalogue;
 import dev.appcare.notifier.rules.DepartureTimeRule;

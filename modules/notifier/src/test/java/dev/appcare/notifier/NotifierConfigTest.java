@@ -3,7 +3,7 @@ package dev.appcare.notifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import dev.appcare.notifier.rules.MessageBudget;
 import dev.appcare.notifier.streams.NotifierMetrics;
 import java.io.IOException;

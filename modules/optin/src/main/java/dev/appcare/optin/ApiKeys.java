@@ -1,6 +1,6 @@
 package dev.appcare.optin;
 
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

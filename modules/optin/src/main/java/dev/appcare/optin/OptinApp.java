@@ -5,10 +5,10 @@ import dev.appcare.avro.ErasureAuditRecord;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.BookingLife;
-import dev.appcare.model.runtime.AppConfig;
-import dev.appcare.model.runtime.CompactionTicker;
-import dev.appcare.model.runtime.HealthServer;
-import dev.appcare.model.runtime.HealthServer.Health;
+import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.CompactionTicker;
+import dev.appcare.runtime.HealthServer;
+import dev.appcare.runtime.HealthServer.Health;
 import dev.appcare.model.serde.AvroSerde;
 import dev.appcare.model.templates.TemplateCatalogue;
 import dev.appcare.model.topics.ErasureBound;
@@ -78,7 +78,7 @@ public final class OptinApp implements AutoCloseable {
 
     OptinApp(AppConfig config, PrometheusMeterRegistry metrics, Clock clock) {
         this.settings = OptinSettings.from(config);
-        this.erasure = ErasureBound.from(config);
+        this.erasure = ErasureBound.from(config.asMap());
         this.bookingMargin = config.getDuration("optin.preference.margin", BookingLife.DEFAULT_MARGIN);
         this.metrics = metrics;
         this.clock = clock;

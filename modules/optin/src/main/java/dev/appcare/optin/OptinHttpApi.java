@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * {@code /health} and {@code /metrics} are not served here but on the management port
- * ({@code optin.management.port}, a {@link dev.appcare.model.runtime.HealthServer}), so the port the
+ * ({@code optin.management.port}, a {@link dev.appcare.runtime.HealthServer}), so the port the
  * booking site reaches serves nothing but the API.
  *
  * A call for a traveller whose partition of the preference store another instance owns is passed to that

@@ -1,8 +1,8 @@
 package dev.appcare.optin;
 
 import dev.appcare.model.registry.RegistryClientConfig;
-import dev.appcare.model.runtime.AppConfig;
-import dev.appcare.model.runtime.ClientSettings;
+import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.ClientSettings;
 import dev.appcare.model.templates.TemplateCatalogue;
 import dev.appcare.model.topics.ErasureBound;
 import dev.appcare.model.topics.Topics;
@@ -117,7 +117,7 @@ record OptinSettings(
                 config.get(APPLICATION_ID, DEFAULT_APPLICATION_ID),
                 config.get(ADVERTISED_HOST, null),
                 config.get(STATE_DIR, null) == null ? null : Path.of(config.get(STATE_DIR, null)),
-                ErasureBound.from(config).bound());
+                ErasureBound.from(config.asMap()).bound());
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.appcare.optin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.appcare.sender;
 
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

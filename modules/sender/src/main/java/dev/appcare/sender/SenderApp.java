@@ -1,7 +1,7 @@
 package dev.appcare.sender;
 
-import dev.appcare.model.runtime.AppConfig;
-import dev.appcare.model.runtime.HealthServer;
+import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.HealthServer;
 import dev.appcare.model.topics.Topics;
 import dev.appcare.sender.state.PreferenceView;
 import dev.appcare.sender.state.RecordWriter;

@@ -1,6 +1,6 @@
 package dev.appcare.sender;
 
-import dev.appcare.model.runtime.HealthServer;
+import dev.appcare.runtime.HealthServer;
 import dev.appcare.sender.state.PreferenceView;
 import dev.appcare.sender.state.RecordWriter;
 import dev.appcare.sender.state.SendLedger;

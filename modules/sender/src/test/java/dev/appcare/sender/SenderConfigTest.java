@@ -3,7 +3,7 @@ package dev.appcare.sender;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;

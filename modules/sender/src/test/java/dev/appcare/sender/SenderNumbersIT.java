@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.appcare.avro.DeliveryState;
 import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.WhatsAppRequest;
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import dev.appcare.sender.it.SenderHarness;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.RealInfrastructure;

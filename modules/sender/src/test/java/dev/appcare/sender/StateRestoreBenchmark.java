@@ -6,7 +6,7 @@ import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.TravellerPreference;
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.topics.Topics;
 import dev.appcare.sender.it.SenderHarness;
 import dev.appcare.sender.state.PreferenceView;

@@ -1,6 +1,6 @@
 package dev.appcare.model.topics;
 
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.model.DurationSetting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,11 +64,23 @@ public record ErasureBound(Duration bound, Duration tombstoneRetention) {
         return new ErasureBound(bound, tombstones);
     }
 
-    /** From {@value #CONFIG} and {@value #TOMBSTONE_CONFIG} (ISO-8601 such as {@code PT24H}, or ms). */
-    public static ErasureBound from(AppConfig config) {
-        Duration bound = config.getDuration(CONFIG, DEFAULT_BOUND);
-        return new ErasureBound(bound, config.getDuration(TOMBSTONE_CONFIG,
+    /**
+     * From {@value #CONFIG} and {@value #TOMBSTONE_CONFIG} of a role's settings (ISO-8601 such as {@code PT24H},
+     * or ms). It takes the plain key/value map, not the runtime's config type, because {@code model} sits below
+     * the runtime layer.
+     */
+    public static ErasureBound from(Map<String, String> settings) {
+        Duration bound = duration(settings, CONFIG, DEFAULT_BOUND);
+        return new ErasureBound(bound, duration(settings, TOMBSTONE_CONFIG,
                 DEFAULT_TOMBSTONE_RETENTION.compareTo(bound) < 0 ? bound : DEFAULT_TOMBSTONE_RETENTION));
+    }
+
+    private static Duration duration(Map<String, String> settings, String key, Duration defaultValue) {
+        String value = settings.get(key);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        return DurationSetting.parse(key, value);
     }
 
     /** {@code segment.ms} of every topic and changelog AppCare creates. */

@@ -1,6 +1,5 @@
 package dev.appcare.model.topics;
 
-import dev.appcare.model.runtime.AppConfig;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -51,9 +50,13 @@ public final class Partitioning {
     }
 
     /** The per-topic counts the configuration sets; an unknown topic or a count below 1 is an error. */
-    public static Map<String, Integer> configured(AppConfig config) {
+    public static Map<String, Integer> configured(Map<String, String> settings) {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        config.withPrefix(KEY_PREFIX).forEach((topic, value) -> {
+        settings.forEach((key, value) -> {
+            if (!key.startsWith(KEY_PREFIX)) {
+                return;
+            }
+            String topic = key.substring(KEY_PREFIX.length());
             if (Topics.byName(topic).isEmpty()) {
                 throw new IllegalArgumentException(KEY_PREFIX + topic + ": no such topic in the contract (topics: "
                         + Topics.ALL.stream().map(TopicSpec::name).collect(Collectors.joining(", ")) + ")");

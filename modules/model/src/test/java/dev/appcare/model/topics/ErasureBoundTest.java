@@ -3,7 +3,6 @@ package dev.appcare.model.topics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.appcare.model.runtime.AppConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -87,13 +86,13 @@ class ErasureBoundTest {
 
     @Test
     void shouldReadTheBoundFromConfigAndRefuseTombstonesKeptShorterThanIt() {
-        ErasureBound bound = ErasureBound.from(AppConfig.of(Map.of("erasure.bound", "PT48H")));
+        ErasureBound bound = ErasureBound.from(Map.of("erasure.bound", "PT48H"));
         assertThat(bound.bound()).isEqualTo(Duration.ofHours(48));
         assertThat(bound.tombstoneRetention()).isEqualTo(Duration.ofDays(7));
-        assertThat(ErasureBound.from(AppConfig.of(Map.of("erasure.bound", "P10D"))).tombstoneRetention())
+        assertThat(ErasureBound.from(Map.of("erasure.bound", "P10D")).tombstoneRetention())
                 .isEqualTo(Duration.ofDays(10));
-        assertThatThrownBy(() -> ErasureBound.from(AppConfig.of(Map.of("erasure.bound", "PT24H",
-                "erasure.tombstone.retention", "PT1H")))).hasMessageContaining("at least as long");
+        assertThatThrownBy(() -> ErasureBound.from(Map.of("erasure.bound", "PT24H",
+                "erasure.tombstone.retention", "PT1H"))).hasMessageContaining("at least as long");
         assertThatThrownBy(() -> ErasureBound.of(Duration.ofSeconds(5))).hasMessageContaining("at least 16 s");
     }
 }

@@ -3,7 +3,6 @@ package dev.appcare.model.topics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.appcare.model.runtime.AppConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -11,14 +10,14 @@ class PartitioningTest {
 
     @Test
     void shouldReadPerTopicPartitionCountsFromConfiguration() {
-        Map<String, Integer> counts = Partitioning.configured(AppConfig.of(Map.of(
+        Map<String, Integer> counts = Partitioning.configured(Map.of(
                 "topics.partitions.notify.whatsapp-request.v1", "24", "topics.partitions.care.inbound.v1", " 24 ",
-                "kafka.bootstrap.servers", "x")));
+                "kafka.bootstrap.servers", "x"));
         assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of("notify.whatsapp-request.v1", 24, "care.inbound.v1", 24));
 
-        assertThatThrownBy(() -> Partitioning.configured(AppConfig.of(Map.of("topics.partitions.notify.request", "6"))))
+        assertThatThrownBy(() -> Partitioning.configured(Map.of("topics.partitions.notify.request", "6")))
                 .hasMessageContaining("topics.partitions.notify.request: no such topic");
-        assertThatThrownBy(() -> Partitioning.configured(AppConfig.of(Map.of("topics.partitions.care.inbound.v1", "0"))))
+        assertThatThrownBy(() -> Partitioning.configured(Map.of("topics.partitions.care.inbound.v1", "0")))
                 .hasMessageContaining("at least 1");
     }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.appcare.model.serde.AvroDeserializer;
 import dev.appcare.model.topics.Topics;
 import dev.appcare.optin.OptinApp;
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import dev.appcare.testkit.RealInfrastructure;
 import dev.appcare.testkit.TestNames;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.appcare.sender.state;
 
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.topics.ErasureBound;
 import java.nio.file.Path;
 
@@ -23,6 +23,6 @@ public record StateConfig(Path dir, long memoryBytes, ErasureBound erasure) {
         }
         return new StateConfig(dir == null || dir.isBlank()
                 ? Path.of(System.getProperty("java.io.tmpdir"), "appcare-sender-state") : Path.of(dir),
-                mb << 20, ErasureBound.from(config));
+                mb << 20, ErasureBound.from(config.asMap()));
     }
 }

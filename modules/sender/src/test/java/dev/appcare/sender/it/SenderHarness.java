@@ -10,7 +10,7 @@ import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
-import dev.appcare.model.runtime.AppConfig;
+import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.model.topics.Topics;
 import dev.appcare.sender.SenderApp;

@@ -1,4 +1,4 @@
-package dev.appcare.model.runtime;
+package dev.appcare.runtime;
 
 import dev.appcare.model.Keys;
 import dev.appcare.model.topics.ErasureBound;

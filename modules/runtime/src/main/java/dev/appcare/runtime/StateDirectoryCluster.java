@@ -1,4 +1,4 @@
-package dev.appcare.model.runtime;
+package dev.appcare.runtime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

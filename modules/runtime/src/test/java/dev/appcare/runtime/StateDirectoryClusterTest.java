@@ -1,8 +1,8 @@
-package dev.appcare.model.runtime;
+package dev.appcare.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.appcare.model.runtime.StateDirectoryCluster.Verdict;
+import dev.appcare.runtime.StateDirectoryCluster.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

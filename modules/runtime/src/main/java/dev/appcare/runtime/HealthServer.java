@@ -1,4 +1,4 @@
-package dev.appcare.model.runtime;
+package dev.appcare.runtime;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package dev.appcare.model.runtime;
+package dev.appcare.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

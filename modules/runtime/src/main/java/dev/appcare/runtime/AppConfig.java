@@ -1,5 +1,6 @@
-package dev.appcare.model.runtime;
+package dev.appcare.runtime;
 
+import dev.appcare.model.DurationSetting;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -80,7 +81,8 @@ public final class AppConfig {
 
     /** A duration as ISO-8601 ({@code PT15M}) or milliseconds ({@code 900000}). */
     public Duration getDuration(String key, Duration defaultValue) {
-        return parse(key, defaultValue, v -> v.startsWith("P") || v.startsWith("p") ? Duration.parse(v) : Duration.ofMillis(Long.parseLong(v)));
+        String value = value(key);
+        return value == null || value.isBlank() ? defaultValue : DurationSetting.parse(key, value);
     }
 
     /** All keys under a prefix, with the prefix removed: {@code withPrefix("kafka.")} gives client properties. */

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *   care.health.host/port      the health and metrics endpoint (default 127.0.0.1:8093; 0 = any free port)
  * </pre>
  */
-public final class CareApp implements AutoCloseable {
+public final class CareApp implements dev.appcare.runtime.Role {
     public static final String APPLICATION_ID = "care.application.id";
     public static final String STATE_DIR = "care.state.dir";
     public static final String HEALTH_HOST = "care.health.host";

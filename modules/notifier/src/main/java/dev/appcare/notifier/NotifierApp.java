@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * {@code processing.guarantee} is always {@code exactly_once_v2}: rule N4 relies on it.
  */
-public final class NotifierApp implements AutoCloseable {
+public final class NotifierApp implements dev.appcare.runtime.Role {
     public static final String APPLICATION_ID = "notifier.application.id";
     public static final String STATE_DIR = "notifier.state.dir";
     public static final String HEALTH_HOST = "notifier.health.host";
@@ -78,7 +78,7 @@ public final class NotifierApp implements AutoCloseable {
     }
 
     /** Builds the topology for the topics as they are on the broker, then starts processing and the endpoint. */
-    public synchronized void start() {
+    public synchronized NotifierApp start() {
         if (streams != null) {
             throw new IllegalStateException("already started");
         }
@@ -134,6 +134,7 @@ public final class NotifierApp implements AutoCloseable {
                 "-changelog", ErasureBound.from(config.asMap()));
         log.info("Notifier {} started: health and metrics on http://{}:{}/", properties.get(StreamsConfig.APPLICATION_ID_CONFIG),
                 host, health.port());
+        return this;
     }
 
     /** Kafka Streams settings: the role's fixed ones win over anything passed through {@code kafka.*}. */

@@ -117,8 +117,7 @@ class NotifierConfigTest {
         Path file = dir.resolve("notifier.properties");
         Files.writeString(file, "kafka.bootstrap.servers=file:9092\nnotifier.health.port=1\nnotifier.delay.threshold=PT30M\n");
         NotifierCommand command = new NotifierCommand();
-        command.config = file;
-        command.healthPort = 0;
+        new picocli.CommandLine(command).parseArgs("--config", file.toString(), "--health-port", "0");
 
         AppConfig config = command.appConfig(Map.of("APPCARE_KAFKA_BOOTSTRAP_SERVERS", "env:9092"));
 
@@ -127,8 +126,9 @@ class NotifierConfigTest {
         assertThat(config.get("notifier.delay.threshold", null)).isEqualTo("PT30M");
         assertThat(config.get("schema.registry.url", null)).isEqualTo("http://127.0.0.1:8081/apis/ccompat/v7");
 
-        command.bootstrapServers = "option:9092";
-        command.schemaRegistryUrl = "http://option";
+        command = new NotifierCommand();
+        new picocli.CommandLine(command).parseArgs("--config", file.toString(), "--bootstrap-servers", "option:9092",
+                "--schema-registry-url", "http://option");
         config = command.appConfig(Map.of("APPCARE_KAFKA_BOOTSTRAP_SERVERS", "env:9092"));
         assertThat(config.get("kafka.bootstrap.servers", null)).isEqualTo("option:9092");
         assertThat(config.get("schema.registry.url", null)).isEqualTo("http://option");

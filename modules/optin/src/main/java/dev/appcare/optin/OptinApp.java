@@ -9,6 +9,7 @@ import dev.appcare.runtime.AppConfig;
 import dev.appcare.runtime.CompactionTicker;
 import dev.appcare.runtime.HealthServer;
 import dev.appcare.runtime.HealthServer.Health;
+import dev.appcare.runtime.Role;
 import dev.appcare.model.serde.AvroSerde;
 import dev.appcare.model.templates.TemplateCatalogue;
 import dev.appcare.model.topics.ErasureBound;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <p>Run it with {@code appcare optin --config optin.properties} ({@link OptinCommand}); configuration
  * keys are in docs/optin-api.md.
  */
-public final class OptinApp implements AutoCloseable {
+public final class OptinApp implements Role {
     private static final Logger log = LoggerFactory.getLogger(OptinApp.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
@@ -66,6 +68,8 @@ public final class OptinApp implements AutoCloseable {
     private OptinHttpApi api;
     private HealthServer management;
     private boolean stopped;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile boolean failed;
 
     /** Reads and checks the configuration; nothing starts yet. */
     public OptinApp(AppConfig config) {
@@ -133,6 +137,7 @@ public final class OptinApp implements AutoCloseable {
             // Until the store runs, calls answer 503 with Retry-After.
             api.start();
             started.add(0, () -> api.stop(SHUTDOWN_GRACE));
+            store.onFailure(this::failForGood);
             store.start(settings.applicationServer(api.port()));
 
             if (!store.awaitRunning(settings.startupTimeout()) || !store.awaitCaughtUp(settings.startupTimeout())) {
@@ -194,6 +199,21 @@ public final class OptinApp implements AutoCloseable {
         return store == null ? Map.of() : store.snapshot();
     }
 
+    /** The preference store failed for good: stop (on a thread of its own, not Kafka Streams') and exit non-zero. */
+    private void failForGood() {
+        failed = true;
+        log.error("Opt-in API stopping: its preference store's Kafka Streams is in ERROR; exiting so that it is restarted");
+        Thread stopper = new Thread(this::stop, "optin-fatal-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    @Override
+    public boolean awaitTermination() throws InterruptedException {
+        terminated.await();
+        return failed;
+    }
+
     /** Stops taking calls, lets the ones under way finish, commits what is queued, and closes everything. */
     public synchronized void stop() {
         if (stopped) {
@@ -208,6 +228,7 @@ public final class OptinApp implements AutoCloseable {
             }
         }
         started.clear();
+        terminated.countDown();
         log.info("Opt-in API stopped");
     }
 

@@ -1,22 +1,21 @@
 package dev.appcare.optin;
 
 import dev.appcare.runtime.AppConfig;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import dev.appcare.runtime.RoleOptions;
+import dev.appcare.runtime.RoleRunner;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code appcare optin}: runs the opt-in API until stopped (Ctrl-C or SIGTERM stop it gracefully:
- * calls under way finish, queued writes are committed).
+ * calls under way finish, queued writes are committed), through {@link RoleRunner} like every role.
  */
 @Command(name = "optin", mixinStandardHelpOptions = true,
         description = {"Runs the opt-in API: the HTTP service the booking site calls to opt travellers in to "
@@ -29,15 +28,8 @@ public final class OptinCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with the configuration.")
-    Path config;
-
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (key kafka.bootstrap.servers; default 127.0.0.1:9092).")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", description = "Confluent-API schema registry URL (key schema.registry.url; "
-            + "default http://127.0.0.1:8081/apis/ccompat/v7).")
-    String schemaRegistryUrl;
+    @Mixin
+    RoleOptions options;
 
     @Option(names = "--host", description = "Address to listen on (key optin.http.host; default 127.0.0.1).")
     String host;
@@ -56,41 +48,14 @@ public final class OptinCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
-        OptinApp app;
-        try {
-            app = new OptinApp(AppConfig.load(config, System.getenv(), overrides()));
-            app.start();
-        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-            err.println("optin: " + e.getMessage());
-            return 1;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.stop();
-            stopped.countDown();
-        }, "optin-shutdown"));
-        stopped.await();
-        return 0;
+        return RoleRunner.run(spec.name(), spec.commandLine().getErr(), () -> new OptinApp(appConfig(System.getenv())));
     }
 
-    Map<String, String> overrides() {
-        Map<String, String> overrides = new LinkedHashMap<>();
-        if (bootstrapServers != null) {
-            overrides.put(OptinSettings.BOOTSTRAP_SERVERS, bootstrapServers);
-        }
-        if (schemaRegistryUrl != null) {
-            overrides.put(OptinSettings.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
-        }
-        if (host != null) {
-            overrides.put(OptinSettings.HOST, host);
-        }
-        if (port != null) {
-            overrides.put(OptinSettings.PORT, Integer.toString(port));
-        }
-        if (managementPort != null) {
-            overrides.put(OptinSettings.MANAGEMENT_PORT, Integer.toString(managementPort));
-        }
-        return overrides;
+    AppConfig appConfig(Map<String, String> env) {
+        Map<String, Object> flags = new HashMap<>();
+        flags.put(OptinSettings.HOST, host);
+        flags.put(OptinSettings.PORT, port);
+        flags.put(OptinSettings.MANAGEMENT_PORT, managementPort);
+        return options.appConfig(env, flags);
     }
 }

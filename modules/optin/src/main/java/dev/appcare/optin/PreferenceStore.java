@@ -92,6 +92,7 @@ final class PreferenceStore implements AutoCloseable {
     private Map<Integer, Long> committedProgress = Map.of(); // guarded by progressLock
     private long progressReadAt; // guarded by progressLock
     private volatile KafkaStreams streams;
+    private volatile Runnable onFailure = () -> { };
     private volatile HostInfo self;
     private volatile Throwable failure;
     private volatile boolean startedUp;
@@ -115,6 +116,11 @@ final class PreferenceStore implements AutoCloseable {
                 .register(metrics);
         Gauge.builder("appcare.optin.view.ready", this, s -> s.problem().isEmpty() ? 1 : 0)
                 .description("1 while the partitioned preference store is running").register(metrics);
+    }
+
+    /** What to do when the store fails for good (Kafka Streams in ERROR): the app stops and exits non-zero. */
+    void onFailure(Runnable action) {
+        onFailure = action;
     }
 
     /** Starts Kafka Streams, advertising {@code applicationServer} (host:port of this instance's API) to the others. */
@@ -143,6 +149,7 @@ final class PreferenceStore implements AutoCloseable {
             if (now == KafkaStreams.State.ERROR) {
                 failure = new IllegalStateException("Kafka Streams is in ERROR");
                 running.countDown();
+                onFailure.run();
             }
         });
         streams = s;

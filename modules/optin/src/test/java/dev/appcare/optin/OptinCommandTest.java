@@ -2,23 +2,26 @@ package dev.appcare.optin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class OptinCommandTest {
 
     @Test
-    void shouldTurnOptionsIntoConfigurationOverrides() {
+    void shouldTurnOptionsIntoConfigurationOverrides(@TempDir Path dir) throws java.io.IOException {
+        Path file = Files.writeString(dir.resolve("optin.properties"), "optin.http.port=1\noptin.topic.request=r\n");
         OptinCommand command = new OptinCommand();
-        new CommandLine(command).parseArgs("--config", "optin.properties", "--bootstrap-servers", "k:9092",
+        new CommandLine(command).parseArgs("--config", file.toString(), "--bootstrap-servers", "k:9092",
                 "--schema-registry-url", "http://r:8081", "--host", "0.0.0.0", "--port", "9000", "--management-port", "9001");
 
-        assertThat(command.config).isEqualTo(Path.of("optin.properties"));
-        assertThat(command.overrides()).isEqualTo(Map.of("kafka.bootstrap.servers", "k:9092",
+        assertThat(command.options.configFile()).isEqualTo(file);
+        assertThat(command.appConfig(Map.of()).asMap()).isEqualTo(Map.of("kafka.bootstrap.servers", "k:9092",
                 "schema.registry.url", "http://r:8081", "optin.http.host", "0.0.0.0", "optin.http.port", "9000",
-                "optin.management.port", "9001"));
+                "optin.management.port", "9001", "optin.topic.request", "r"));
     }
 
     @Test
@@ -26,7 +29,7 @@ class OptinCommandTest {
         OptinCommand command = new OptinCommand();
         new CommandLine(command).parseArgs();
 
-        assertThat(command.overrides()).isEmpty();
+        assertThat(command.appConfig(Map.of()).asMap()).isEmpty();
     }
 
     @Test

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * Run it with {@code appcare sender} ({@link SenderCommand}); see {@code docs/sender.md} and {@link SendPipeline}.
  */
-public final class SenderApp implements AutoCloseable {
+public final class SenderApp implements dev.appcare.runtime.Role {
     private static final Logger log = LoggerFactory.getLogger(SenderApp.class);
 
     private final SenderConfig config;
@@ -252,14 +252,11 @@ public final class SenderApp implements AutoCloseable {
         }
     }
 
-    /** Blocks until {@link #stop()} has finished. */
-    public void awaitStop() throws InterruptedException {
-        stopped.await();
-    }
-
+    /** Blocks until {@link #stop()} has finished; true if the sender stopped by itself ({@link #fatalReason()}). */
     @Override
-    public void close() {
-        stop();
+    public boolean awaitTermination() throws InterruptedException {
+        stopped.await();
+        return fatal != null;
     }
 
     public boolean isHealthy() {

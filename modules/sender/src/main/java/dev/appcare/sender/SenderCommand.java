@@ -1,18 +1,25 @@
 package dev.appcare.sender;
 
 import dev.appcare.runtime.AppConfig;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import dev.appcare.runtime.HealthPortOption;
+import dev.appcare.runtime.RoleOptions;
+import dev.appcare.runtime.RoleRunner;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code appcare sender}: runs the sender role until stopped (Ctrl-C / SIGTERM stop it gracefully).
- * Settings come from {@code --config FILE}, then {@code APPCARE_*} environment variables, then these
- * options. The access token and the app secret are deliberately not options (they would show in the
+ * {@code appcare sender}: runs the sender role until stopped (Ctrl-C / SIGTERM stop it gracefully),
+ * through {@link RoleRunner} like every role: a reader, the poll loop or the dispatcher that dies makes it
+ * exit {@value RoleRunner#FAILED}, so that the platform restarts it. Settings come from {@code --config FILE},
+ * then {@code APPCARE_*} environment variables, then these options; broker and registry must be named (no
+ * local default). The access token and the app secret are deliberately not options (they would show in the
  * process list): use the file, {@code APPCARE_WHATSAPP_TOKEN} / {@code APPCARE_WHATSAPP_APP_SECRET}, or
  * {@code whatsapp.token-file}.
  */
@@ -20,14 +27,14 @@ import picocli.CommandLine.Option;
         description = "Deliver WhatsApp requests through the Cloud API and serve the WhatsApp webhook.")
 public final class SenderCommand implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (see docs/sender.md).")
-    Path config;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (kafka.bootstrap.servers).")
-    String bootstrapServers;
+    @Mixin
+    RoleOptions options;
 
-    @Option(names = "--schema-registry-url", description = "Confluent-API schema registry URL (schema.registry.url).")
-    String schemaRegistryUrl;
+    @Mixin
+    HealthPortOption health;
 
     @Option(names = "--whatsapp-base-url", description = "Cloud API base URL, e.g. https://graph.facebook.com or the simulator's (whatsapp.base-url).")
     String whatsappBaseUrl;
@@ -50,40 +57,25 @@ public final class SenderCommand implements Callable<Integer> {
     @Option(names = "--webhook-port", description = "Webhook port (sender.webhook.port).")
     Integer webhookPort;
 
-    @Option(names = "--health-port", description = "Port of /health and /metrics (sender.health.port).")
-    Integer healthPort;
-
     @Override
-    public Integer call() throws Exception {
-        Map<String, String> overrides = new LinkedHashMap<>();
-        put(overrides, "kafka.bootstrap.servers", bootstrapServers);
-        put(overrides, "schema.registry.url", schemaRegistryUrl);
-        put(overrides, "whatsapp.base-url", whatsappBaseUrl);
-        put(overrides, "whatsapp.phone-number-id", phoneNumberId);
-        put(overrides, "whatsapp.api-version", apiVersion);
-        put(overrides, "sender.rate.per-second", rate);
-        put(overrides, "sender.pair-interval", pairInterval);
-        put(overrides, "sender.webhook.host", webhookHost);
-        put(overrides, "sender.webhook.port", webhookPort);
-        put(overrides, "sender.health.port", healthPort);
-        SenderApp app = SenderApp.fromConfig(AppConfig.load(config, System.getenv(), overrides));
-        Thread hook = new Thread(app::stop, "sender-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        app.start();
-        app.awaitStop();
-        // A reader, the poll loop or the dispatcher died: exit non-zero so that the platform restarts us.
-        return app.fatalReason() == null ? 0 : 70;
+    public Integer call() throws InterruptedException {
+        return RoleRunner.run(spec.name(), spec.commandLine().getErr(), () -> SenderApp.fromConfig(appConfig(System.getenv())));
     }
 
-    private static void put(Map<String, String> overrides, String key, Object value) {
-        if (value != null) {
-            overrides.put(key, value.toString());
-        }
+    AppConfig appConfig(Map<String, String> env) {
+        Map<String, Object> flags = new HashMap<>(health.flags());
+        flags.put("whatsapp.base-url", whatsappBaseUrl);
+        flags.put("whatsapp.phone-number-id", phoneNumberId);
+        flags.put("whatsapp.api-version", apiVersion);
+        flags.put("sender.rate.per-second", rate);
+        flags.put("sender.pair-interval", pairInterval);
+        flags.put("sender.webhook.host", webhookHost);
+        flags.put("sender.webhook.port", webhookPort);
+        return options.appConfig(env, flags);
     }
 
     /** Runs the sender on its own, without the {@code appcare} command. */
     public static void main(String[] args) {
-        int exit = new CommandLine(new SenderCommand()).execute(args);
-        System.exit(exit);
+        System.exit(new CommandLine(new SenderCommand()).execute(args));
     }
 }

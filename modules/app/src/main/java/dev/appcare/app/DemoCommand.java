@@ -144,7 +144,6 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        kafka.appConfig(); // resolves --config, the environment and the options into the two fields used below
         String run = HexFormat.of().formatHex(UUID.randomUUID().toString().getBytes(), 0, 3).toUpperCase();
         String apiKey = "demo-key-" + UUID.randomUUID() + UUID.randomUUID();
         String token = "demo-token-" + UUID.randomUUID();
@@ -167,8 +166,8 @@ final class DemoCommand implements Callable<Integer> {
             started.add(whatsapp);
             // A loaded machine (2 cores shared while others build) answers slower than the registry client's
             // default 10 s; the demo waits longer rather than fail its day on a slow answer.
-            Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers,
-                    "schema.registry.url", kafka.schemaRegistryUrl, REGISTRY_TIMEOUT, "60000");
+            Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
+                    "schema.registry.url", kafka.schemaRegistryUrl(), REGISTRY_TIMEOUT, "60000");
             OptinApp optin = new OptinApp(config(common, Map.of("optin.http.port", "0",
                     "optin.auth.key.demo.secret", apiKey, "optin.auth.key.demo.permissions", "read,write,erase",
                     "optin.transactional.id", "appcare-demo-optin-" + run))).start();
@@ -189,9 +188,9 @@ final class DemoCommand implements Callable<Integer> {
                     Map.entry("sender.webhook.port", String.valueOf(webhookPort)), Map.entry("sender.webhook.path", "/webhook"),
                     Map.entry("sender.health.port", String.valueOf(freePort())), Map.entry("sender.pair-interval", "PT0.2S")))).start();
             started.add(sender::stop);
-            DayTally tally = new DayTally(kafka.bootstrapServers, kafka.schemaRegistryUrl);
+            DayTally tally = new DayTally(kafka.bootstrapServers(), kafka.schemaRegistryUrl());
             started.add(tally);
-            RoleGauges gauges = new RoleGauges(kafka.bootstrapServers, Map.of("notifier", notifierId, "sender", senderGroup));
+            RoleGauges gauges = new RoleGauges(kafka.bootstrapServers(), Map.of("notifier", notifierId, "sender", senderGroup));
             started.add(gauges);
 
             String pnr = "D" + run + "A";
@@ -201,7 +200,7 @@ final class DemoCommand implements Callable<Integer> {
                 partySize.merge(p.travellerKey().substring(0, p.travellerKey().indexOf('/')), 1, Integer::sum);
             }
             partySize.put(pnr, 5);
-            OpsContext opsContext = OpsContext.of(kafka.bootstrapServers, kafka.schemaRegistryUrl, null, "", Clock.systemUTC(),
+            OpsContext opsContext = OpsContext.of(kafka.bootstrapServers(), kafka.schemaRegistryUrl(), null, "", Clock.systemUTC(),
                     new PrintWriter(java.io.Writer.nullWriter()));
             DashboardServer page = new DashboardServer("127.0.0.1", pagePort, new DashboardServer.Source() {
                 @Override
@@ -238,7 +237,7 @@ final class DemoCommand implements Callable<Integer> {
 
             phase = "the night before: bookings and opt-ins";
             Instant[] outage = new Instant[2];
-            try (var producer = new KafkaProducer<String, SpecificRecord>(Map.of("bootstrap.servers", kafka.bootstrapServers,
+            try (var producer = new KafkaProducer<String, SpecificRecord>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                     "acks", "all", "enable.idempotence", "true", "linger.ms", "5"), new StringSerializer(), avroSerializer())) {
                 String kl1001 = Keys.flightKey("KL", "1001", LocalDate.now(AMS), "AMS");
                 List<Passenger> story = List.of(
@@ -527,7 +526,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private void ops(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers, "--schema-registry-url", kafka.schemaRegistryUrl));
+        all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", kafka.schemaRegistryUrl()));
         out.println("$ appcare " + String.join(" ", args));
         var cli = AppCare.commandLine();
         PrintWriter writer = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
@@ -773,7 +772,7 @@ final class DemoCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     private AvroSerializer<SpecificRecord> avroSerializer() {
         AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
-        serializer.configure(Map.of("schema.registry.url", kafka.schemaRegistryUrl, REGISTRY_TIMEOUT, "60000"), false);
+        serializer.configure(Map.of("schema.registry.url", kafka.schemaRegistryUrl(), REGISTRY_TIMEOUT, "60000"), false);
         return serializer;
     }
 

@@ -8,12 +8,9 @@ import dev.appcare.model.registry.SchemaRegistryClients;
 import dev.appcare.model.registry.SchemaRegistryException;
 import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.model.topics.Topics;
-import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code appcare schemas register [--dry-run]}: registers each topic's value schema under
@@ -26,16 +23,10 @@ final class SchemasCommand {
 
     @Command(name = "register", mixinStandardHelpOptions = true,
             description = "Register every topic's value schema (BACKWARD compatibility); --dry-run only checks.")
-    static final class Register implements Callable<Integer> {
-        @Mixin
-        KafkaOptions options;
-
-        @Option(names = "--dry-run", description = "Only check compatibility; register nothing.")
-        boolean dryRun;
-
+    static final class Register extends ContractTask {
         @Override
         public Integer call() {
-            SchemaRegistryClient registry = SchemaRegistryClients.forConfig(options.registryConfig());
+            SchemaRegistryClient registry = SchemaRegistryClients.forConfig(kafka.registryConfig());
             try {
                 return registerAll(registry);
             } catch (SchemaRegistryException e) {

@@ -4,11 +4,10 @@ import dev.appcare.model.topics.ErasureBound;
 import dev.appcare.model.topics.Partitioning;
 import dev.appcare.model.topics.TopicProvisioner;
 import dev.appcare.model.topics.Topics;
-import java.time.Duration;
+import dev.appcare.runtime.AppConfig;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,7 +15,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.AuthenticationException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code appcare topics create [--dry-run]}: creates every topic of the contract, idempotently. */
@@ -26,13 +24,7 @@ final class TopicsCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create every AppCare topic that is missing; report topics that differ from the contract.")
-    static final class Create implements Callable<Integer> {
-        @Mixin
-        KafkaOptions kafka;
-
-        @Option(names = "--dry-run", description = "Only print what would be done.")
-        boolean dryRun;
-
+    static final class Create extends ContractTask {
         @Option(names = "--partitions", defaultValue = "0",
                 description = "Partitions for new topics (default: each topic's own default); "
                         + "topics.partitions.<topic>=N in --config sets one topic's count and wins.")
@@ -42,19 +34,25 @@ final class TopicsCommand {
                 description = "Replication factor for new topics (default: min(3, brokers)).")
         short replicationFactor;
 
-        @Option(names = "--erasure-bound", defaultValue = "${env:APPCARE_ERASURE_BOUND:-PT24H}",
-                description = "An erased traveller is gone from every topic within this (ISO-8601, default: ${DEFAULT-VALUE});"
-                        + " sets segment.ms, max.compaction.lag.ms and the retention of topics with personal data (docs/privacy.md).")
-        Duration erasureBound;
+        @Option(names = "--erasure-bound", paramLabel = "DURATION",
+                description = "An erased traveller is gone from every topic within this (key " + ErasureBound.CONFIG
+                        + ", as for the roles; ISO-8601, default PT24H); sets segment.ms, max.compaction.lag.ms and the"
+                        + " retention of topics with personal data (docs/privacy.md).")
+        String erasureBound;
 
-        @Option(names = "--tombstone-retention", defaultValue = "${env:APPCARE_ERASURE_TOMBSTONE_RETENTION:-P7D}",
-                description = "How long erasure tombstones stay readable: longer than any role may be down (default: ${DEFAULT-VALUE}).")
-        Duration tombstoneRetention;
+        @Option(names = "--tombstone-retention", paramLabel = "DURATION",
+                description = "How long erasure tombstones stay readable: longer than any role may be down (key "
+                        + ErasureBound.TOMBSTONE_CONFIG + "; default P7D, or the bound if longer).")
+        String tombstoneRetention;
 
         @Override
         public Integer call() throws Exception {
             try {
                 return createTopics();
+            } catch (IllegalArgumentException e) {
+                // A setting that is no duration (--erasure-bound, the file's erasure.bound): one line, as picocli's usage errors.
+                System.err.println("topics create: " + e.getMessage());
+                return picocli.CommandLine.ExitCode.USAGE;
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof AuthenticationException refused)) {
                     throw e;
@@ -72,10 +70,14 @@ final class TopicsCommand {
         }
 
         private int createTopics() throws Exception {
-            try (Admin admin = Admin.create(kafka.adminConfig())) {
-                ErasureBound bound = new ErasureBound(erasureBound, tombstoneRetention);
+            Map<String, String> flags = new HashMap<>();
+            flags.put(ErasureBound.CONFIG, erasureBound);
+            flags.put(ErasureBound.TOMBSTONE_CONFIG, tombstoneRetention);
+            AppConfig config = kafka.appConfig(flags);
+            try (Admin admin = Admin.create(KafkaOptions.adminConfig(config))) {
+                ErasureBound bound = ErasureBound.from(config.asMap());
                 TopicProvisioner provisioner = new TopicProvisioner(admin, Topics.ALL, partitions, replicationFactor,
-                        bound, Partitioning.configured(kafka.appConfig().asMap()));
+                        bound, Partitioning.configured(config.asMap()));
                 List<TopicProvisioner.Step> steps = dryRun ? provisioner.plan() : provisioner.apply();
                 System.out.println(dryRun ? "Plan (dry run, nothing changed):" : "Done:");
                 steps.forEach(step -> System.out.println("  " + step));

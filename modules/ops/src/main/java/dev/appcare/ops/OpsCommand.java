@@ -8,11 +8,15 @@ import dev.appcare.ops.rules.RedriveRules;
 import dev.appcare.ops.rules.Tally;
 import dev.appcare.ops.rules.TimeArgs;
 import dev.appcare.ops.rules.Trace;
+import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.ClientSettings;
+import dev.appcare.runtime.RoleOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -57,45 +61,54 @@ public final class OpsCommand {
                 description = "Appended to every topic name, as the roles' topic-suffix setting (default: none).")
         String topicSuffix;
 
+        /**
+         * An option wins; else the {@code --command-config} file, left to the clients when it names a broker or
+         * registry (either spelling); else {@code APPCARE_*} as for the roles ({@link AppConfig}); else the local stack.
+         */
         OpsContext context(PrintWriter out) {
+            Map<String, String> file = commandConfig == null ? Map.of() : AppConfig.load(commandConfig, Map.of(), Map.of()).asMap();
+            AppConfig env = AppConfig.load(null, System.getenv(), Map.of());
             String bootstrap = bootstrapServers;
+            if (bootstrap == null && !file.containsKey("bootstrap.servers") && !file.containsKey(RoleOptions.BOOTSTRAP_SERVERS)) {
+                bootstrap = env.get(RoleOptions.BOOTSTRAP_SERVERS, ClientSettings.DEFAULT_BOOTSTRAP);
+            }
             String registry = schemaRegistryUrl;
-            boolean fileHasBootstrap = false;
-            boolean fileHasRegistry = false;
-            if (commandConfig != null) {
-                java.util.Properties p = new java.util.Properties();
-                try (var reader = java.nio.file.Files.newBufferedReader(commandConfig)) {
-                    p.load(reader);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException("cannot read --command-config " + commandConfig, e);
-                }
-                fileHasBootstrap = p.containsKey("bootstrap.servers") || p.containsKey("kafka.bootstrap.servers");
-                fileHasRegistry = p.containsKey("schema.registry.url");
-            }
-            if (bootstrap == null && !fileHasBootstrap) {
-                bootstrap = env("APPCARE_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
-            }
-            if (registry == null && !fileHasRegistry) {
-                registry = env("APPCARE_SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081/apis/ccompat/v7");
+            if (registry == null && !file.containsKey(RoleOptions.SCHEMA_REGISTRY_URL)) {
+                registry = env.get(RoleOptions.SCHEMA_REGISTRY_URL, RoleOptions.DEFAULT_REGISTRY);
             }
             return OpsContext.of(bootstrap, registry, commandConfig, topicSuffix, Clock.systemUTC(), out);
         }
-
-        private static String env(String name, String fallback) {
-            String v = System.getenv(name);
-            return v == null || v.isBlank() ? fallback : v;
-        }
     }
 
-    /** Runs a subcommand; a bad argument value is a clear one-line error (exit 2), never a stack trace. */
-    static Integer guarded(CommandSpec spec, Callable<Integer> body) throws Exception {
-        try {
-            return body.call();
-        } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("appcare " + spec.qualifiedName().replace("appcare ", "") + ": " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return picocli.CommandLine.ExitCode.USAGE;
+    /**
+     * What every subcommand shares: the connection options, its output, and a bad argument value as a clear
+     * one-line error (exit 2), never a stack trace.
+     */
+    abstract static class Subcommand implements Callable<Integer> {
+        @Mixin
+        Connection connection;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public final Integer call() throws Exception {
+            try {
+                PrintWriter out = spec.commandLine().getOut();
+                return run(out, connection.context(out));
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("appcare " + spec.qualifiedName().replace("appcare ", "") + ": " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return picocli.CommandLine.ExitCode.USAGE;
+            }
         }
+
+        abstract Integer run(PrintWriter out, OpsContext ctx) throws Exception;
+    }
+
+    /** A subcommand that changes something: it prints its plan, and acts only when told to. */
+    abstract static class Acting extends Subcommand {
+        @Option(names = "--execute", description = "Act on the plan (default: print it only).")
+        boolean execute;
     }
 
     static String header(boolean execute) {
@@ -106,12 +119,7 @@ public final class OpsCommand {
             description = "Send dead letters of a window back to notify.whatsapp-request.v1 (after a WhatsApp outage "
                     + "or a bad token), skipping what expired, was superseded, was sent meanwhile, or belongs to a "
                     + "traveller who opted out or was erased since.")
-    static final class Redrive implements Callable<Integer> {
-        @Mixin
-        Connection connection;
-        @Spec
-        CommandSpec spec;
-
+    static final class Redrive extends Acting {
         @Option(names = "--from", required = true, description = "Start of the window of failure times (inclusive).")
         String from;
         @Option(names = "--to", defaultValue = "now", description = "End of the window (exclusive; default: ${DEFAULT-VALUE}).")
@@ -126,17 +134,8 @@ public final class OpsCommand {
                         + "the sender's buffer, and then live requests wait behind it in Kafka: pace it below the "
                         + "sender's ceiling (sender.rate.per-second).")
         int maxRate;
-        @Option(names = "--execute", description = "Act on the plan (default: print it only).")
-        boolean execute;
-
         @Override
-        public Integer call() throws Exception {
-            return guarded(spec, this::run);
-        }
-
-        private Integer run() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            OpsContext ctx = connection.context(out);
+        Integer run(PrintWriter out, OpsContext ctx) throws Exception {
             RedriveRules.Selection selection = new RedriveRules.Selection(TimeArgs.instant(from, ctx.clock()),
                     TimeArgs.instant(to, ctx.clock()), kind, code);
             Redriver redriver = new Redriver(ctx);
@@ -158,12 +157,7 @@ public final class OpsCommand {
                     + "group's offsets on that topic with its state kept. Messages already sent are not sent again: "
                     + "events already applied are stale (N3), messageIds are deterministic (N4), and the sender's "
                     + "ledger refuses an id it accepted (S4). Refused while the notifier runs.")
-    static final class Reprocess implements Callable<Integer> {
-        @Mixin
-        Connection connection;
-        @Spec
-        CommandSpec spec;
-
+    static final class Reprocess extends Acting {
         @Option(names = "--topic", required = true, description = "flight.status.v1 or flight.boarding-pass.v1.")
         String topic;
         @Option(names = "--from", required = true, description = "Start of the window (record time).")
@@ -174,17 +168,8 @@ public final class OpsCommand {
         @Option(names = "--group", defaultValue = "appcare-notifier",
                 description = "The notifier's notifier.application.id (default: ${DEFAULT-VALUE}).")
         String group;
-        @Option(names = "--execute", description = "Act on the plan (default: print it only).")
-        boolean execute;
-
         @Override
-        public Integer call() throws Exception {
-            return guarded(spec, this::run);
-        }
-
-        private Integer run() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            OpsContext ctx = connection.context(out);
+        Integer run(PrintWriter out, OpsContext ctx) throws Exception {
             String base = topic.endsWith(ctx.suffix()) ? topic.substring(0, topic.length() - ctx.suffix().length()) : topic;
             if (!base.equals(Topics.FLIGHT_STATUS.name()) && !base.equals(Topics.BOARDING_PASS.name())) {
                 throw new IllegalArgumentException("--topic must be " + Topics.FLIGHT_STATUS.name() + " or "
@@ -267,12 +252,7 @@ public final class OpsCommand {
             description = "Reset a role's consumer offsets to a time (Admin API). The notifier's event inputs "
                     + "(flight.status.v1, flight.boarding-pass.v1) or the sender's notify.whatsapp-request.v1. "
                     + "Refused while the role's group has members.")
-    static final class Reset implements Callable<Integer> {
-        @Mixin
-        Connection connection;
-        @Spec
-        CommandSpec spec;
-
+    static final class Reset extends Acting {
         @Option(names = "--role", required = true, description = "${COMPLETION-CANDIDATES}")
         Role role;
         @ArgGroup(exclusive = true, multiplicity = "1")
@@ -281,17 +261,8 @@ public final class OpsCommand {
         String group;
         @Option(names = "--topic", description = "Only these topics (default: the role's inputs, see above).")
         List<String> topics;
-        @Option(names = "--execute", description = "Act on the plan (default: print it only).")
-        boolean execute;
-
         @Override
-        public Integer call() throws Exception {
-            return guarded(spec, this::run);
-        }
-
-        private Integer run() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            OpsContext ctx = connection.context(out);
+        Integer run(PrintWriter out, OpsContext ctx) throws Exception {
             List<String> names = (topics == null || topics.isEmpty() ? role.topics : topics).stream()
                     .map(t -> t.endsWith(ctx.suffix()) && !ctx.suffix().isEmpty() ? t : t + ctx.suffix()).toList();
             OffsetResetter resetter = new OffsetResetter(ctx);
@@ -332,12 +303,7 @@ public final class OpsCommand {
     @Command(name = "trace", mixinStandardHelpOptions = true,
             description = "Everything AppCare did about one traveller or one flight, in time order: events in, "
                     + "requests, statuses, dead letters, and events that led to no message. Phone numbers masked.")
-    static final class TraceCommand implements Callable<Integer> {
-        @Mixin
-        Connection connection;
-        @Spec
-        CommandSpec spec;
-
+    static final class TraceCommand extends Subcommand {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Subject subject;
         @Option(names = "--since", description = "Only from this time on.")
@@ -346,13 +312,7 @@ public final class OpsCommand {
         boolean json;
 
         @Override
-        public Integer call() throws Exception {
-            return guarded(spec, this::run);
-        }
-
-        private Integer run() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            OpsContext ctx = connection.context(out);
+        Integer run(PrintWriter out, OpsContext ctx) throws Exception {
             Instant from = since == null ? null : TimeArgs.instant(since, ctx.clock());
             Tracer tracer = new Tracer(ctx);
             List<Trace.Entry> entries = subject.traveller != null ? tracer.traveller(subject.traveller, from)

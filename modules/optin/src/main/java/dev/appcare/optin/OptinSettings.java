@@ -3,6 +3,8 @@ package dev.appcare.optin;
 import dev.appcare.model.registry.RegistryClientConfig;
 import dev.appcare.runtime.AppConfig;
 import dev.appcare.runtime.ClientSettings;
+import dev.appcare.runtime.Clients;
+import dev.appcare.runtime.RoleOptions;
 import dev.appcare.model.templates.TemplateCatalogue;
 import dev.appcare.model.topics.ErasureBound;
 import dev.appcare.model.topics.Topics;
@@ -10,7 +12,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -27,9 +28,7 @@ record OptinSettings(
         String host,
         int port,
         int maxBodyBytes,
-        String bootstrapServers,
-        Map<String, Object> kafkaClientConfig,
-        Map<String, Object> serdeConfig,
+        Clients clients,
         String transactionalId,
         String preferenceTopic,
         String requestTopic,
@@ -76,12 +75,9 @@ record OptinSettings(
     static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
     static OptinSettings from(AppConfig config) {
-        Map<String, Object> kafka = new LinkedHashMap<>(config.withPrefix("kafka."));
-        String bootstrap = config.get(BOOTSTRAP_SERVERS, "127.0.0.1:9092");
-        kafka.put("bootstrap.servers", bootstrap);
-
-        // Every registry key the other roles take (schema.registry.* with the trust store, basic/bearer auth).
-        Map<String, Object> serde = new LinkedHashMap<>(ClientSettings.registry(config, "http://127.0.0.1:8081/apis/ccompat/v7"));
+        // Every kafka.* key and every registry key the other roles take (schema.registry.* with the trust store,
+        // basic/bearer auth); broker and registry default to the local stack.
+        Clients clients = Clients.from(config, ClientSettings.DEFAULT_BOOTSTRAP, RoleOptions.DEFAULT_REGISTRY);
 
         int port = port(config, PORT, DEFAULT_PORT);
         // An API on any free port (tests, several instances on one host) gets its management port the same way.
@@ -99,9 +95,7 @@ record OptinSettings(
                 config.get(HOST, "127.0.0.1"),
                 port,
                 maxBody,
-                bootstrap,
-                kafka,
-                serde,
+                clients,
                 config.get(TRANSACTIONAL_ID, defaultTransactionalId()),
                 config.get(PREFERENCE_TOPIC, Topics.TRAVELLER_PREFERENCE.name()),
                 config.get(REQUEST_TOPIC, Topics.WHATSAPP_REQUEST.name()),
@@ -137,7 +131,7 @@ record OptinSettings(
      */
     Properties streamsProperties() {
         Properties properties = new Properties();
-        properties.putAll(kafkaClientConfig);
+        properties.putAll(clients.kafka());
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         properties.put(StreamsConfig.STATE_DIR_CONFIG, (stateDir != null ? stateDir
                 : Path.of(System.getProperty("java.io.tmpdir"), "appcare-optin", applicationId + "-" + transactionalId)).toString());
@@ -192,11 +186,24 @@ record OptinSettings(
         return "appcare-optin-" + host.toLowerCase(Locale.ROOT);
     }
 
+    String bootstrapServers() {
+        return clients.bootstrapServers();
+    }
+
+    /** Every {@code kafka.*} setting without the prefix, {@code bootstrap.servers} included. */
+    Map<String, Object> kafkaClientConfig() {
+        return clients.kafka();
+    }
+
+    Map<String, Object> serdeConfig() {
+        return clients.serde();
+    }
+
     @Override
     public String toString() {
         // Never print the keys.
-        return "OptinSettings[http=" + host + ":" + port + ", management=" + managementHost + ":" + managementPort + ", kafka=" + bootstrapServers + ", registry="
-                + serdeConfig.get(SCHEMA_REGISTRY_URL) + ", transactionalId=" + transactionalId + ", topics="
+        return "OptinSettings[http=" + host + ":" + port + ", management=" + managementHost + ":" + managementPort + ", kafka=" + clients.bootstrapServers() + ", registry="
+                + clients.serde().get(SCHEMA_REGISTRY_URL) + ", transactionalId=" + transactionalId + ", topics="
                 + preferenceTopic + "," + requestTopic + "," + auditTopic + ", applicationId=" + applicationId + ", apiKeys=" + apiKeys.names() + "]";
     }
 }

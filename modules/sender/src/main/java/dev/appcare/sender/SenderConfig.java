@@ -1,6 +1,7 @@
 package dev.appcare.sender;
 
 import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.Clients;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +18,7 @@ import java.util.Map;
  * ({@code APPCARE_WHATSAPP_APP_SECRET}): {@link AppConfig} finds them under their all-dots form.
  */
 public record SenderConfig(
-        String bootstrapServers,
-        Map<String, Object> kafkaOverrides,
-        Map<String, Object> serdeConfig,
+        Clients clients,
         String groupId,
         SenderTopics topics,
         URI whatsappBaseUrl,
@@ -91,24 +90,16 @@ public record SenderConfig(
             throw new IllegalArgumentException("missing configuration 'whatsapp.verify-token' (env "
                     + AppConfig.envName("whatsapp.verify-token") + "): needed for the webhook handshake");
         }
-        Map<String, Object> serde = new LinkedHashMap<>();
-        config.asMap().forEach((k, v) -> {
-            if (k.startsWith("schema.registry.") || k.equals("basic.auth.user.info") || k.equals("bearer.auth.token")) {
-                serde.put(k, v);
-            }
-        });
-        serde.put("schema.registry.url", c.required("schema.registry.url"));
-        Map<String, Object> kafka = new LinkedHashMap<>(config.withPrefix("kafka."));
-        kafka.remove("bootstrap.servers");
+        // Broker and registry must be named (no local default): a sender sends real messages.
+        // A crashed instance's partitions move after the session timeout: 6 s (the broker's minimum) rather than 45 s.
+        Clients clients = Clients.from(config, null, null)
+                .withKafkaDefaults(Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "2000"));
         String unknown = c.string("sender.consent.unknown-traveller", "drop").toLowerCase(Locale.ROOT);
         if (!unknown.equals("drop") && !unknown.equals("send")) {
             throw new IllegalArgumentException("sender.consent.unknown-traveller must be drop or send, got " + unknown);
         }
         int maxInFlight = c.integer("sender.max-in-flight", 0);
-        // A crashed instance's partitions move after the session timeout: 6 s (the broker's minimum) rather than 45 s.
-        kafka.putIfAbsent("session.timeout.ms", "6000");
-        kafka.putIfAbsent("heartbeat.interval.ms", "2000");
-        long sessionTimeoutMs = Long.parseLong(kafka.get("session.timeout.ms").toString());
+        long sessionTimeoutMs = Long.parseLong(clients.kafka().get("session.timeout.ms").toString());
         int maxBuffered = c.integer("sender.max-buffered", 0);
         Map<String, Long> tiers = new LinkedHashMap<>();
         for (BusinessNumber n : numbers) {
@@ -116,9 +107,7 @@ public record SenderConfig(
             tiers.put(n.portfolio(), MessagingLimit.parseTier(key, c.string(key, "unlimited")));
         }
         return new SenderConfig(
-                c.required("kafka.bootstrap.servers"),
-                kafka,
-                serde,
+                clients,
                 c.string("sender.group-id", "appcare-sender"),
                 SenderTopics.withSuffix(c.string("sender.topic-suffix", "")),
                 URI.create(c.string("whatsapp.base-url", "https://graph.facebook.com")),
@@ -215,10 +204,23 @@ public record SenderConfig(
         }
     }
 
+    public String bootstrapServers() {
+        return clients.bootstrapServers();
+    }
+
+    /** Every {@code kafka.*} setting (security, timeouts...), without the prefix. */
+    public Map<String, Object> kafkaOverrides() {
+        return clients.kafka();
+    }
+
+    public Map<String, Object> serdeConfig() {
+        return clients.serde();
+    }
+
     @Override
     public String toString() {
         // Never print secrets.
-        return "SenderConfig[bootstrap=" + bootstrapServers + ", group=" + groupId + ", topics=" + topics
+        return "SenderConfig[bootstrap=" + clients.bootstrapServers() + ", group=" + groupId + ", topics=" + topics
                 + ", whatsapp=" + whatsappBaseUrl + "/" + apiVersion + ", numbers=" + numbers + ", tiers=" + portfolioTiers
                 + ", maxInFlight=" + maxInFlight
                 + ", maxBuffered=" + maxBuffered + ", webhook=" + (webhookEnabled ? webhookHost + ":" + webhookPort

@@ -1,18 +1,16 @@
 package dev.appcare.care;
 
 import dev.appcare.runtime.HealthPortOption;
-import dev.appcare.runtime.RoleOptions;
+import dev.appcare.runtime.Role;
+import dev.appcare.runtime.RoleCommand;
 import dev.appcare.runtime.RoleRunner;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code appcare care}: runs the care role until it is stopped (SIGTERM shuts it down gracefully),
- * through {@link RoleRunner} like every role; options as every role's ({@link RoleOptions}, keys:
+ * through {@link RoleRunner} like every role; options as every role's ({@link dev.appcare.runtime.RoleOptions}, keys:
  * docs/care.md; broker and registry default to the local stack).
  * Reads {@code care.inbound.v1}, {@code care.agent-reply.v1}, {@code notify.whatsapp-request.v1},
  * {@code flight.status.v1}, {@code booking.passenger-segment.v1}; writes {@code notify.whatsapp-request.v1},
@@ -20,24 +18,17 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "care", mixinStandardHelpOptions = true,
         description = "Run care: acknowledge traveller messages with service hours and FAQ answers, hand off to agents, deliver agents' replies (Kafka Streams).")
-public final class CareCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    RoleOptions options;
+public final class CareCommand extends RoleCommand {
 
     @Mixin
     HealthPortOption health;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new CareCommand()).execute(args));
+        main(new CareCommand(), args);
     }
 
     @Override
-    public Integer call() throws InterruptedException {
-        return RoleRunner.run(spec.name(), spec.commandLine().getErr(),
-                () -> new CareApp(options.localAppConfig(System.getenv(), health.flags())));
+    protected Role role(Map<String, String> env) {
+        return new CareApp(options.localAppConfig(env, health.flags()));
     }
 }

@@ -2,15 +2,12 @@ package dev.appcare.notifier;
 
 import dev.appcare.runtime.AppConfig;
 import dev.appcare.runtime.HealthPortOption;
-import dev.appcare.runtime.RoleOptions;
+import dev.appcare.runtime.Role;
+import dev.appcare.runtime.RoleCommand;
 import dev.appcare.runtime.RoleRunner;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code appcare notifier}: runs the notifier role until it is stopped (Ctrl-C / SIGTERM shuts it down
@@ -22,24 +19,18 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "notifier", mixinStandardHelpOptions = true,
         description = "Run the notifier: flight events and boarding passes to per-traveller WhatsApp requests (Kafka Streams).")
-public final class NotifierCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    RoleOptions options;
+public final class NotifierCommand extends RoleCommand {
 
     @Mixin
     HealthPortOption health;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new NotifierCommand()).execute(args));
+        main(new NotifierCommand(), args);
     }
 
     @Override
-    public Integer call() throws InterruptedException {
-        return RoleRunner.run(spec.name(), spec.commandLine().getErr(), () -> new NotifierApp(appConfig(System.getenv())));
+    protected Role role(Map<String, String> env) {
+        return new NotifierApp(appConfig(env));
     }
 
     AppConfig appConfig(Map<String, String> env) {

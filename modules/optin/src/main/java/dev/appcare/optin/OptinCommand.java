@@ -1,17 +1,13 @@
 package dev.appcare.optin;
 
 import dev.appcare.runtime.AppConfig;
-import dev.appcare.runtime.RoleOptions;
+import dev.appcare.runtime.Role;
+import dev.appcare.runtime.RoleCommand;
 import dev.appcare.runtime.RoleRunner;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code appcare optin}: runs the opt-in API until stopped (Ctrl-C or SIGTERM stop it gracefully:
@@ -23,13 +19,7 @@ import picocli.CommandLine.Spec;
                 "Configuration: the --config file, then APPCARE_* environment variables, then these options. "
                         + "At least one API key is required (optin.auth.key.<name>.secret and .permissions); "
                         + "see docs/optin-api.md."})
-public final class OptinCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    RoleOptions options;
+public final class OptinCommand extends RoleCommand {
 
     @Option(names = "--host", description = "Address to listen on (key optin.http.host; default 127.0.0.1).")
     String host;
@@ -43,12 +33,12 @@ public final class OptinCommand implements Callable<Integer> {
 
     /** Runs the role on its own ({@code java -cp ... dev.appcare.optin.OptinCommand}); usually it is {@code appcare optin}. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new OptinCommand()).execute(args));
+        main(new OptinCommand(), args);
     }
 
     @Override
-    public Integer call() throws InterruptedException {
-        return RoleRunner.run(spec.name(), spec.commandLine().getErr(), () -> new OptinApp(appConfig(System.getenv())));
+    protected Role role(Map<String, String> env) {
+        return new OptinApp(appConfig(env));
     }
 
     AppConfig appConfig(Map<String, String> env) {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 class RoleRunnerTest {
 
@@ -109,5 +112,28 @@ class RoleRunnerTest {
 
         assertThat(exit).isEqualTo(RoleRunner.CANNOT_START);
         assertThat(err.toString()).startsWith("tiny: missing configuration 'schema.registry.url'");
+    }
+
+    @Command(name = "tiny")
+    static final class TinyCommand extends RoleCommand {
+        final TinyRole role = new TinyRole(true);
+
+        @Override
+        protected Role role(Map<String, String> env) {
+            return role;
+        }
+    }
+
+    @Test
+    void shouldRunARoleCommandThroughTheRunnerUnderTheCommandsName() {
+        TinyCommand command = new TinyCommand();
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.setErr(new PrintWriter(err));
+
+        int exit = commandLine.execute("--bootstrap-servers", "k:9092");
+
+        assertThat(exit).isEqualTo(RoleRunner.CANNOT_START);
+        assertThat(err.toString()).isEqualTo("tiny: missing topic(s) [flight.status.v1]" + System.lineSeparator());
+        assertThat(command.options.appConfig(Map.of(), Map.of()).asMap()).isEqualTo(Map.of("kafka.bootstrap.servers", "k:9092"));
     }
 }

@@ -2,17 +2,14 @@ package dev.appcare.sender;
 
 import dev.appcare.runtime.AppConfig;
 import dev.appcare.runtime.HealthPortOption;
-import dev.appcare.runtime.RoleOptions;
+import dev.appcare.runtime.Role;
+import dev.appcare.runtime.RoleCommand;
 import dev.appcare.runtime.RoleRunner;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code appcare sender}: runs the sender role until stopped (Ctrl-C / SIGTERM stop it gracefully),
@@ -25,13 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sender", mixinStandardHelpOptions = true,
         description = "Deliver WhatsApp requests through the Cloud API and serve the WhatsApp webhook.")
-public final class SenderCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    RoleOptions options;
+public final class SenderCommand extends RoleCommand {
 
     @Mixin
     HealthPortOption health;
@@ -58,8 +49,8 @@ public final class SenderCommand implements Callable<Integer> {
     Integer webhookPort;
 
     @Override
-    public Integer call() throws InterruptedException {
-        return RoleRunner.run(spec.name(), spec.commandLine().getErr(), () -> SenderApp.fromConfig(appConfig(System.getenv())));
+    protected Role role(Map<String, String> env) {
+        return SenderApp.fromConfig(appConfig(env));
     }
 
     AppConfig appConfig(Map<String, String> env) {
@@ -76,6 +67,6 @@ public final class SenderCommand implements Callable<Integer> {
 
     /** Runs the sender on its own, without the {@code appcare} command. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SenderCommand()).execute(args));
+        main(new SenderCommand(), args);
     }
 }

@@ -62,7 +62,7 @@ public final class WhatsAppSimulatorBenchmark implements Callable<Integer> {
         try {
             URI base = url;
             if (base == null) {
-                WhatsAppSimulator.Builder b = WhatsAppSimulator.builder()
+                SimulatorBuilder b = WhatsAppSimulator.builder()
                         .throughputPerSecond(Math.min(Math.max(rate, 1), 1_000_000))
                         .latency(Duration.ofMillis(latencyMs), Duration.ofMillis(jitterMs))
                         .httpThreads(httpThreads)

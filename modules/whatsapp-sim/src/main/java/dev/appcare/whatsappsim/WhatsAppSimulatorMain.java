@@ -109,7 +109,7 @@ public final class WhatsAppSimulatorMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WhatsAppSimulator.Builder b = WhatsAppSimulator.builder()
+        SimulatorBuilder b = WhatsAppSimulator.builder()
                 .port(port)
                 .bindAddress(bind)
                 .httpThreads(httpThreads)
@@ -133,7 +133,7 @@ public final class WhatsAppSimulatorMain implements Callable<Integer> {
                 .seed(seed != null ? seed : System.nanoTime())
                 .webhookRetries(webhookAttempts, Duration.ofMillis(500));
         if (templates != null) {
-            b.templates(TemplateCatalog.fromFile(templates));
+            b.templates(ApprovedTemplates.fromFile(templates));
         }
         WhatsAppSimulator sim = b.start();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -19,39 +19,15 @@ import java.util.regex.Pattern;
  * The Cloud API send endpoint {@code POST /{version}/{phone-number-id}/messages}: path, token and
  * phone-number-id checks, throughput limit, injected faults, Meta's request validation, pair-rate limit,
  * the 24-hour window; then the accepted message is recorded and its status webhooks planned. Also how the
- * Graph API answers unknown paths and unexpected errors.
+ * Graph API answers unknown paths and unexpected errors. (A record: it is the wiring of those parts.)
  */
-final class SendEndpoint {
+record SendEndpoint(Supplier<SimulatorSettings> settings, Supplier<Clock> clock, RateLimits rateLimits,
+                    FaultInjector faults, SendRequestValidator validator, SentMessages sent, Wamids wamids,
+                    InboundMessages inbound, StatusWebhooks statuses, GraphReplies replies) {
 
     private static final Logger log = LoggerFactory.getLogger(SendEndpoint.class);
     private static final Pattern VERSION = Pattern.compile("v[0-9]+\\.[0-9]+");
     private static final Pattern NUMERIC = Pattern.compile("[0-9]+");
-
-    private final Supplier<SimulatorSettings> settings;
-    private final Supplier<Clock> clock;
-    private final RateLimits rateLimits;
-    private final FaultInjector faults;
-    private final SendRequestValidator validator;
-    private final SentMessages sent;
-    private final Wamids wamids;
-    private final InboundMessages inbound;
-    private final StatusWebhooks statuses;
-    private final GraphReplies replies;
-
-    SendEndpoint(Supplier<SimulatorSettings> settings, Supplier<Clock> clock, RateLimits rateLimits,
-                 FaultInjector faults, SendRequestValidator validator, SentMessages sent, Wamids wamids,
-                 InboundMessages inbound, StatusWebhooks statuses, GraphReplies replies) {
-        this.settings = settings;
-        this.clock = clock;
-        this.rateLimits = rateLimits;
-        this.faults = faults;
-        this.validator = validator;
-        this.sent = sent;
-        this.wamids = wamids;
-        this.inbound = inbound;
-        this.statuses = statuses;
-        this.replies = replies;
-    }
 
     void register(Javalin app) {
         app.post("/{version}/{phoneNumberId}/messages", this::handle);

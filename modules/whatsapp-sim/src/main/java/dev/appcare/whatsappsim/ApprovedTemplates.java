@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * The simulator's stand-in for Meta's approved templates (not the house's own template catalogue,
  * {@code dev.appcare.model.templates.TemplateCatalogue}): the message templates the simulated WhatsApp
- * Business Account has, with their approval status per language, loaded from JSON. Format (see the default {@code approved-templates.json}):
+ * Business Account has, with their approval status per language, loaded from JSON. Format (see the
+ * default {@code approved-templates.json}):
  *
  * <pre>{@code
  * {"templates": [

@@ -1,8 +1,6 @@
 package dev.appcare.whatsappsim;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.Javalin;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,7 +36,8 @@ import java.util.function.Consumer;
  *
  * Listens on 127.0.0.1 only (unless told otherwise) and on an ephemeral port by default. Thread-safe.
  * {@link #close()} stops the server, the scheduler and the webhook client; no threads stay behind.
- * This class is the lifecycle and the public face; each concern lives in its own class: the send endpoint
+ * This class is the lifecycle and the public face (its threads in {@link SimulatorServer}); each concern lives
+ * in its own class: the send endpoint
  * ({@link SendEndpoint}, answers in {@link GraphReplies}), limits ({@link RateLimits}), faults
  * ({@link FaultInjector}), what was sent ({@link SentMessages}), webhooks ({@link StatusWebhooks},
  * {@link InboundMessages}, {@link WebhookDispatcher}, {@link WebhookVerification}), admin ({@link AdminApi}).
@@ -70,10 +67,9 @@ public final class WhatsAppSimulator implements AutoCloseable {
     private final StatusWebhooks statuses;
 
     // Running parts (between start and close).
-    private ScheduledExecutorService scheduler;
+    private SimulatorServer server;
     private WebhookDispatcher webhooks;
     private GraphReplies replies;
-    private Javalin app;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile int boundPort = -1;
@@ -103,33 +99,16 @@ public final class WhatsAppSimulator implements AutoCloseable {
             return this;
         }
         SimulatorSettings s = settings;
-        scheduler = Executors.newScheduledThreadPool(2, threadFactory("whatsapp-sim-scheduler-"));
-        webhooks = new WebhookDispatcher(scheduler, () -> settings.webhookUrl(), () -> settings.appSecret(),
+        server = new SimulatorServer();
+        webhooks = new WebhookDispatcher(server.scheduler(), () -> settings.webhookUrl(), () -> settings.appSecret(),
                 s.webhookSettings(), WEBHOOK_LOG_CAPACITY);
-        replies = new GraphReplies(mapper, scheduler);
-        QueuedThreadPool pool = new QueuedThreadPool(s.httpThreads(), Math.min(4, s.httpThreads()), 30_000);
-        pool.setName("whatsapp-sim-http");
-        pool.setDaemon(true);
-        app = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            config.startupWatcherEnabled = false;
-            config.jetty.threadPool = pool;
-            config.jetty.defaultHost = s.bindAddress();
-            config.http.asyncTimeout = 0; // hangs are timed by the simulator, not by Jetty
-            config.http.maxRequestSize = 1_000_000;
-            config.router.ignoreTrailingSlashes = true;
+        replies = new GraphReplies(mapper, server.scheduler());
+        boundPort = server.start(s, app -> {
+            new AdminApi(this, mapper).register(app);
+            new SendEndpoint(() -> settings, () -> clock, rateLimits, faults, new SendRequestValidator(mapper), sent,
+                    wamids, inbound, statuses, replies).register(app);
         });
-        new AdminApi(this, mapper).register(app);
-        new SendEndpoint(() -> settings, () -> clock, rateLimits, faults, new SendRequestValidator(mapper), sent,
-                wamids, inbound, statuses, replies).register(app);
-        try {
-            app.start(s.bindAddress(), s.port());
-        } catch (RuntimeException e) {
-            shutdownExecutors();
-            throw e;
-        }
-        boundPort = app.port();
-        scheduler.scheduleWithFixedDelay(this::evictIdlePairs, 30, 30, TimeUnit.SECONDS);
+        server.scheduler().scheduleWithFixedDelay(this::evictIdlePairs, 30, 30, TimeUnit.SECONDS);
         started = true;
         log.info("WhatsApp Cloud API simulator listening on {} (throughput {}/s, pair rate {} per {}, latency {} ms "
                         + "+ up to {} ms, webhooks to {})", baseUrl(), s.throughputPerSecond(), s.pairBurst(),
@@ -149,25 +128,10 @@ public final class WhatsAppSimulator implements AutoCloseable {
             return;
         }
         replies.answerPendingWithShutdown();
-        try {
-            app.stop();
-        } catch (RuntimeException e) {
-            log.warn("Stopping the HTTP server failed", e);
-        }
+        server.stopHttp();
         webhooks.close();
-        shutdownExecutors();
+        server.stopScheduler();
         log.info("WhatsApp Cloud API simulator on port {} stopped", boundPort);
-    }
-
-    private void shutdownExecutors() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            try {
-                scheduler.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     public boolean isRunning() {

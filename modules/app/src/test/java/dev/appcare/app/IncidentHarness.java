@@ -26,6 +26,7 @@ import dev.appcare.sender.SenderApp;
 import dev.appcare.testkit.RealInfrastructure;
 import dev.appcare.testkit.TestNames;
 import dev.appcare.whatsappsim.SentMessage;
+import dev.appcare.whatsappsim.SimulatorBuilder;
 import dev.appcare.whatsappsim.WhatsAppSimulator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -87,7 +88,7 @@ final class IncidentHarness implements AutoCloseable {
     NotifierApp notifier;
     SenderApp sender;
 
-    IncidentHarness(RealInfrastructure infra, int partitions, Consumer<WhatsAppSimulator.Builder> simulator,
+    IncidentHarness(RealInfrastructure infra, int partitions, Consumer<SimulatorBuilder> simulator,
                     Map<String, String> senderOverrides) throws Exception {
         this.infra = infra;
         this.suffix = "." + TestNames.unique("ops");
@@ -102,7 +103,7 @@ final class IncidentHarness implements AutoCloseable {
         }
         infra.broker().createTopics(topics.toArray(NewTopic[]::new));
         this.admin = Admin.create(infra.broker().adminProperties());
-        WhatsAppSimulator.Builder builder = WhatsAppSimulator.builder().accessToken(TOKEN).appSecret(APP_SECRET)
+        SimulatorBuilder builder = WhatsAppSimulator.builder().accessToken(TOKEN).appSecret(APP_SECRET)
                 .phoneNumberIds(PHONE_NUMBER_ID).pairRate(45, Duration.ofSeconds(6))
                 .webhookUrl(URI.create("http://127.0.0.1:" + webhookPort + "/webhook"));
         simulator.accept(builder);

@@ -144,7 +144,7 @@ final class AdminApi {
         String code = ctx.queryParam("code");
         String to = ctx.queryParam("to");
         int limit = intParam(ctx, "limit", 1000);
-        List<Rejection> list = sim.rejections().stream()
+        List<SendRejection> list = sim.rejections().stream()
                 .filter(r -> code == null || Integer.toString(r.code()).equals(code))
                 .filter(r -> to == null || (r.to() != null && SendRequestValidator.digitsOnly(r.to())
                         .equals(SendRequestValidator.digitsOnly(to))))
@@ -155,7 +155,7 @@ final class AdminApi {
         ObjectNode root = mapper.createObjectNode();
         root.put("count", list.size());
         ArrayNode arr = root.putArray("rejections");
-        for (Rejection r : list) {
+        for (SendRejection r : list) {
             ObjectNode n = arr.addObject();
             n.put("at", r.at().toString());
             n.put("phoneNumberId", r.phoneNumberId());
@@ -324,7 +324,7 @@ final class AdminApi {
     private void templates(Context ctx) {
         ObjectNode root = mapper.createObjectNode();
         ArrayNode arr = root.putArray("templates");
-        for (TemplateCatalog.Template t : sim.settings().templates().templates()) {
+        for (ApprovedTemplates.Template t : sim.settings().templates().templates()) {
             ObjectNode n = arr.addObject();
             n.put("name", t.name());
             n.put("category", t.category());

@@ -10,8 +10,8 @@ import java.util.Map;
  * 132001 → 404, 131000 → 500, 2 → 503, parameter/template errors → 400). Meta's own guidance is to
  * classify by {@code error.code}, not by HTTP status, and published copies of that table disagree on
  * throttling (130429 is listed as 429 in some copies and 400 in others), so the throttling statuses are
- * configurable on the simulator ({@link WhatsAppSimulator.Builder#throughputErrorHttpStatus(int)},
- * {@link WhatsAppSimulator.Builder#pairRateErrorHttpStatus(int)}).
+ * configurable on the simulator ({@link SimulatorBuilder#throughputErrorHttpStatus(int)},
+ * {@link SimulatorBuilder#pairRateErrorHttpStatus(int)}).
  */
 public final class GraphErrors {
 

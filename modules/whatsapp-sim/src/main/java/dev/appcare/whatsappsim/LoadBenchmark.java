@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * An open-loop load generator for the send endpoint: fires template sends at a fixed rate (each to a
  * different recipient, so only throughput limits apply) from a JDK HttpClient, with a bound on requests
  * in flight, and reports achieved rate, latency percentiles and peak concurrency. Used by
- * {@link WhatsAppSimulatorBenchmark} and by a (small) test.
+ * the benchmark driver {@code dev.appcare.bench.WhatsAppSimulatorBenchmark} and by {@code ThroughputTest}.
  */
 public final class LoadBenchmark {
 

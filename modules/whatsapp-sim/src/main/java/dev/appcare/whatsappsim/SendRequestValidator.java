@@ -29,7 +29,7 @@ final class SendRequestValidator {
     static final int MAX_BIZ_OPAQUE_LENGTH = 512;
 
     /** A send request that passed validation. */
-    record ValidSend(String to, String waId, String type, TemplateCatalog.Template template, String templateName,
+    record ValidSend(String to, String waId, String type, ApprovedTemplates.Template template, String templateName,
                      String language, List<String> bodyParameters, String documentLink, String documentId,
                      String documentFilename, String textBody, String bizOpaqueCallbackData) {
     }
@@ -75,7 +75,7 @@ final class SendRequestValidator {
         return phone == null ? "" : phone.replaceAll("[^0-9]", "");
     }
 
-    ValidSend validate(JsonNode req, TemplateCatalog catalog) {
+    ValidSend validate(JsonNode req, ApprovedTemplates catalog) {
         JsonNode product = req.get("messaging_product");
         if (product == null || product.isNull()) {
             throw GraphApiError.invalidParameter("The parameter messaging_product is required.");
@@ -130,7 +130,7 @@ final class SendRequestValidator {
                 bizOpaque);
     }
 
-    private ValidSend validateTemplate(JsonNode req, TemplateCatalog catalog, String to, String waId,
+    private ValidSend validateTemplate(JsonNode req, ApprovedTemplates catalog, String to, String waId,
                                        String bizOpaque) {
         JsonNode template = req.get("template");
         if (template == null || !template.isObject()) {
@@ -150,14 +150,14 @@ final class SendRequestValidator {
             throw GraphApiError.invalidParameter("Param template['language']['code'] is not a valid language code: \""
                     + language + "\" (expected a code like nl, en_US or pt_BR).");
         }
-        TemplateCatalog.Template t = catalog.find(name)
+        ApprovedTemplates.Template t = catalog.find(name)
                 .filter(found -> found.languages().contains(language))
                 .orElseThrow(() -> GraphApiError.of(GraphErrors.TEMPLATE_NOT_FOUND,
                         "template name (" + name + ") does not exist in " + language));
-        if (t.status() == TemplateCatalog.Status.PAUSED) {
+        if (t.status() == ApprovedTemplates.Status.PAUSED) {
             throw GraphApiError.of(GraphErrors.TEMPLATE_PAUSED, "Template " + name + " is paused.");
         }
-        if (t.status() == TemplateCatalog.Status.DISABLED) {
+        if (t.status() == ApprovedTemplates.Status.DISABLED) {
             throw GraphApiError.of(GraphErrors.TEMPLATE_DISABLED, "Template " + name + " is disabled.");
         }
 
@@ -195,7 +195,7 @@ final class SendRequestValidator {
         String docFilename = null;
         JsonNode headerParams = header == null ? null : header.get("parameters");
         int headerCount = headerParams == null || !headerParams.isArray() ? 0 : headerParams.size();
-        if (t.header() == TemplateCatalog.HeaderFormat.DOCUMENT) {
+        if (t.header() == ApprovedTemplates.HeaderFormat.DOCUMENT) {
             if (headerCount == 0) {
                 throw GraphApiError.of(GraphErrors.TEMPLATE_PARAM_FORMAT,
                         "header: Format mismatch, expected DOCUMENT, received UNKNOWN");
@@ -257,7 +257,7 @@ final class SendRequestValidator {
      * missing or empty"); the values are returned in the template's placeholder order. Positional templates
      * refuse {@code parameter_name} (the simulator's choice: Meta's exact answer is not documented).
      */
-    private static List<String> checkParameterNames(TemplateCatalog.Template t, JsonNode params, List<String> values) {
+    private static List<String> checkParameterNames(ApprovedTemplates.Template t, JsonNode params, List<String> values) {
         if (!t.namedParameters()) {
             for (JsonNode p : params) {
                 if (p.hasNonNull("parameter_name")) {

@@ -21,7 +21,7 @@ public record SimulatorSettings(
         String wabaId,
         String displayPhoneNumber,
         Set<String> phoneNumberIds,
-        TemplateCatalog templates,
+        ApprovedTemplates templates,
         int throughputPerSecond,
         int pairBurst,
         Duration pairPeriod,

@@ -63,12 +63,8 @@ final class WebhookPayloads {
     byte[] inboundText(String phoneNumberId, String fromWaId, String profileName, String wamid, Instant at,
                        String text) {
         ObjectNode root = envelope();
-        ObjectNode value = value(root, phoneNumberId);
-        contact(value, fromWaId, profileName);
-        ObjectNode msg = value.putArray("messages").addObject();
-        msg.put("from", fromWaId);
-        msg.put("id", wamid);
-        msg.put("timestamp", Long.toString(at.getEpochSecond()));
+        ObjectNode msg = inboundMessage(root, phoneNumberId, fromWaId, profileName);
+        stamp(msg, fromWaId, wamid, at);
         msg.putObject("text").put("body", text);
         msg.put("type", "text");
         return bytes(root);
@@ -81,12 +77,8 @@ final class WebhookPayloads {
     byte[] inboundMedia(String phoneNumberId, String fromWaId, String profileName, String wamid, Instant at,
                         String type, String mediaId, String mimeType, String caption, String filename) {
         ObjectNode root = envelope();
-        ObjectNode value = value(root, phoneNumberId);
-        contact(value, fromWaId, profileName);
-        ObjectNode msg = value.putArray("messages").addObject();
-        msg.put("from", fromWaId);
-        msg.put("id", wamid);
-        msg.put("timestamp", Long.toString(at.getEpochSecond()));
+        ObjectNode msg = inboundMessage(root, phoneNumberId, fromWaId, profileName);
+        stamp(msg, fromWaId, wamid, at);
         msg.put("type", type);
         ObjectNode media = msg.putObject(type);
         if (caption != null) {
@@ -114,17 +106,13 @@ final class WebhookPayloads {
     byte[] inboundButton(String phoneNumberId, String fromWaId, String profileName, String wamid, Instant at,
                          String buttonText, String payload, String contextWamid) {
         ObjectNode root = envelope();
-        ObjectNode value = value(root, phoneNumberId);
-        contact(value, fromWaId, profileName);
-        ObjectNode msg = value.putArray("messages").addObject();
+        ObjectNode msg = inboundMessage(root, phoneNumberId, fromWaId, profileName);
         if (contextWamid != null) {
             ObjectNode ctx = msg.putObject("context");
             ctx.put("from", displayPhoneNumber);
             ctx.put("id", contextWamid);
         }
-        msg.put("from", fromWaId);
-        msg.put("id", wamid);
-        msg.put("timestamp", Long.toString(at.getEpochSecond()));
+        stamp(msg, fromWaId, wamid, at);
         msg.put("type", "button");
         ObjectNode button = msg.putObject("button");
         button.put("payload", payload);
@@ -150,6 +138,19 @@ final class WebhookPayloads {
         metadata.put("phone_number_id", phoneNumberId);
         change.put("field", "messages");
         return value;
+    }
+
+    /** {@code messages[0]} of an inbound webhook under root, after its metadata and the user's contact. */
+    private ObjectNode inboundMessage(ObjectNode root, String phoneNumberId, String fromWaId, String profileName) {
+        ObjectNode value = value(root, phoneNumberId);
+        contact(value, fromWaId, profileName);
+        return value.putArray("messages").addObject();
+    }
+
+    private static void stamp(ObjectNode msg, String fromWaId, String wamid, Instant at) {
+        msg.put("from", fromWaId);
+        msg.put("id", wamid);
+        msg.put("timestamp", Long.toString(at.getEpochSecond()));
     }
 
     private static void contact(ObjectNode value, String waId, String profileName) {

@@ -21,41 +21,64 @@ import java.util.concurrent.CountDownLatch;
                 + "admin API under /_sim).")
 public final class WhatsAppSimulatorMain implements Callable<Integer> {
 
+    /** Options go straight into the builder: one place per option, no copy in {@link #call()}. */
+    private final SimulatorBuilder builder = WhatsAppSimulator.builder();
+
     @Option(names = "--port", defaultValue = "8090", description = "TCP port (0 = any free port). Default: ${DEFAULT-VALUE}.")
-    int port;
+    void port(int port) {
+        builder.port(port);
+    }
 
     @Option(names = "--bind", defaultValue = "127.0.0.1",
             description = "Address to listen on. Default: ${DEFAULT-VALUE} (loopback only).")
-    String bind;
+    void bind(String address) {
+        builder.bindAddress(address);
+    }
 
     @Option(names = "--access-token", defaultValue = "sim-access-token",
             description = "Bearer token send requests must carry. Default: ${DEFAULT-VALUE}.")
-    String accessToken;
+    void accessToken(String token) {
+        builder.accessToken(token);
+    }
 
     @Option(names = "--app-secret", defaultValue = "sim-app-secret",
             description = "App secret for X-Hub-Signature-256 of webhooks. Default: ${DEFAULT-VALUE}.")
-    String appSecret;
+    void appSecret(String secret) {
+        builder.appSecret(secret);
+    }
 
     @Option(names = "--webhook-url", description = "Callback URL for status and inbound webhooks (none if absent).")
-    URI webhookUrl;
+    void webhookUrl(URI url) {
+        builder.webhookUrl(url);
+    }
 
     @Option(names = "--phone-number-id", split = ",",
             description = "Business phone-number-ids that exist (comma separated). Default: any numeric id.")
-    List<String> phoneNumberIds = List.of();
+    void phoneNumberIds(List<String> ids) {
+        builder.phoneNumberIds(ids);
+    }
 
     @Option(names = "--waba-id", defaultValue = "102290129340398", description = "WABA id in webhooks.")
-    String wabaId;
+    void wabaId(String id) {
+        builder.wabaId(id);
+    }
 
     @Option(names = "--display-phone-number", defaultValue = "15550783881",
             description = "display_phone_number in webhooks.")
-    String displayPhoneNumber;
+    void displayPhoneNumber(String number) {
+        builder.displayPhoneNumber(number);
+    }
 
-    @Option(names = "--templates", description = "Template catalogue JSON file (default: the built-in approved-templates.json).")
-    Path templates;
+    @Option(names = "--templates", description = "Approved-templates JSON file (default: the built-in approved-templates.json).")
+    void templates(Path file) {
+        builder.templates(ApprovedTemplates.fromFile(file));
+    }
 
     @Option(names = "--throughput", defaultValue = "80",
             description = "Messages per second per phone-number-id (Meta: 80 default, up to 1000). Default: ${DEFAULT-VALUE}.")
-    int throughput;
+    void throughput(int perSecond) {
+        builder.throughputPerSecond(perSecond);
+    }
 
     @Option(names = "--pair-burst", defaultValue = "1", description = "Pair-rate burst per recipient. Default: ${DEFAULT-VALUE}.")
     int pairBurst;
@@ -66,15 +89,21 @@ public final class WhatsAppSimulatorMain implements Callable<Integer> {
 
     @Option(names = "--rate-limit-grace-ms", defaultValue = "100",
             description = "Jitter allowance of both rate limits. Default: ${DEFAULT-VALUE}.")
-    long graceMs;
+    void rateLimitGrace(long ms) {
+        builder.rateLimitGrace(Duration.ofMillis(ms));
+    }
 
     @Option(names = "--throughput-error-status", defaultValue = "429",
             description = "HTTP status of 130429 answers. Default: ${DEFAULT-VALUE}.")
-    int throughputErrorStatus;
+    void throughputErrorStatus(int status) {
+        builder.throughputErrorHttpStatus(status);
+    }
 
     @Option(names = "--pair-rate-error-status", defaultValue = "400",
             description = "HTTP status of 131056 answers. Default: ${DEFAULT-VALUE}.")
-    int pairRateErrorStatus;
+    void pairRateErrorStatus(int status) {
+        builder.pairRateErrorHttpStatus(status);
+    }
 
     @Option(names = "--latency-ms", defaultValue = "150", description = "Fixed answer latency. Default: ${DEFAULT-VALUE}.")
     long latencyMs;
@@ -84,58 +113,49 @@ public final class WhatsAppSimulatorMain implements Callable<Integer> {
 
     @Option(names = "--status-delay-ms", defaultValue = "500",
             description = "Delay before the first status webhook and between statuses. Default: ${DEFAULT-VALUE}.")
-    long statusDelayMs;
+    void statusDelay(long ms) {
+        builder.statusDelay(Duration.ofMillis(ms));
+    }
 
     @Option(names = "--delivered-probability", defaultValue = "0.98", description = "Default: ${DEFAULT-VALUE}.")
-    double deliveredProbability;
+    void deliveredProbability(double p) {
+        builder.deliveredProbability(p);
+    }
 
     @Option(names = "--read-probability", defaultValue = "0.5", description = "Default: ${DEFAULT-VALUE}.")
-    double readProbability;
+    void readProbability(double p) {
+        builder.readProbability(p);
+    }
 
     @Option(names = "--duplicate-probability", defaultValue = "0.0", description = "Default: ${DEFAULT-VALUE}.")
-    double duplicateProbability;
+    void duplicateProbability(double p) {
+        builder.duplicateProbability(p);
+    }
 
     @Option(names = "--reorder-probability", defaultValue = "0.0", description = "Default: ${DEFAULT-VALUE}.")
-    double reorderProbability;
+    void reorderProbability(double p) {
+        builder.reorderProbability(p);
+    }
 
     @Option(names = "--seed", description = "Seed of the random choices (default: random).")
     Long seed;
 
     @Option(names = "--webhook-attempts", defaultValue = "5", description = "Webhook POST attempts. Default: ${DEFAULT-VALUE}.")
-    int webhookAttempts;
+    void webhookAttempts(int attempts) {
+        builder.webhookRetries(attempts, Duration.ofMillis(500));
+    }
 
     @Option(names = "--http-threads", defaultValue = "32", description = "Jetty worker threads. Default: ${DEFAULT-VALUE}.")
-    int httpThreads;
+    void httpThreads(int threads) {
+        builder.httpThreads(threads);
+    }
 
     @Override
     public Integer call() throws Exception {
-        WhatsAppSimulator.Builder b = WhatsAppSimulator.builder()
-                .port(port)
-                .bindAddress(bind)
-                .httpThreads(httpThreads)
-                .accessToken(accessToken)
-                .appSecret(appSecret)
-                .webhookUrl(webhookUrl)
-                .phoneNumberIds(phoneNumberIds)
-                .wabaId(wabaId)
-                .displayPhoneNumber(displayPhoneNumber)
-                .throughputPerSecond(throughput)
-                .pairRate(pairBurst, Duration.ofMillis(pairPeriodMs))
-                .rateLimitGrace(Duration.ofMillis(graceMs))
-                .throughputErrorHttpStatus(throughputErrorStatus)
-                .pairRateErrorHttpStatus(pairRateErrorStatus)
+        builder.pairRate(pairBurst, Duration.ofMillis(pairPeriodMs))
                 .latency(Duration.ofMillis(latencyMs), Duration.ofMillis(jitterMs))
-                .statusDelay(Duration.ofMillis(statusDelayMs))
-                .deliveredProbability(deliveredProbability)
-                .readProbability(readProbability)
-                .duplicateProbability(duplicateProbability)
-                .reorderProbability(reorderProbability)
-                .seed(seed != null ? seed : System.nanoTime())
-                .webhookRetries(webhookAttempts, Duration.ofMillis(500));
-        if (templates != null) {
-            b.templates(TemplateCatalog.fromFile(templates));
-        }
-        WhatsAppSimulator sim = b.start();
+                .seed(seed != null ? seed : System.nanoTime());
+        WhatsAppSimulator sim = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sim.close();

@@ -107,12 +107,12 @@ class SendMessagesTest {
     @Test
     void shouldAcceptEveryDefaultTemplateInEveryDefaultLanguage() {
         int n = 0;
-        for (TemplateCatalog.Template t : TemplateCatalog.defaults().templates()) {
+        for (ApprovedTemplates.Template t : ApprovedTemplates.defaults().templates()) {
             for (String lang : t.languages()) {
                 List<String> params = java.util.stream.IntStream.rangeClosed(1, t.bodyParameters())
                         .mapToObj(i -> "p" + i).toList();
                 ObjectNode body = template("3161000" + String.format("%04d", n++), t.name(), lang, params);
-                if (t.header() == TemplateCatalog.HeaderFormat.DOCUMENT) {
+                if (t.header() == ApprovedTemplates.HeaderFormat.DOCUMENT) {
                     SimClient.withDocument(body, "https://example.com/x.pdf", "x.pdf");
                 }
                 assertThat(client.send(body.toString()).status()).as(t.name() + "/" + lang).isEqualTo(200);
@@ -123,7 +123,7 @@ class SendMessagesTest {
 
     @Test
     void shouldAcceptMetasPublishedDocumentTemplateSampleWhenTheTemplateIsInTheCatalogue() throws IOException {
-        TemplateCatalog catalog = TemplateCatalog.parse("""
+        ApprovedTemplates catalog = ApprovedTemplates.parse("""
                 {"templates":[{"name":"new_classes_pdf","languages":["en_US"],"header":"DOCUMENT",
                   "bodyParameters":1,"dynamicButtons":1}]}""".getBytes(StandardCharsets.UTF_8), "test");
         try (WhatsAppSimulator other = WhatsAppSimulator.builder().accessToken("t").templates(catalog).start();

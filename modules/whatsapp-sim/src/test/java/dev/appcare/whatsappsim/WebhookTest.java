@@ -22,8 +22,8 @@ class WebhookTest {
     WhatsAppSimulator sim;
     SimClient client;
 
-    private void start(Consumer<WhatsAppSimulator.Builder> settings) {
-        WhatsAppSimulator.Builder b = WhatsAppSimulator.builder()
+    private void start(Consumer<SimulatorBuilder> settings) {
+        SimulatorBuilder b = WhatsAppSimulator.builder()
                 .appSecret(SECRET)
                 .webhookUrl(receiver.url())
                 .statusDelay(Duration.ofMillis(5))

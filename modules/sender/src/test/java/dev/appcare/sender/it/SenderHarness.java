@@ -18,6 +18,7 @@ import dev.appcare.sender.SenderConfig;
 import dev.appcare.sender.SenderTopics;
 import dev.appcare.testkit.RealInfrastructure;
 import dev.appcare.testkit.TestNames;
+import dev.appcare.whatsappsim.SimulatorBuilder;
 import dev.appcare.whatsappsim.WhatsAppSimulator;
 import java.net.URI;
 import java.time.Duration;
@@ -89,8 +90,8 @@ public final class SenderHarness implements AutoCloseable {
     }
 
     /** A simulator with the test token and secret; {@code custom} sets the rest. */
-    public WhatsAppSimulator startSimulator(Consumer<WhatsAppSimulator.Builder> custom) {
-        WhatsAppSimulator.Builder builder = WhatsAppSimulator.builder().accessToken(TOKEN).appSecret(APP_SECRET)
+    public WhatsAppSimulator startSimulator(Consumer<SimulatorBuilder> custom) {
+        SimulatorBuilder builder = WhatsAppSimulator.builder().accessToken(TOKEN).appSecret(APP_SECRET)
                 .phoneNumberIds(PHONE_NUMBER_ID);
         custom.accept(builder);
         sim = builder.start();

@@ -20,8 +20,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The message templates the simulated WhatsApp Business Account has, with their approval status per
- * language, loaded from JSON. Format (see the default {@code approved-templates.json}):
+ * The simulator's stand-in for Meta's approved templates (not the house's own template catalogue,
+ * {@code dev.appcare.model.templates.TemplateCatalogue}): the message templates the simulated WhatsApp
+ * Business Account has, with their approval status per language, loaded from JSON. Format (see the
+ * default {@code approved-templates.json}):
  *
  * <pre>{@code
  * {"templates": [
@@ -39,7 +41,7 @@ import java.util.Set;
  * {@code parameter_name}); {@code body} texts are optional and only used to render what a traveller would
  * have seen.
  */
-public final class TemplateCatalog {
+public final class ApprovedTemplates {
 
     /** Classpath resource of the default catalogue. */
     public static final String DEFAULT_RESOURCE = "approved-templates.json";
@@ -103,7 +105,7 @@ public final class TemplateCatalog {
 
     private final Map<String, Template> byName;
 
-    private TemplateCatalog(Collection<Template> templates) {
+    private ApprovedTemplates(Collection<Template> templates) {
         Map<String, Template> map = new LinkedHashMap<>();
         for (Template t : templates) {
             if (map.put(t.name(), t) != null) {
@@ -113,19 +115,19 @@ public final class TemplateCatalog {
         this.byName = Map.copyOf(map);
     }
 
-    public static TemplateCatalog of(Collection<Template> templates) {
-        return new TemplateCatalog(templates);
+    public static ApprovedTemplates of(Collection<Template> templates) {
+        return new ApprovedTemplates(templates);
     }
 
     /** The default catalogue ({@value #DEFAULT_RESOURCE} on the classpath). */
-    public static TemplateCatalog defaults() {
+    public static ApprovedTemplates defaults() {
         return fromClasspath(DEFAULT_RESOURCE);
     }
 
-    public static TemplateCatalog fromClasspath(String resource) {
+    public static ApprovedTemplates fromClasspath(String resource) {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         if (cl == null) {
-            cl = TemplateCatalog.class.getClassLoader();
+            cl = ApprovedTemplates.class.getClassLoader();
         }
         try (InputStream in = cl.getResourceAsStream(resource)) {
             if (in == null) {
@@ -137,7 +139,7 @@ public final class TemplateCatalog {
         }
     }
 
-    public static TemplateCatalog fromFile(Path file) {
+    public static ApprovedTemplates fromFile(Path file) {
         try {
             return parse(Files.readAllBytes(file), file.toString());
         } catch (IOException e) {
@@ -145,7 +147,7 @@ public final class TemplateCatalog {
         }
     }
 
-    public static TemplateCatalog parse(byte[] json, String source) {
+    public static ApprovedTemplates parse(byte[] json, String source) {
         try {
             JsonNode root = MAPPER.readTree(json);
             JsonNode list = root.isArray() ? root : root.path("templates");
@@ -180,7 +182,7 @@ public final class TemplateCatalog {
                         t.path("dynamicButtons").asInt(0),
                         bodies));
             }
-            return new TemplateCatalog(templates);
+            return new ApprovedTemplates(templates);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot parse template catalogue " + source, e);
         }

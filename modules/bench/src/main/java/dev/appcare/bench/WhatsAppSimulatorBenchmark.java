@@ -1,6 +1,9 @@
-package dev.appcare.whatsappsim;
+package dev.appcare.bench;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.appcare.whatsappsim.LoadBenchmark;
+import dev.appcare.whatsappsim.SimulatorBuilder;
+import dev.appcare.whatsappsim.WhatsAppSimulator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Measures what the simulator sustains on this machine: starts one in-process (or targets {@code --url}),
  * drives it open-loop at {@code --rate} for {@code --seconds} and prints the result. Client and server share
- * the machine, so the figure is a lower bound for the simulator alone.
+ * the machine, so the figure is a lower bound for the simulator alone. A benchmark driver like the others in
+ * this module, run by hand (docs/whatsapp-sim.md, "Throughput"); {@code scripts/bench} does not run it.
  */
 @Command(name = "whatsapp-sim-benchmark", mixinStandardHelpOptions = true,
         description = "Load test of the WhatsApp simulator's send endpoint (loopback only).")
@@ -62,7 +66,7 @@ public final class WhatsAppSimulatorBenchmark implements Callable<Integer> {
         try {
             URI base = url;
             if (base == null) {
-                WhatsAppSimulator.Builder b = WhatsAppSimulator.builder()
+                SimulatorBuilder b = WhatsAppSimulator.builder()
                         .throughputPerSecond(Math.min(Math.max(rate, 1), 1_000_000))
                         .latency(Duration.ofMillis(latencyMs), Duration.ofMillis(jitterMs))
                         .httpThreads(httpThreads)

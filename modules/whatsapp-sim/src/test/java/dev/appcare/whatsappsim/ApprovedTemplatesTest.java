@@ -15,14 +15,14 @@ import static dev.appcare.whatsappsim.SimClient.template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class TemplateCatalogTest {
+class ApprovedTemplatesTest {
 
     @Test
     void shouldShipAppCaresTemplatesInTenLanguages() {
-        TemplateCatalog catalog = TemplateCatalog.defaults();
+        ApprovedTemplates catalog = ApprovedTemplates.defaults();
 
         Map<String, Integer> params = catalog.templates().stream()
-                .collect(Collectors.toMap(TemplateCatalog.Template::name, TemplateCatalog.Template::bodyParameters));
+                .collect(Collectors.toMap(ApprovedTemplates.Template::name, ApprovedTemplates.Template::bodyParameters));
         assertThat(params).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                 Map.entry("flight_delay", 5), Map.entry("flight_earlier", 5), Map.entry("flight_back_on_time", 4),
                 Map.entry("flight_cancelled", 4), Map.entry("gate_change", 4), Map.entry("boarding_started", 3),
@@ -30,14 +30,14 @@ class TemplateCatalogTest {
                 Map.entry("care_follow_up", 0), Map.entry("checkin_open", 4)));
         assertThat(catalog.templates()).allSatisfy(t -> assertThat(t.languages()).containsExactlyInAnyOrder(
                 "en", "en_US", "en_GB", "nl", "fr", "de", "es", "it", "pt_BR", "pt_PT"));
-        assertThat(catalog.find("boarding_pass").orElseThrow().header()).isEqualTo(TemplateCatalog.HeaderFormat.DOCUMENT);
+        assertThat(catalog.find("boarding_pass").orElseThrow().header()).isEqualTo(ApprovedTemplates.HeaderFormat.DOCUMENT);
         assertThat(catalog.templates()).filteredOn(t -> !t.name().equals("boarding_pass"))
-                .allSatisfy(t -> assertThat(t.header()).isEqualTo(TemplateCatalog.HeaderFormat.NONE));
+                .allSatisfy(t -> assertThat(t.header()).isEqualTo(ApprovedTemplates.HeaderFormat.NONE));
     }
 
     @Test
     void shouldRenderInTheLanguageOrFallBackToEnglish() {
-        TemplateCatalog.Template t = TemplateCatalog.defaults().find("boarding_started").orElseThrow();
+        ApprovedTemplates.Template t = ApprovedTemplates.defaults().find("boarding_started").orElseThrow();
         assertThat(t.render("nl", List.of("Anna", "KL1234", "D7"))).isEqualTo("Hallo Anna, het boarden voor vlucht KL1234 is begonnen bij gate D7.");
         assertThat(t.render("de", List.of("Anna", "KL1234", "D7"))).startsWith("Hello Anna");
     }
@@ -51,7 +51,7 @@ class TemplateCatalogTest {
                   {"name":"old","languages":["en"],"bodyParameters":0,"status":"DISABLED"},
                   {"name":"hello","languages":["en"],"bodyParameters":0}
                 ]}""");
-        TemplateCatalog catalog = TemplateCatalog.fromFile(file);
+        ApprovedTemplates catalog = ApprovedTemplates.fromFile(file);
 
         try (WhatsAppSimulator sim = WhatsAppSimulator.builder().templates(catalog).pairRate(10, java.time.Duration.ofSeconds(1)).start();
              SimClient client = new SimClient(sim)) {
@@ -65,7 +65,7 @@ class TemplateCatalogTest {
 
     @Test
     void shouldCheckNamedParametersOfNamedTemplates() {
-        TemplateCatalog catalog = TemplateCatalog.parse("""
+        ApprovedTemplates catalog = ApprovedTemplates.parse("""
                 {"templates":[{"name":"named_gate","languages":["en"],"parameterNames":["given_name","gate"],
                   "body":{"en":"Hi {{given_name}}, go to gate {{gate}}."}}]}""".getBytes(), "t");
         try (WhatsAppSimulator sim = WhatsAppSimulator.builder().templates(catalog)
@@ -94,9 +94,9 @@ class TemplateCatalogTest {
 
     @Test
     void shouldRefuseABrokenCatalogue() {
-        assertThatThrownBy(() -> TemplateCatalog.parse("{\"templates\":[{\"name\":\"x\"}]}".getBytes(), "t"))
+        assertThatThrownBy(() -> ApprovedTemplates.parse("{\"templates\":[{\"name\":\"x\"}]}".getBytes(), "t"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no languages");
-        assertThatThrownBy(() -> TemplateCatalog.parse("{\"nope\":1}".getBytes(), "t"))
+        assertThatThrownBy(() -> ApprovedTemplates.parse("{\"nope\":1}".getBytes(), "t"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -3,7 +3,8 @@ package dev.appcare.whatsappsim;
 import java.time.Instant;
 
 /**
- * A send request the simulator refused, as kept in the (bounded) rejection log.
+ * A send request the simulator refused (a Graph API error answer; not the house's dead-letter reason
+ * {@code dev.appcare.model.rules.Rejection}), as kept in the (bounded) rejection log.
  *
  * @param at            when
  * @param phoneNumberId from the path (null if the path was not a send path)
@@ -14,6 +15,6 @@ import java.time.Instant;
  * @param details       {@code error_data.details} (or the message for token errors)
  * @param injected      true if the failure came from fault injection
  */
-public record Rejection(Instant at, String phoneNumberId, String to, String templateName, int httpStatus,
+public record SendRejection(Instant at, String phoneNumberId, String to, String templateName, int httpStatus,
                         int code, String details, boolean injected) {
 }

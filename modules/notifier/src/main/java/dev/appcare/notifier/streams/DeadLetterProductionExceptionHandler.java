@@ -2,11 +2,9 @@ package dev.appcare.notifier.streams;
 
 import dev.appcare.model.DeadLetters;
 import dev.appcare.avro.DeadLetter;
-import dev.appcare.model.serde.AvroSerializer;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
@@ -40,24 +38,15 @@ public final class DeadLetterProductionExceptionHandler implements ProductionExc
     static final int MAX_KEPT_KEY_BYTES = 1024;
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProductionExceptionHandler.class);
 
-    private String topic;
-    private AvroSerializer<DeadLetter> serializer;
-    private Clock clock = Clock.systemUTC();
-    private NotifierMetrics metrics = NotifierMetrics.detached();
+    private final DeadLetterSink sink = new DeadLetterSink();
 
     @Override
     public void configure(Map<String, ?> configs) {
-        this.topic = Objects.requireNonNull((String) configs.get(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG),
-                DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG + " is not set");
-        this.serializer = new AvroSerializer<>();
-        serializer.configure(configs, false);
-        if (configs.get(DeadLetterProcessingExceptionHandler.METRICS_CONFIG) instanceof NotifierMetrics configured) {
-            this.metrics = configured;
-        }
+        sink.configure(configs);
     }
 
     void clock(Clock clock) {
-        this.clock = clock;
+        sink.clock(clock);
     }
 
     @Override
@@ -99,12 +88,10 @@ public final class DeadLetterProductionExceptionHandler implements ProductionExc
         log.error("Dead-lettering {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), reason);
         byte[] key = context.sourceRawKey();
         DeadLetter letter = DeadLetters.of(DeadLetterProcessingExceptionHandler.STAGE, errorType, reason, context.topic(), context.partition(), context.offset(),
-                context.timestamp(), key != null && key.length <= MAX_KEPT_KEY_BYTES ? key : null, null, clock.instant());
+                context.timestamp(), key != null && key.length <= MAX_KEPT_KEY_BYTES ? key : null, null, sink.now());
         try {
-            byte[] value = serializer.serialize(topic, letter);
-            metrics.deadLetter(context.topic() == null ? target : context.topic(), errorType);
-            return Response.resume(List.of(new ProducerRecord<>(topic, null, context.timestamp() >= 0 ? context.timestamp() : null,
-                    letter.getOriginalKey() == null ? null : key, value)));
+            return Response.resume(List.of(sink.record(letter, context.topic() == null ? target : context.topic(),
+                    context.timestamp() >= 0 ? context.timestamp() : null, letter.getOriginalKey() == null ? null : key)));
         } catch (RuntimeException e) {
             log.error("Could not encode the dead letter; failing the task", e);
             return Response.fail();

@@ -2,6 +2,7 @@ package dev.appcare.notifier;
 
 import dev.appcare.avro.MessageKind;
 import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.ClientSettings;
 import dev.appcare.model.serde.AvroSerdeConfig;
 import dev.appcare.model.templates.TemplateCatalogue;
 import dev.appcare.notifier.rules.DepartureTimeRule;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -137,17 +137,10 @@ public record NotifierConfig(
 
     /**
      * From a role configuration. Partition counts left at 0 are resolved from the broker at start
-     * ({@link NotifierApp}); serde settings are every key of the config that a registry client reads.
+     * ({@link NotifierApp}); serde settings are {@link ClientSettings#registry}'s.
      */
     public static NotifierConfig from(AppConfig config, NotifierMetrics metrics) {
-        Map<String, Object> serde = new LinkedHashMap<>();
-        config.asMap().forEach((key, value) -> {
-            if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.") || key.startsWith("bearer.auth.")
-                    || key.equals(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS)) {
-                serde.put(key, value);
-            }
-        });
-        serde.put(SCHEMA_REGISTRY_URL, config.require(SCHEMA_REGISTRY_URL));
+        Map<String, Object> serde = ClientSettings.registry(config, config.require(SCHEMA_REGISTRY_URL));
         String templates = config.get(TEMPLATES_FILE, "");
         return new NotifierConfig(
                 NotifierTopics.withSuffix(config.get(TOPICS_SUFFIX, "")),

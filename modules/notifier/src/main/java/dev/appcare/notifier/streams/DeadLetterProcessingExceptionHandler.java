@@ -4,9 +4,7 @@ import dev.appcare.model.DeadLetters;
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.model.registry.SchemaRegistryException;
 import dev.appcare.model.rules.Rejection;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -35,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Configured by {@link dev.appcare.notifier.NotifierApp}: {@value #DEAD_LETTER_TOPIC_CONFIG} names the
  * topic, the registry serde settings come from the same Streams properties.
  */
-public final class DeadLetterProcessingExceptionHandler implements ProcessingExceptionHandler, DeserializationExceptionHandler {
+public final class DeadLetterProcessingExceptionHandler extends DeadLetterWriter implements ProcessingExceptionHandler, DeserializationExceptionHandler {
     /** The stage the notifier\'s dead letters name. */
     public static final String STAGE = "notifier";
     public static final String DEAD_LETTER_TOPIC_CONFIG = "appcare.notifier.dead.letter.topic";
@@ -44,17 +42,6 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
     /** Optional: a {@link NotifierMetrics} instance (Streams hands config objects through) to count dead letters. */
     public static final String METRICS_CONFIG = "appcare.notifier.metrics";
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProcessingExceptionHandler.class);
-
-    private final DeadLetterSink sink = new DeadLetterSink();
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        sink.configure(configs);
-    }
-
-    void clock(Clock clock) {
-        sink.clock(clock);
-    }
 
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
@@ -87,9 +74,9 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
     /** The dead letter as the record Kafka Streams is to write, or null if it cannot be encoded. */
     private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, String errorType, String reason) {
         DeadLetter letter = DeadLetters.of(STAGE, errorType, reason, context.topic(), context.partition(), context.offset(),
-                context.timestamp(), context.sourceRawKey(), context.sourceRawValue(), sink.now());
+                context.timestamp(), context.sourceRawKey(), context.sourceRawValue(), now());
         try {
-            return List.of(sink.record(letter, context.topic(), context.timestamp(), context.sourceRawKey()));
+            return List.of(record(letter, context.topic(), context.timestamp(), context.sourceRawKey()));
         } catch (RuntimeException e) {
             log.error("Could not write the dead letter; failing the task", e);
             return null;

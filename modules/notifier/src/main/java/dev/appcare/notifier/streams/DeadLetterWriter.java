@@ -7,20 +7,23 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Configurable;
 
 /**
- * Where both of the notifier's dead-letter handlers ({@link DeadLetterProcessingExceptionHandler},
- * {@link DeadLetterProductionExceptionHandler}) write: the topic ({@value DeadLetterProcessingExceptionHandler#DEAD_LETTER_TOPIC_CONFIG}),
+ * What both of the notifier's dead-letter handlers ({@link DeadLetterProcessingExceptionHandler},
+ * {@link DeadLetterProductionExceptionHandler}) are built on: the topic ({@value DeadLetterProcessingExceptionHandler#DEAD_LETTER_TOPIC_CONFIG}),
  * the registry serializer, the clock of {@code failedAt} and the dead-letter counter, configured from the same
- * Streams properties. Kafka Streams writes the records it returns, inside the task's transaction.
+ * Streams properties ({@link #configure}, which both handler interfaces inherit from {@link Configurable}). Kafka
+ * Streams writes the records {@link #record} returns, inside the task's transaction.
  */
-final class DeadLetterSink {
+abstract class DeadLetterWriter implements Configurable {
     private String topic;
     private AvroSerializer<DeadLetter> serializer;
     private Clock clock = Clock.systemUTC();
     private NotifierMetrics metrics = NotifierMetrics.detached();
 
-    void configure(Map<String, ?> configs) {
+    @Override
+    public void configure(Map<String, ?> configs) {
         this.topic = Objects.requireNonNull((String) configs.get(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG),
                 DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG + " is not set");
         this.serializer = new AvroSerializer<>();
@@ -30,12 +33,12 @@ final class DeadLetterSink {
         }
     }
 
-    void clock(Clock clock) {
+    final void clock(Clock clock) {
         this.clock = clock;
     }
 
     /** The dead letter's {@code failedAt}. */
-    Instant now() {
+    final Instant now() {
         return clock.instant();
     }
 
@@ -43,7 +46,7 @@ final class DeadLetterSink {
      * The letter as the record to write, counted for {@code sourceTopic}; throws (a RuntimeException) if it
      * cannot be encoded, and then nothing is counted.
      */
-    ProducerRecord<byte[], byte[]> record(DeadLetter letter, String sourceTopic, Long timestamp, byte[] key) {
+    final ProducerRecord<byte[], byte[]> record(DeadLetter letter, String sourceTopic, Long timestamp, byte[] key) {
         byte[] value = serializer.serialize(topic, letter);
         metrics.deadLetter(sourceTopic, letter.getErrorType().toString());
         return new ProducerRecord<>(topic, null, timestamp, key, value);

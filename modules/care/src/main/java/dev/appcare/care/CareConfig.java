@@ -2,13 +2,13 @@ package dev.appcare.care;
 
 import dev.appcare.avro.MessageKind;
 import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.ClientSettings;
 import dev.appcare.model.serde.AvroSerdeConfig;
 import dev.appcare.model.templates.TemplateCatalogue;
 import dev.appcare.model.topics.ErasureBound;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -77,14 +77,7 @@ public record CareConfig(CareTopics topics, Map<String, Object> serdeConfig, Car
     }
 
     public static CareConfig from(AppConfig config, CareMetrics metrics, Clock clock) {
-        Map<String, Object> serde = new LinkedHashMap<>();
-        config.asMap().forEach((key, value) -> {
-            if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.") || key.startsWith("bearer.auth.")
-                    || key.equals(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS)) {
-                serde.put(key, value);
-            }
-        });
-        serde.put(SCHEMA_REGISTRY_URL, config.require(SCHEMA_REGISTRY_URL));
+        Map<String, Object> serde = ClientSettings.registry(config, config.require(SCHEMA_REGISTRY_URL));
         String settings = config.get(SETTINGS_FILE, "");
         String templates = config.get(TEMPLATES_FILE, "");
         return new CareConfig(CareTopics.withSuffix(config.get(TOPICS_SUFFIX, "")), serde,

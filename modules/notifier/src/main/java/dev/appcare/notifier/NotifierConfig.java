@@ -2,6 +2,7 @@ package dev.appcare.notifier;
 
 import dev.appcare.avro.MessageKind;
 import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.ClientSettings;
 import dev.appcare.model.serde.AvroSerdeConfig;
 import dev.appcare.model.templates.TemplateCatalogue;
 import dev.appcare.notifier.rules.DepartureTimeRule;
@@ -15,10 +16,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * What the notifier's topology is built from ({@link dev.appcare.notifier.streams.NotifierTopology#build}).
@@ -137,17 +138,10 @@ public record NotifierConfig(
 
     /**
      * From a role configuration. Partition counts left at 0 are resolved from the broker at start
-     * ({@link NotifierApp}); serde settings are every key of the config that a registry client reads.
+     * ({@link NotifierApp}); serde settings are {@link ClientSettings#registry}'s.
      */
     public static NotifierConfig from(AppConfig config, NotifierMetrics metrics) {
-        Map<String, Object> serde = new LinkedHashMap<>();
-        config.asMap().forEach((key, value) -> {
-            if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.") || key.startsWith("bearer.auth.")
-                    || key.equals(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS)) {
-                serde.put(key, value);
-            }
-        });
-        serde.put(SCHEMA_REGISTRY_URL, config.require(SCHEMA_REGISTRY_URL));
+        Map<String, Object> serde = ClientSettings.registry(config, config.require(SCHEMA_REGISTRY_URL));
         String templates = config.get(TEMPLATES_FILE, "");
         return new NotifierConfig(
                 NotifierTopics.withSuffix(config.get(TOPICS_SUFFIX, "")),
@@ -170,29 +164,27 @@ public record NotifierConfig(
     }
 
     public NotifierConfig withTopics(NotifierTopics topics) {
-        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
+        return with(f -> f.topics = topics);
     }
 
     public NotifierConfig withSerdeConfig(Map<String, Object> serdeConfig) {
-        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
+        return with(f -> f.serdeConfig = serdeConfig);
     }
 
     public NotifierConfig withDelayThreshold(Duration threshold) {
-        return new NotifierConfig(topics, serdeConfig, threshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
+        return with(f -> f.delayThreshold = threshold);
     }
 
     public NotifierConfig withPartitions(int flight, int traveller) {
-        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flight, traveller, clock, metrics, inputPartitions, budget, checkIn);
+        return with(f -> {
+            f.flightPartitions = flight;
+            f.travellerPartitions = traveller;
+        });
     }
 
     /** The partition counts of the input topics as they are on the broker (topic name to count). */
     public NotifierConfig withInputPartitions(Map<String, Integer> inputPartitions) {
-        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
+        return with(f -> f.inputPartitions = inputPartitions);
     }
 
     /** Partitions of an input topic, or 0 if not known (then misplaced records are not counted for it). */
@@ -201,29 +193,67 @@ public record NotifierConfig(
     }
 
     public NotifierConfig withClock(Clock clock) {
-        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
+        return with(f -> f.clock = clock);
     }
 
     public NotifierConfig withMetrics(NotifierMetrics metrics) {
-        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
+        return with(f -> f.metrics = metrics);
     }
 
     /** N12: the message budget ({@link MessageBudget#UNLIMITED} for none). */
     public NotifierConfig withBudget(MessageBudget budget) {
-        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
+        return with(f -> f.budget = budget);
     }
 
     /** N13: when check-in opens before departure, and how often the wall clock is compared with it. */
     public NotifierConfig withCheckIn(CheckInReminder checkIn) {
-        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
+        return with(f -> f.checkIn = checkIn);
     }
 
     public NotifierConfig withCatalogue(TemplateCatalogue catalogue) {
-        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
-                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
+        return with(f -> f.catalogue = catalogue);
+    }
+
+    /**
+     * A copy of a config with one or two fields changed: the withers above say only what they change, and a
+     * field added to the record is added here once rather than to every wither (records have no withers of their own).
+     */
+    private NotifierConfig with(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return new NotifierConfig(f.topics, f.serdeConfig, f.delayThreshold, f.urgentWindow, f.stateRetention, f.catalogue,
+                f.flightPartitions, f.travellerPartitions, f.clock, f.metrics, f.inputPartitions, f.budget, f.checkIn);
+    }
+
+    private static final class Fields {
+        NotifierTopics topics;
+        Map<String, Object> serdeConfig;
+        Duration delayThreshold;
+        Duration urgentWindow;
+        Duration stateRetention;
+        TemplateCatalogue catalogue;
+        int flightPartitions;
+        int travellerPartitions;
+        Clock clock;
+        NotifierMetrics metrics;
+        Map<String, Integer> inputPartitions;
+        MessageBudget budget;
+        CheckInReminder checkIn;
+
+        Fields(NotifierConfig c) {
+            topics = c.topics;
+            serdeConfig = c.serdeConfig;
+            delayThreshold = c.delayThreshold;
+            urgentWindow = c.urgentWindow;
+            stateRetention = c.stateRetention;
+            catalogue = c.catalogue;
+            flightPartitions = c.flightPartitions;
+            travellerPartitions = c.travellerPartitions;
+            clock = c.clock;
+            metrics = c.metrics;
+            inputPartitions = c.inputPartitions;
+            budget = c.budget;
+            checkIn = c.checkIn;
+        }
     }
 }

@@ -3,12 +3,8 @@ package dev.appcare.notifier.streams;
 import dev.appcare.model.DeadLetters;
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.model.registry.SchemaRegistryException;
-import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.model.rules.Rejection;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -37,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Configured by {@link dev.appcare.notifier.NotifierApp}: {@value #DEAD_LETTER_TOPIC_CONFIG} names the
  * topic, the registry serde settings come from the same Streams properties.
  */
-public final class DeadLetterProcessingExceptionHandler implements ProcessingExceptionHandler, DeserializationExceptionHandler {
+public final class DeadLetterProcessingExceptionHandler extends DeadLetterWriter implements ProcessingExceptionHandler, DeserializationExceptionHandler {
     /** The stage the notifier\'s dead letters name. */
     public static final String STAGE = "notifier";
     public static final String DEAD_LETTER_TOPIC_CONFIG = "appcare.notifier.dead.letter.topic";
@@ -46,26 +42,6 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
     /** Optional: a {@link NotifierMetrics} instance (Streams hands config objects through) to count dead letters. */
     public static final String METRICS_CONFIG = "appcare.notifier.metrics";
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProcessingExceptionHandler.class);
-
-    private String topic;
-    private AvroSerializer<DeadLetter> serializer;
-    private Clock clock = Clock.systemUTC();
-    private NotifierMetrics metrics = NotifierMetrics.detached();
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        this.topic = Objects.requireNonNull((String) configs.get(DEAD_LETTER_TOPIC_CONFIG),
-                DEAD_LETTER_TOPIC_CONFIG + " is not set");
-        this.serializer = new AvroSerializer<>();
-        serializer.configure(configs, false);
-        if (configs.get(METRICS_CONFIG) instanceof NotifierMetrics configured) {
-            this.metrics = configured;
-        }
-    }
-
-    void clock(Clock clock) {
-        this.clock = clock;
-    }
 
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
@@ -98,11 +74,9 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
     /** The dead letter as the record Kafka Streams is to write, or null if it cannot be encoded. */
     private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, String errorType, String reason) {
         DeadLetter letter = DeadLetters.of(STAGE, errorType, reason, context.topic(), context.partition(), context.offset(),
-                context.timestamp(), context.sourceRawKey(), context.sourceRawValue(), clock.instant());
+                context.timestamp(), context.sourceRawKey(), context.sourceRawValue(), now());
         try {
-            byte[] value = serializer.serialize(topic, letter);
-            metrics.deadLetter(context.topic(), errorType);
-            return List.of(new ProducerRecord<>(topic, null, context.timestamp(), context.sourceRawKey(), value));
+            return List.of(record(letter, context.topic(), context.timestamp(), context.sourceRawKey()));
         } catch (RuntimeException e) {
             log.error("Could not write the dead letter; failing the task", e);
             return null;

@@ -2,11 +2,7 @@ package dev.appcare.notifier.streams;
 
 import dev.appcare.model.DeadLetters;
 import dev.appcare.avro.DeadLetter;
-import dev.appcare.model.serde.AvroSerializer;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
@@ -32,33 +28,13 @@ import org.slf4j.LoggerFactory;
  * <p>Configured by {@link dev.appcare.notifier.NotifierApp} with the same keys as
  * {@link DeadLetterProcessingExceptionHandler}.
  */
-public final class DeadLetterProductionExceptionHandler implements ProductionExceptionHandler {
+public final class DeadLetterProductionExceptionHandler extends DeadLetterWriter implements ProductionExceptionHandler {
     public static final String RECORD_TOO_LARGE = "RECORD_TOO_LARGE";
     public static final String INVALID_RECORD = "INVALID_RECORD";
     public static final String SERIALIZATION_ERROR = "SERIALIZATION_ERROR";
     /** A key longer than this is left out of the dead letter too (keys are short; this one is not sane). */
     static final int MAX_KEPT_KEY_BYTES = 1024;
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProductionExceptionHandler.class);
-
-    private String topic;
-    private AvroSerializer<DeadLetter> serializer;
-    private Clock clock = Clock.systemUTC();
-    private NotifierMetrics metrics = NotifierMetrics.detached();
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        this.topic = Objects.requireNonNull((String) configs.get(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG),
-                DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG + " is not set");
-        this.serializer = new AvroSerializer<>();
-        serializer.configure(configs, false);
-        if (configs.get(DeadLetterProcessingExceptionHandler.METRICS_CONFIG) instanceof NotifierMetrics configured) {
-            this.metrics = configured;
-        }
-    }
-
-    void clock(Clock clock) {
-        this.clock = clock;
-    }
 
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
@@ -99,12 +75,10 @@ public final class DeadLetterProductionExceptionHandler implements ProductionExc
         log.error("Dead-lettering {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), reason);
         byte[] key = context.sourceRawKey();
         DeadLetter letter = DeadLetters.of(DeadLetterProcessingExceptionHandler.STAGE, errorType, reason, context.topic(), context.partition(), context.offset(),
-                context.timestamp(), key != null && key.length <= MAX_KEPT_KEY_BYTES ? key : null, null, clock.instant());
+                context.timestamp(), key != null && key.length <= MAX_KEPT_KEY_BYTES ? key : null, null, now());
         try {
-            byte[] value = serializer.serialize(topic, letter);
-            metrics.deadLetter(context.topic() == null ? target : context.topic(), errorType);
-            return Response.resume(List.of(new ProducerRecord<>(topic, null, context.timestamp() >= 0 ? context.timestamp() : null,
-                    letter.getOriginalKey() == null ? null : key, value)));
+            return Response.resume(List.of(record(letter, context.topic() == null ? target : context.topic(),
+                    context.timestamp() >= 0 ? context.timestamp() : null, letter.getOriginalKey() == null ? null : key)));
         } catch (RuntimeException e) {
             log.error("Could not encode the dead letter; failing the task", e);
             return Response.fail();

@@ -1,15 +1,10 @@
 package dev.appcare.notifier.streams;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.appcare.model.serde.CodecSerde;
 import java.nio.ByteBuffer;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Serde for the notifier's own records in repartition topics and state stores: Avro
@@ -21,49 +16,19 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>Evolving an internal schema: add fields with defaults only, and teach the decoder the previous
  * schema ({@code decoder.addSchema(old)}) so records written before the upgrade still read.
  */
-public final class InternalSerde<T extends SpecificRecordBase> implements Serde<T> {
-    private final BinaryMessageEncoder<T> encoder;
-    private final BinaryMessageDecoder<T> decoder;
-
+public final class InternalSerde<T extends SpecificRecordBase> extends CodecSerde<T> {
     private InternalSerde(BinaryMessageEncoder<T> encoder, BinaryMessageDecoder<T> decoder) {
-        this.encoder = encoder;
-        this.decoder = decoder;
+        super("the notifier's internal record", value -> {
+            ByteBuffer buffer = encoder.encode(value);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        }, decoder::decode);
     }
 
     /** E.g. {@code InternalSerde.of(FlightView.getEncoder(), FlightView.getDecoder())}. */
     public static <T extends SpecificRecordBase> InternalSerde<T> of(BinaryMessageEncoder<T> encoder,
                                                                    BinaryMessageDecoder<T> decoder) {
         return new InternalSerde<>(encoder, decoder);
-    }
-
-    @Override
-    public Serializer<T> serializer() {
-        return (topic, value) -> {
-            if (value == null) {
-                return null;
-            }
-            try {
-                ByteBuffer buffer = encoder.encode(value);
-                byte[] bytes = new byte[buffer.remaining()];
-                buffer.get(bytes);
-                return bytes;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
-    }
-
-    @Override
-    public Deserializer<T> deserializer() {
-        return (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            try {
-                return decoder.decode(bytes);
-            } catch (IOException | RuntimeException e) {
-                throw new SerializationException("cannot read the notifier's internal record from " + topic, e);
-            }
-        };
     }
 }

@@ -5,6 +5,8 @@ import dev.appcare.notifier.NotifierApp;
 import dev.appcare.optin.OptinApp;
 import dev.appcare.runtime.AppConfig;
 import dev.appcare.sender.SenderApp;
+import dev.appcare.sender.SenderConfig;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,6 +108,7 @@ public final class LocalAppCare implements AutoCloseable {
         private Map<String, String> notifier;
         private Map<String, String> sender;
         private Map<String, String> care;
+        private Clock clock;
 
         private Builder(Map<String, String> common) {
             this.common = Map.copyOf(common);
@@ -131,8 +134,21 @@ public final class LocalAppCare implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The clock the sender and care read as "now" (tests pass a scenario clock); by default the system's.
+         * The notifier and the opt-in API take none, so a clock with either of them is refused at {@link #start()}.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
         /** Starts the roles asked for; if one fails to start, those started before it are stopped and the failure thrown. */
         public LocalAppCare start() {
+            if (clock != null && (optin != null || notifier != null)) {
+                throw new IllegalStateException("the notifier and the opt-in API read the system clock: a clock fits only the sender and care");
+            }
+            Clock now = clock == null ? Clock.systemUTC() : clock;
             List<AutoCloseable> started = new ArrayList<>();
             try {
                 OptinApp o = optin == null ? null : add(started, new OptinApp(config(optin)).start());
@@ -143,8 +159,8 @@ public final class LocalAppCare implements AutoCloseable {
                     started.add(n);
                     n.start();
                 }
-                SenderApp s = sender == null ? null : add(started, SenderApp.fromConfig(config(sender)).start());
-                CareApp c = care == null ? null : add(started, new CareApp(config(care)).start());
+                SenderApp s = sender == null ? null : add(started, new SenderApp(SenderConfig.from(config(sender)), now::millis).start());
+                CareApp c = care == null ? null : add(started, new CareApp(config(care), now).start());
                 return new LocalAppCare(o, n, s, c, started);
             } catch (RuntimeException | Error e) {
                 RuntimeException stopping = stopAll(started);

@@ -12,7 +12,6 @@ import dev.appcare.avro.FlightStatusEvent;
 import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.SegmentStatus;
 import dev.appcare.model.Keys;
-import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.model.topics.Topics;
@@ -45,7 +44,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -168,26 +166,28 @@ final class DemoCommand implements Callable<Integer> {
             // default 10 s; the demo waits longer rather than fail its day on a slow answer.
             Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
                     "schema.registry.url", kafka.schemaRegistryUrl(), REGISTRY_TIMEOUT, "60000");
-            OptinApp optin = new OptinApp(config(common, Map.of("optin.http.port", "0",
-                    "optin.auth.key.demo.secret", apiKey, "optin.auth.key.demo.permissions", "read,write,erase",
-                    "optin.transactional.id", "appcare-demo-optin-" + run))).start();
-            started.add(optin::stop);
             String notifierId = "appcare-demo-notifier";
-            // The demo plays a flight's day in seconds: the message budget (N12) keeps its daily limit, without spacing.
-            NotifierApp notifier = new NotifierApp(config(common, Map.of("notifier.application.id", notifierId,
-                    "notifier.budget.spacing", "PT0S", "notifier.health.port", String.valueOf(freePort()),
-                    "notifier.state.dir", Files.createTempDirectory("appcare-demo-notifier").toString())));
-            notifier.start();
-            started.add(notifier::stop);
             String senderGroup = "appcare-demo-sender";
-            SenderApp sender = SenderApp.fromConfig(config(common, Map.ofEntries(
-                    Map.entry("whatsapp.base-url", whatsapp.baseUrl()), Map.entry("whatsapp.token", token),
-                    Map.entry("whatsapp.app-secret", appSecret), Map.entry("whatsapp.verify-token", "demo-verify"),
-                    Map.entry("whatsapp.phone-number-id", PHONE_NUMBER_ID), Map.entry("sender.group-id", senderGroup),
-                    Map.entry("sender.rate.per-second", String.valueOf(senderRate)),
-                    Map.entry("sender.webhook.port", String.valueOf(webhookPort)), Map.entry("sender.webhook.path", "/webhook"),
-                    Map.entry("sender.health.port", String.valueOf(freePort())), Map.entry("sender.pair-interval", "PT0.2S")))).start();
-            started.add(sender::stop);
+            LocalAppCare appcare = LocalAppCare.with(common)
+                    .optin(Map.of("optin.http.port", "0",
+                            "optin.auth.key.demo.secret", apiKey, "optin.auth.key.demo.permissions", "read,write,erase",
+                            "optin.transactional.id", "appcare-demo-optin-" + run))
+                    // The demo plays a flight's day in seconds: the message budget (N12) keeps its daily limit, without spacing.
+                    .notifier(Map.of("notifier.application.id", notifierId,
+                            "notifier.budget.spacing", "PT0S", "notifier.health.port", String.valueOf(freePort()),
+                            "notifier.state.dir", Files.createTempDirectory("appcare-demo-notifier").toString()))
+                    .sender(Map.ofEntries(
+                            Map.entry("whatsapp.base-url", whatsapp.baseUrl()), Map.entry("whatsapp.token", token),
+                            Map.entry("whatsapp.app-secret", appSecret), Map.entry("whatsapp.verify-token", "demo-verify"),
+                            Map.entry("whatsapp.phone-number-id", PHONE_NUMBER_ID), Map.entry("sender.group-id", senderGroup),
+                            Map.entry("sender.rate.per-second", String.valueOf(senderRate)),
+                            Map.entry("sender.webhook.port", String.valueOf(webhookPort)), Map.entry("sender.webhook.path", "/webhook"),
+                            Map.entry("sender.health.port", String.valueOf(freePort())), Map.entry("sender.pair-interval", "PT0.2S")))
+                    .start();
+            started.add(appcare);
+            OptinApp optin = appcare.optin();
+            NotifierApp notifier = appcare.notifier();
+            SenderApp sender = appcare.sender();
             DayTally tally = new DayTally(kafka.bootstrapServers(), kafka.schemaRegistryUrl());
             started.add(tally);
             RoleGauges gauges = new RoleGauges(kafka.bootstrapServers(), Map.of("notifier", notifierId, "sender", senderGroup));
@@ -774,12 +774,6 @@ final class DemoCommand implements Callable<Integer> {
         AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
         serializer.configure(Map.of("schema.registry.url", kafka.schemaRegistryUrl(), REGISTRY_TIMEOUT, "60000"), false);
         return serializer;
-    }
-
-    private static AppConfig config(Map<String, String> common, Map<String, String> role) {
-        Map<String, String> values = new LinkedHashMap<>(common);
-        values.putAll(role);
-        return AppConfig.of(values);
     }
 
     private static int freePort() throws IOException {

@@ -20,13 +20,10 @@ import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.care.CareApp;
 import dev.appcare.model.Keys;
-import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.serde.AvroDeserializer;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.model.topics.TopicProvisioner;
 import dev.appcare.model.topics.Topics;
-import dev.appcare.sender.SenderApp;
-import dev.appcare.sender.SenderConfig;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.RealInfrastructure;
 import dev.appcare.whatsappsim.SentMessage;
@@ -42,7 +39,6 @@ import java.time.MonthDay;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -130,16 +126,18 @@ class CareEndToEndIT {
                      deserializer(infra, CareHandoff.class))) {
             whatsapp.clock(clock);
             handoffs.subscribe(List.of(Topics.CARE_HANDOFF.name()));
-            SenderApp sender = new SenderApp(SenderConfig.from(config(common, Map.ofEntries(
-                    Map.entry("whatsapp.base-url", whatsapp.baseUrl()), Map.entry("whatsapp.token", "t0ken"),
-                    Map.entry("whatsapp.app-secret", "s3cret"), Map.entry("whatsapp.verify-token", "v"),
-                    Map.entry("whatsapp.phone-number-id", "1001"), Map.entry("sender.group-id", "care-e2e-sender"),
-                    Map.entry("sender.webhook.port", String.valueOf(webhookPort)), Map.entry("sender.webhook.path", "/webhook"),
-                    Map.entry("sender.health.port", String.valueOf(freePort()))))), clock::millis).start();
-            CareApp care = new CareApp(config(common, Map.of("care.application.id", "care-e2e",
-                    "care.health.port", String.valueOf(freePort()),
-                    "care.state.dir", Files.createTempDirectory("care-e2e").toString())), clock).start();
-            try {
+            try (LocalAppCare local = LocalAppCare.with(common).clock(clock)
+                    .sender(Map.ofEntries(
+                            Map.entry("whatsapp.base-url", whatsapp.baseUrl()), Map.entry("whatsapp.token", "t0ken"),
+                            Map.entry("whatsapp.app-secret", "s3cret"), Map.entry("whatsapp.verify-token", "v"),
+                            Map.entry("whatsapp.phone-number-id", "1001"), Map.entry("sender.group-id", "care-e2e-sender"),
+                            Map.entry("sender.webhook.port", String.valueOf(webhookPort)), Map.entry("sender.webhook.path", "/webhook"),
+                            Map.entry("sender.health.port", String.valueOf(freePort()))))
+                    .care(Map.of("care.application.id", "care-e2e",
+                            "care.health.port", String.valueOf(freePort()),
+                            "care.state.dir", Files.createTempDirectory("care-e2e").toString()))
+                    .start()) {
+                CareApp care = local.care();
                 // Anna is booked on a delayed flight, opted in, and was told about a gate change.
                 String flight = Keys.flightKey("KL", "1001", day, "AMS");
                 Instant departure = day.atTime(14, 5).atZone(AMSTERDAM).toInstant();
@@ -210,9 +208,6 @@ class CareEndToEndIT {
                 assertThat(held.text()).isEqualTo("Your refund has been approved.");
                 assertThat(held.asyncFailureCode()).isNull();
                 assertThat(whatsapp.accepted()).noneMatch(m -> m.asyncFailureCode() != null);
-            } finally {
-                care.stop();
-                sender.stop();
             }
         }
     }
@@ -288,12 +283,6 @@ class CareEndToEndIT {
         AvroDeserializer<T> deserializer = new AvroDeserializer<>(type);
         deserializer.configure(Map.of("schema.registry.url", infra.registry().url()), false);
         return deserializer;
-    }
-
-    private static AppConfig config(Map<String, String> common, Map<String, String> role) {
-        Map<String, String> values = new HashMap<>(common);
-        values.putAll(role);
-        return AppConfig.of(values);
     }
 
     private static int freePort() throws Exception {

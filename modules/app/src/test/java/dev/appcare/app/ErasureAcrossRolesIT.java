@@ -16,13 +16,9 @@ import dev.appcare.whatsappsim.Fault;
 import dev.appcare.avro.SegmentStatus;
 import dev.appcare.care.CareApp;
 import dev.appcare.model.Keys;
-import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.model.topics.TopicProvisioner;
 import dev.appcare.model.topics.Topics;
-import dev.appcare.notifier.NotifierApp;
-import dev.appcare.optin.OptinApp;
-import dev.appcare.sender.SenderApp;
 import dev.appcare.testkit.Await;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.RealInfrastructure;
@@ -39,7 +35,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -110,27 +105,29 @@ class ErasureAcrossRolesIT {
         String careId = "erasure-it-care";
         try (WhatsAppSimulator whatsapp = WhatsAppSimulator.builder().accessToken("t0ken").appSecret("s3cret")
                 .phoneNumberIds("1001").pairRate(45, Duration.ofSeconds(6)).start()) {
-            OptinApp optin = new OptinApp(config(common, Map.of("optin.http.port", "0", "optin.auth.key.it.secret", KEY,
-                    "optin.auth.key.it.permissions", "read,write,erase"))).start();
-            NotifierApp notifier = new NotifierApp(config(common, Map.of("notifier.application.id", appId,
-                    "notifier.health.port", "0",
-                    "notifier.state.dir", Files.createTempDirectory("erasure-it").toString())));
-            notifier.start();
-            SenderApp sender = SenderApp.fromConfig(config(common, Map.ofEntries(
-                    Map.entry("whatsapp.base-url", whatsapp.baseUrl()), Map.entry("whatsapp.token", "t0ken"),
-                    Map.entry("whatsapp.app-secret", "s3cret"), Map.entry("whatsapp.verify-token", "v"),
-                    Map.entry("whatsapp.phone-number-id", "1001"), Map.entry("sender.group-id", "erasure-it-sender"),
-                    Map.entry("sender.webhook.port", "0"), Map.entry("sender.webhook.path", "/webhook"),
-                    Map.entry("sender.health.port", "0")))).start();
-            // Every port is the system's choice (0): the simulator learns the webhook's once it is bound.
-            whatsapp.webhookUrl(URI.create("http://127.0.0.1:" + sender.webhookPort() + "/webhook"));
-            CareApp care = new CareApp(config(common, Map.of("care.application.id", careId,
-                    "care.health.port", "0",
-                    "care.state.dir", Files.createTempDirectory("erasure-it-care").toString()))).start();
-            try {
+            try (LocalAppCare appcare = LocalAppCare.with(common)
+                    .optin(Map.of("optin.http.port", "0", "optin.auth.key.it.secret", KEY,
+                            "optin.auth.key.it.permissions", "read,write,erase"))
+                    .notifier(Map.of("notifier.application.id", appId,
+                            "notifier.health.port", "0",
+                            "notifier.state.dir", Files.createTempDirectory("erasure-it").toString()))
+                    .sender(Map.ofEntries(
+                            Map.entry("whatsapp.base-url", whatsapp.baseUrl()), Map.entry("whatsapp.token", "t0ken"),
+                            Map.entry("whatsapp.app-secret", "s3cret"), Map.entry("whatsapp.verify-token", "v"),
+                            Map.entry("whatsapp.phone-number-id", "1001"), Map.entry("sender.group-id", "erasure-it-sender"),
+                            Map.entry("sender.webhook.port", "0"), Map.entry("sender.webhook.path", "/webhook"),
+                            Map.entry("sender.health.port", "0")))
+                    .care(Map.of("care.application.id", careId,
+                            "care.health.port", "0",
+                            "care.state.dir", Files.createTempDirectory("erasure-it-care").toString()))
+                    .start()) {
+                // Every port is the system's choice (0): the simulator learns the webhook's once it is bound.
+                whatsapp.webhookUrl(URI.create("http://127.0.0.1:" + appcare.sender().webhookPort() + "/webhook"));
+                CareApp care = appcare.care();
+                int optinPort = appcare.optinPort();
                 String flight = Keys.flightKey("KL", "1234", LocalDate.now(ZoneId.of("Europe/Amsterdam")), "AMS");
                 String segmentKey = Keys.segmentKey("GDPR42/1", flight);
-                assertThat(http(optin.port(), "PUT", "{\"phone\":\"" + PHONE + "\",\"locale\":\"nl\",\"kinds\":[\"DELAY\"],"
+                assertThat(http(optinPort, "PUT", "{\"phone\":\"" + PHONE + "\",\"locale\":\"nl\",\"kinds\":[\"DELAY\"],"
                         + "\"consent\":{\"givenAt\":\"" + Instant.now().minusSeconds(60) + "\",\"channel\":\"booking-web\",\"textVersion\":\"v1\"}}"))
                         .isEqualTo(201);
                 await("the confirmation delivered", () -> whatsapp.acceptedFor(PHONE).size() == 1);
@@ -188,7 +185,7 @@ class ErasureAcrossRolesIT {
 
                 // The erasure: the traveller through the opt-in API, the booking by the reservation system.
                 Instant erasedAt = Instant.now();
-                assertThat(http(optin.port(), "DELETE", null)).isEqualTo(204);
+                assertThat(http(optinPort, "DELETE", null)).isEqualTo(204);
                 try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "acks", "all"),
                         new StringSerializer(), new ByteArraySerializer())) {
                     producer.send(new ProducerRecord<>(Topics.PASSENGER_SEGMENT.name(), segmentKey, null)).get();
@@ -213,11 +210,6 @@ class ErasureAcrossRolesIT {
                 assertThat(care.metrics().count("state-erased")).as("care's sweep deleted the number's state").isEqualTo(1.0);
                 System.out.printf("erasure: number and name gone from %d topics %d s after the erasure (bound %d s)%n",
                         everyTopic.size(), took.toSeconds(), erasure.bound().toSeconds());
-            } finally {
-                care.stop();
-                sender.stop();
-                notifier.stop();
-                optin.stop();
             }
         }
     }
@@ -321,11 +313,5 @@ class ErasureAcrossRolesIT {
         AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
         serializer.configure(Map.of("schema.registry.url", infra.registry().url()), false);
         return serializer;
-    }
-
-    private static AppConfig config(Map<String, String> common, Map<String, String> role) {
-        Map<String, String> values = new HashMap<>(common);
-        values.putAll(role);
-        return AppConfig.of(values);
     }
 }

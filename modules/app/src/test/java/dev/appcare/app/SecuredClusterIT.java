@@ -14,9 +14,7 @@ import dev.appcare.runtime.AppConfig;
 import dev.appcare.runtime.ClientSettings;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.model.topics.Topics;
-import dev.appcare.notifier.NotifierApp;
 import dev.appcare.optin.OptinApp;
-import dev.appcare.sender.SenderApp;
 import dev.appcare.testkit.AuthenticatingRegistryProxy;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.KafkaBroker;
@@ -234,27 +232,28 @@ class SecuredClusterIT {
     private void pipeline(Path clientFile) throws Exception {
         try (WhatsAppSimulator whatsapp = WhatsAppSimulator.builder().accessToken("t0ken").appSecret("s3cret")
                 .phoneNumberIds("1001").pairRate(45, Duration.ofSeconds(6)).start()) {
-            OptinApp optin = new OptinApp(config(clientFile, Map.of("optin.http.port", "0", "optin.auth.key.it.secret", KEY,
-                    "optin.auth.key.it.permissions", "read,write,erase", "optin.transactional.id", "secured-it-optin"))).start();
-            NotifierApp notifier = new NotifierApp(config(clientFile, Map.of("notifier.application.id", "secured-it-notifier",
-                    "notifier.health.port", "0",
-                    "notifier.state.dir", Files.createTempDirectory("secured-it").toString())));
-            notifier.start();
-            SenderApp sender = SenderApp.fromConfig(config(clientFile, Map.ofEntries(
-                    Map.entry("whatsapp.base-url", whatsapp.baseUrl()), Map.entry("whatsapp.token", "t0ken"),
-                    Map.entry("whatsapp.app-secret", "s3cret"), Map.entry("whatsapp.verify-token", "v"),
-                    Map.entry("whatsapp.phone-number-id", "1001"), Map.entry("sender.group-id", "secured-it-sender"),
-                    Map.entry("sender.webhook.port", "0"), Map.entry("sender.webhook.path", "/webhook"),
-                    Map.entry("sender.health.port", "0")))).start();
-            // Every port is the system's choice (0): the simulator learns the webhook's once it is bound.
-            whatsapp.webhookUrl(URI.create("http://127.0.0.1:" + sender.webhookPort() + "/webhook"));
-            CareApp care = new CareApp(config(clientFile, Map.of("care.application.id", "secured-it-care",
-                    "care.health.port", "0",
-                    "care.state.dir", Files.createTempDirectory("secured-it-care").toString()))).start();
-            try {
-                AppConfig clients = AppConfig.load(clientFile, Map.of(), Map.of());
+            AppConfig clients = AppConfig.load(clientFile, Map.of(), Map.of());
+            try (LocalAppCare local = LocalAppCare.with(clients.asMap())
+                    .optin(Map.of("optin.http.port", "0", "optin.auth.key.it.secret", KEY,
+                            "optin.auth.key.it.permissions", "read,write,erase", "optin.transactional.id", "secured-it-optin"))
+                    .notifier(Map.of("notifier.application.id", "secured-it-notifier",
+                            "notifier.health.port", "0",
+                            "notifier.state.dir", Files.createTempDirectory("secured-it").toString()))
+                    .sender(Map.ofEntries(
+                            Map.entry("whatsapp.base-url", whatsapp.baseUrl()), Map.entry("whatsapp.token", "t0ken"),
+                            Map.entry("whatsapp.app-secret", "s3cret"), Map.entry("whatsapp.verify-token", "v"),
+                            Map.entry("whatsapp.phone-number-id", "1001"), Map.entry("sender.group-id", "secured-it-sender"),
+                            Map.entry("sender.webhook.port", "0"), Map.entry("sender.webhook.path", "/webhook"),
+                            Map.entry("sender.health.port", "0")))
+                    .care(Map.of("care.application.id", "secured-it-care",
+                            "care.health.port", "0",
+                            "care.state.dir", Files.createTempDirectory("secured-it-care").toString()))
+                    .start()) {
+                // Every port is the system's choice (0): the simulator learns the webhook's once it is bound.
+                whatsapp.webhookUrl(URI.create("http://127.0.0.1:" + local.sender().webhookPort() + "/webhook"));
+                CareApp care = local.care();
                 String flight = Keys.flightKey("KL", "1234", LocalDate.now(ZoneId.of("Europe/Amsterdam")), "AMS");
-                assertThat(http(optin.port(), "PUT", "{\"phone\":\"" + PHONE + "\",\"locale\":\"nl\",\"kinds\":[\"DELAY\"],"
+                assertThat(http(local.optinPort(), "PUT", "{\"phone\":\"" + PHONE + "\",\"locale\":\"nl\",\"kinds\":[\"DELAY\"],"
                         + "\"consent\":{\"givenAt\":\"" + Instant.now().minusSeconds(60) + "\",\"channel\":\"booking-web\",\"textVersion\":\"v1\"}}"))
                         .isEqualTo(201);
                 await("the confirmation delivered", () -> whatsapp.acceptedFor(PHONE).size() == 1);
@@ -287,11 +286,6 @@ class SecuredClusterIT {
                 Run trace = appcare("ops", "trace", "--traveller", "SECU42/1", "--command-config", clientFile.toString());
                 assertThat(trace.exit()).as(trace.out() + trace.err()).isZero();
                 assertThat(trace.out()).contains("DELAY").doesNotContain(PHONE);
-            } finally {
-                care.stop();
-                sender.stop();
-                notifier.stop();
-                optin.stop();
             }
         }
     }

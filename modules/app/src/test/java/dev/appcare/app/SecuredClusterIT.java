@@ -17,6 +17,7 @@ import dev.appcare.model.topics.Topics;
 import dev.appcare.notifier.NotifierApp;
 import dev.appcare.optin.OptinApp;
 import dev.appcare.sender.SenderApp;
+import dev.appcare.testkit.Await;
 import dev.appcare.testkit.AuthenticatingRegistryProxy;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.KafkaBroker;
@@ -271,10 +272,7 @@ class SecuredClusterIT {
                     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
                     for (int n = 1; whatsapp.acceptedFor(PHONE).size() < 2 && System.nanoTime() < deadline; n++) {
                         producer.send(new ProducerRecord<>(Topics.FLIGHT_STATUS.name(), flight, flight(flight, departure, n))).get();
-                        long wait = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                        while (whatsapp.acceptedFor(PHONE).size() < 2 && System.nanoTime() < wait) {
-                            Thread.sleep(200);
-                        }
+                        Await.holdsWithin(Duration.ofSeconds(5), () -> whatsapp.acceptedFor(PHONE).size() >= 2);
                     }
                 }
                 assertThat(whatsapp.acceptedFor(PHONE)).extracting(m -> m.templateName())

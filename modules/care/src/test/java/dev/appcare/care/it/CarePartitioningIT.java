@@ -22,6 +22,7 @@ import dev.appcare.testkit.Await;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.RealInfrastructure;
 import dev.appcare.testkit.TestNames;
+import dev.appcare.testkit.TopicReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -83,10 +84,12 @@ class CarePartitioningIT {
             assertThat(admin.listTopics().names().get()).as("no internal topics created")
                     .noneMatch(name -> name.startsWith(applicationId));
         }
-        try (KafkaConsumer<String, WhatsAppRequest> requests = consumer(infra, topics.whatsappRequest(), WhatsAppRequest.class)) {
-            assertThat(readToEnd(requests)).extracting(WhatsAppRequest::getMessageId)
-                    .as("only what the test sent: no acknowledgement").containsExactly("copart-bad-sent");
-        }
+        AvroDeserializer<WhatsAppRequest> requests = new AvroDeserializer<>(WhatsAppRequest.class);
+        requests.configure(Map.of("schema.registry.url", infra.registry().url()), false);
+        assertThat(TopicReader.readToEnd(Map.of("bootstrap.servers", infra.broker().bootstrapServers()), topics.whatsappRequest(),
+                        new StringDeserializer(), requests, WAIT))
+                .extracting(r -> r.value().getMessageId())
+                .as("only what the test sent: no acknowledgement").containsExactly("copart-bad-sent");
         assertThat(endOffset(infra, topics.handoff())).as("no hand-off").isZero();
     }
 
@@ -141,17 +144,6 @@ class CarePartitioningIT {
     private static void send(KafkaProducer<String, SpecificRecord> producer, String topic, String key, SpecificRecord value)
             throws Exception {
         producer.send(new ProducerRecord<>(topic, key, value)).get();
-    }
-
-    /** Every committed record of every partition of the consumer's topic, up to its end offsets now. */
-    private static <T> List<T> readToEnd(KafkaConsumer<String, T> consumer) {
-        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-        List<T> values = new ArrayList<>();
-        Await.until("read to " + end, WAIT, () -> {
-            consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-            return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
-        });
-        return values;
     }
 
     private static long endOffset(RealInfrastructure infra, String topic) {

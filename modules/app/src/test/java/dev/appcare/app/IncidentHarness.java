@@ -23,6 +23,7 @@ import dev.appcare.model.topics.Topics;
 import dev.appcare.notifier.NotifierApp;
 import dev.appcare.notifier.streams.NotifierTopology;
 import dev.appcare.sender.SenderApp;
+import dev.appcare.testkit.TopicReader;
 import dev.appcare.testkit.RealInfrastructure;
 import dev.appcare.testkit.TestNames;
 import dev.appcare.whatsappsim.SentMessage;
@@ -369,22 +370,7 @@ final class IncidentHarness implements AutoCloseable {
     List<ConsumerRecord<String, byte[]>> records(String topic) {
         Map<String, Object> p = infra.broker().consumerProperties("unused");
         p.remove("group.id");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end");
-                }
-            }
-            return out;
-        }
+        return TopicReader.readToEnd(p, topic, Duration.ofSeconds(60));
     }
 
     /** messageId → how many times the simulator accepted it. */

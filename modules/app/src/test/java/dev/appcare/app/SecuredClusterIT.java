@@ -15,6 +15,7 @@ import dev.appcare.runtime.ClientSettings;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.model.topics.Topics;
 import dev.appcare.optin.OptinApp;
+import dev.appcare.testkit.Await;
 import dev.appcare.testkit.AuthenticatingRegistryProxy;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.KafkaBroker;
@@ -270,10 +271,7 @@ class SecuredClusterIT {
                     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
                     for (int n = 1; whatsapp.acceptedFor(PHONE).size() < 2 && System.nanoTime() < deadline; n++) {
                         producer.send(new ProducerRecord<>(Topics.FLIGHT_STATUS.name(), flight, flight(flight, departure, n))).get();
-                        long wait = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                        while (whatsapp.acceptedFor(PHONE).size() < 2 && System.nanoTime() < wait) {
-                            Thread.sleep(200);
-                        }
+                        Await.holdsWithin(Duration.ofSeconds(5), () -> whatsapp.acceptedFor(PHONE).size() >= 2);
                     }
                 }
                 assertThat(whatsapp.acceptedFor(PHONE)).extracting(m -> m.templateName())
@@ -332,7 +330,7 @@ class SecuredClusterIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        dev.appcare.testkit.Await.until(what, Duration.ofSeconds(90), condition);
+        Await.until(what, Duration.ofSeconds(90), condition);
     }
 
     private static FlightStatusEvent flight(String flight, Instant departure, int n) {

@@ -20,6 +20,22 @@ public final class Await {
         value(condition::getAsBoolean, done -> done, timeout, what);
     }
 
+    /**
+     * Whether {@code condition} comes to hold within {@code timeout}, without failing: for a test that acts
+     * again when it does not (publish another event, roll another segment) and judges the outcome itself.
+     */
+    public static boolean holdsWithin(Duration timeout, BooleanSupplier condition) {
+        try {
+            until("a condition", timeout, condition);
+            return true;
+        } catch (AssertionError timedOut) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw timedOut;
+            }
+            return false;
+        }
+    }
+
     /** Polls {@code value} until {@code done} accepts it and returns it; throws after {@code timeout}. */
     public static <T> T value(Supplier<T> value, Predicate<T> done, Duration timeout, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,12 +1,14 @@
 package dev.appcare.model.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.appcare.model.topics.TopicProvisioner;
 import dev.appcare.model.topics.TopicProvisioner.Action;
 import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.model.topics.Topics;
 import dev.appcare.testkit.IntegrationTest;
+import dev.appcare.testkit.KafkaBroker;
 import dev.appcare.testkit.RealInfrastructure;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,29 @@ class TopicProvisionerIT {
                     .extracting(TopicProvisioner.Step::partitions).containsExactly(12);
             assertThat(plan).filteredOn(s -> !s.topic().startsWith("notify.whatsapp-request.v1"))
                     .extracting(TopicProvisioner.Step::partitions).containsOnly(2);
+        }
+    }
+
+    @Test
+    void shouldRefuseAPlanWhoseCoPartitionedCountsDisagreeAndCreateNothing() throws Exception {
+        // The co-partitioning rules name the contract's topics, so this test needs them unrenamed: its own broker,
+        // not the shared one other tests create those names on. appcare topics create runs exactly this.
+        try (KafkaBroker broker = KafkaBroker.start();
+             Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            TopicProvisioner disagreeing = new TopicProvisioner(admin, Topics.ALL, 3, (short) 0,
+                    dev.appcare.model.topics.ErasureBound.DEFAULT, Map.of("care.agent-reply.v1", 2));
+
+            assertThatThrownBy(disagreeing::apply)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("refusing this topic plan: co-partitioned topics of 'care-conversation' disagree: "
+                            + "{care.inbound.v1=3, care.agent-reply.v1=2, notify.whatsapp-request.v1=3}");
+            assertThat(admin.listTopics().names().get()).as("nothing created").isEmpty();
+
+            List<TopicProvisioner.Step> agreeing = new TopicProvisioner(admin, Topics.ALL, 3, (short) 0,
+                    dev.appcare.model.topics.ErasureBound.DEFAULT, Map.of("care.agent-reply.v1", 3)).apply();
+            assertThat(agreeing).extracting(TopicProvisioner.Step::action).containsOnly(Action.CREATE);
+            assertThat(admin.describeTopics(List.of("care.agent-reply.v1")).allTopicNames().get()
+                    .get("care.agent-reply.v1").partitions()).hasSize(3);
         }
     }
 

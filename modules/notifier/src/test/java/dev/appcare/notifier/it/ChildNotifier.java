@@ -1,5 +1,6 @@
 package dev.appcare.notifier.it;
 
+import dev.appcare.testkit.Await;
 import dev.appcare.notifier.NotifierCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,21 +59,19 @@ final class ChildNotifier implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/health"))
                 .timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+        Await.until("the notifier's /health to answer 200 (see " + log + ")", timeout, () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("the notifier exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
+                return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException notYet) {
-                // not listening yet
+                return false; // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for the notifier's health", e);
             }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the notifier was not healthy within " + timeout + "; see " + log);
+        });
     }
 
     String metrics() throws IOException, InterruptedException {

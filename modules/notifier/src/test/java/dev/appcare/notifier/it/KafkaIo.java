@@ -4,6 +4,8 @@ import dev.appcare.model.serde.AvroDeserializer;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.notifier.NotifierTopics;
 import dev.appcare.notifier.streams.NotifierTopology;
+import dev.appcare.testkit.TopicReader;
+import dev.appcare.testkit.Await;
 import dev.appcare.testkit.KafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,19 +107,9 @@ final class KafkaIo implements AutoCloseable {
                 (committedOnly ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED).toString().toLowerCase());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         List<ConsumerRecord<String, T>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    records.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(),
-                            deserializer.deserialize(r.topic(), r.value())));
-                }
-            }
+        for (ConsumerRecord<String, byte[]> r : TopicReader.readToEnd(props, topic, Duration.ofSeconds(30))) {
+            records.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(),
+                    deserializer.deserialize(r.topic(), r.value())));
         }
         return records;
     }
@@ -165,13 +157,7 @@ final class KafkaIo implements AutoCloseable {
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(250);
-        }
+        Await.until(what, timeout, condition);
     }
 
     static <K> Map<K, Long> counts(List<K> keys) {

@@ -6,6 +6,7 @@ import dev.appcare.model.serde.AvroDeserializer;
 import dev.appcare.model.topics.Topics;
 import dev.appcare.optin.OptinApp;
 import dev.appcare.runtime.AppConfig;
+import dev.appcare.testkit.TopicReader;
 import dev.appcare.testkit.RealInfrastructure;
 import dev.appcare.testkit.TestNames;
 import java.io.IOException;
@@ -179,23 +180,7 @@ final class OptinFixture implements AutoCloseable {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end " + end);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
+        return TopicReader.readToEnd(props, topic, Duration.ofSeconds(30));
     }
 
     /** Sum of the end offsets of all partitions: 0 means nothing was ever written, not even an aborted transaction. */

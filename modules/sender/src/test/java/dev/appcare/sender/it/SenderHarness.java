@@ -16,6 +16,8 @@ import dev.appcare.model.topics.Topics;
 import dev.appcare.sender.SenderApp;
 import dev.appcare.sender.SenderConfig;
 import dev.appcare.sender.SenderTopics;
+import dev.appcare.testkit.TopicReader;
+import dev.appcare.testkit.Await;
 import dev.appcare.testkit.RealInfrastructure;
 import dev.appcare.testkit.TestNames;
 import dev.appcare.whatsappsim.SimulatorBuilder;
@@ -237,39 +239,12 @@ public final class SenderHarness implements AutoCloseable {
     public List<ConsumerRecord<String, byte[]>> records(String topic) {
         Map<String, Object> p = infra.broker().consumerProperties("unused");
         p.remove("group.id");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end");
-                }
-            }
-            return out;
-        }
+        return TopicReader.readToEnd(p, topic, Duration.ofSeconds(30));
     }
 
-    /** Waits until {@code condition} holds (checked every 250 ms), or fails after {@code timeout}. */
+    /** Waits until {@code condition} holds, or fails after {@code timeout} (the test kit's {@link Await}). */
     public static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+        Await.until(what, timeout, condition);
     }
 
     /** Waits until every one of {@code messageIds} has a decision status. */

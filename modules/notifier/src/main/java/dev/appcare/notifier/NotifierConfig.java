@@ -19,7 +19,6 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * What the notifier's topology is built from ({@link dev.appcare.notifier.streams.NotifierTopology#build}).
@@ -164,27 +163,29 @@ public record NotifierConfig(
     }
 
     public NotifierConfig withTopics(NotifierTopics topics) {
-        return with(f -> f.topics = topics);
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     public NotifierConfig withSerdeConfig(Map<String, Object> serdeConfig) {
-        return with(f -> f.serdeConfig = serdeConfig);
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     public NotifierConfig withDelayThreshold(Duration threshold) {
-        return with(f -> f.delayThreshold = threshold);
+        return new NotifierConfig(topics, serdeConfig, threshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     public NotifierConfig withPartitions(int flight, int traveller) {
-        return with(f -> {
-            f.flightPartitions = flight;
-            f.travellerPartitions = traveller;
-        });
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flight, traveller, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     /** The partition counts of the input topics as they are on the broker (topic name to count). */
     public NotifierConfig withInputPartitions(Map<String, Integer> inputPartitions) {
-        return with(f -> f.inputPartitions = inputPartitions);
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     /** Partitions of an input topic, or 0 if not known (then misplaced records are not counted for it). */
@@ -193,67 +194,29 @@ public record NotifierConfig(
     }
 
     public NotifierConfig withClock(Clock clock) {
-        return with(f -> f.clock = clock);
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     public NotifierConfig withMetrics(NotifierMetrics metrics) {
-        return with(f -> f.metrics = metrics);
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     /** N12: the message budget ({@link MessageBudget#UNLIMITED} for none). */
     public NotifierConfig withBudget(MessageBudget budget) {
-        return with(f -> f.budget = budget);
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     /** N13: when check-in opens before departure, and how often the wall clock is compared with it. */
     public NotifierConfig withCheckIn(CheckInReminder checkIn) {
-        return with(f -> f.checkIn = checkIn);
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 
     public NotifierConfig withCatalogue(TemplateCatalogue catalogue) {
-        return with(f -> f.catalogue = catalogue);
-    }
-
-    /**
-     * A copy of a config with one or two fields changed: the withers above say only what they change, and a
-     * field added to the record is added here once rather than to every wither (records have no withers of their own).
-     */
-    private NotifierConfig with(Consumer<Fields> change) {
-        Fields f = new Fields(this);
-        change.accept(f);
-        return new NotifierConfig(f.topics, f.serdeConfig, f.delayThreshold, f.urgentWindow, f.stateRetention, f.catalogue,
-                f.flightPartitions, f.travellerPartitions, f.clock, f.metrics, f.inputPartitions, f.budget, f.checkIn);
-    }
-
-    private static final class Fields {
-        NotifierTopics topics;
-        Map<String, Object> serdeConfig;
-        Duration delayThreshold;
-        Duration urgentWindow;
-        Duration stateRetention;
-        TemplateCatalogue catalogue;
-        int flightPartitions;
-        int travellerPartitions;
-        Clock clock;
-        NotifierMetrics metrics;
-        Map<String, Integer> inputPartitions;
-        MessageBudget budget;
-        CheckInReminder checkIn;
-
-        Fields(NotifierConfig c) {
-            topics = c.topics;
-            serdeConfig = c.serdeConfig;
-            delayThreshold = c.delayThreshold;
-            urgentWindow = c.urgentWindow;
-            stateRetention = c.stateRetention;
-            catalogue = c.catalogue;
-            flightPartitions = c.flightPartitions;
-            travellerPartitions = c.travellerPartitions;
-            clock = c.clock;
-            metrics = c.metrics;
-            inputPartitions = c.inputPartitions;
-            budget = c.budget;
-            checkIn = c.checkIn;
-        }
+        return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
+                flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }
 }

@@ -4,6 +4,7 @@ import dev.appcare.care.CareApp;
 import dev.appcare.notifier.NotifierApp;
 import dev.appcare.optin.OptinApp;
 import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.Role;
 import dev.appcare.sender.SenderApp;
 import dev.appcare.sender.SenderConfig;
 import java.time.Clock;
@@ -30,9 +31,9 @@ public final class LocalAppCare implements AutoCloseable {
     private final SenderApp sender;
     private final CareApp care;
     /** What started, in start order; stopped from the end. */
-    private final List<AutoCloseable> started;
+    private final List<Role> started;
 
-    private LocalAppCare(OptinApp optin, NotifierApp notifier, SenderApp sender, CareApp care, List<AutoCloseable> started) {
+    private LocalAppCare(OptinApp optin, NotifierApp notifier, SenderApp sender, CareApp care, List<Role> started) {
         this.optin = optin;
         this.notifier = notifier;
         this.sender = sender;
@@ -82,13 +83,13 @@ public final class LocalAppCare implements AutoCloseable {
         }
     }
 
-    private static RuntimeException stopAll(List<AutoCloseable> started) {
+    private static RuntimeException stopAll(List<Role> started) {
         RuntimeException failure = null;
         synchronized (started) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
-                    started.get(i).close();
-                } catch (Exception e) {
+                    started.get(i).stop();
+                } catch (RuntimeException e) {
                     if (failure == null) {
                         failure = new IllegalStateException("stopping a role failed", e);
                     } else {
@@ -149,7 +150,7 @@ public final class LocalAppCare implements AutoCloseable {
                 throw new IllegalStateException("the notifier and the opt-in API read the system clock: a clock fits only the sender and care");
             }
             Clock now = clock == null ? Clock.systemUTC() : clock;
-            List<AutoCloseable> started = new ArrayList<>();
+            List<Role> started = new ArrayList<>();
             try {
                 OptinApp o = optin == null ? null : add(started, new OptinApp(config(optin)).start());
                 NotifierApp n = null;
@@ -171,7 +172,7 @@ public final class LocalAppCare implements AutoCloseable {
             }
         }
 
-        private static <T extends AutoCloseable> T add(List<AutoCloseable> started, T role) {
+        private static <T extends Role> T add(List<Role> started, T role) {
             started.add(role);
             return role;
         }

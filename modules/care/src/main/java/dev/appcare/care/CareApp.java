@@ -113,9 +113,4 @@ public final class CareApp implements dev.appcare.runtime.Role {
     public void stop() {
         runtime.close();
     }
-
-    @Override
-    public void close() {
-        stop();
-    }
 }

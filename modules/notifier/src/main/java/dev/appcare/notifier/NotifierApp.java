@@ -165,9 +165,4 @@ public final class NotifierApp implements dev.appcare.runtime.Role {
     public void stop() {
         runtime.close();
     }
-
-    @Override
-    public void close() {
-        stop();
-    }
 }

@@ -232,11 +232,6 @@ public final class OptinApp implements Role {
         log.info("Opt-in API stopped");
     }
 
-    @Override
-    public void close() {
-        stop();
-    }
-
     /** Remembers what to close, most recent first. */
     private <T extends AutoCloseable> T track(T closeable) {
         started.add(0, closeable);

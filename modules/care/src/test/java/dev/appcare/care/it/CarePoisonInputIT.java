@@ -87,6 +87,16 @@ class CarePoisonInputIT {
                         new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_INPUT_BYTES)), AlterConfigOp.OpType.SET)));
             }
             admin.incrementalAlterConfigs(larger).all().get();
+            // The controller accepts the change before the broker applies it: a 1 MB send right after can still
+            // meet the old limit, so wait until the broker itself reports the larger one for every input.
+            Await.until("the brokers apply max.message.bytes to care's inputs", WAIT, () -> {
+                try {
+                    return admin.describeConfigs(larger.keySet()).all().get().values().stream().allMatch(config ->
+                            Integer.toString(MAX_INPUT_BYTES).equals(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value()));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
         }
         Clock clock = Clock.systemUTC();
         Instant now = clock.instant();

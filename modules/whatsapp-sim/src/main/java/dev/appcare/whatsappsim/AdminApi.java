@@ -146,8 +146,8 @@ final class AdminApi {
         int limit = intParam(ctx, "limit", 1000);
         List<SendRejection> list = sim.rejections().stream()
                 .filter(r -> code == null || Integer.toString(r.code()).equals(code))
-                .filter(r -> to == null || (r.to() != null && SendRequestValidator.digitsOnly(r.to())
-                        .equals(SendRequestValidator.digitsOnly(to))))
+                .filter(r -> to == null || (r.to() != null && PhoneNumbers.digitsOnly(r.to())
+                        .equals(PhoneNumbers.digitsOnly(to))))
                 .toList();
         if (list.size() > limit) {
             list = list.subList(list.size() - limit, list.size());

@@ -192,7 +192,7 @@ public final class FaultInjector {
     }
 
     private static String digits(String recipient) {
-        String d = SendRequestValidator.digitsOnly(Objects.requireNonNull(recipient, "recipient"));
+        String d = PhoneNumbers.digitsOnly(Objects.requireNonNull(recipient, "recipient"));
         if (d.isEmpty()) {
             throw new IllegalArgumentException("Not a phone number: " + recipient);
         }

@@ -97,7 +97,7 @@ final class InboundMessages {
     }
 
     private static String sender(String fromPhone) {
-        String from = SendRequestValidator.recipientDigits(fromPhone);
+        String from = PhoneNumbers.recipientDigits(fromPhone);
         if (from == null) {
             throw new IllegalArgumentException("Not a phone number: " + fromPhone);
         }

@@ -93,7 +93,7 @@ record SendEndpoint(Supplier<SimulatorSettings> settings, Supplier<Clock> clock,
         facts.template = request.path("template").path("name").isTextual()
                 ? request.path("template").path("name").asText() : null;
 
-        Fault fault = faults.select(SendRequestValidator.recipientDigits(facts.to), phoneId).orElse(null);
+        Fault fault = faults.select(PhoneNumbers.recipientDigits(facts.to), phoneId).orElse(null);
         if (fault != null) {
             facts.injected = true;
             switch (fault.kind()) {

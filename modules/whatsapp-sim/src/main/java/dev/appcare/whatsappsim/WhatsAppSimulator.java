@@ -228,7 +228,7 @@ public final class WhatsAppSimulator implements AutoCloseable {
 
     /** Accepted messages to this recipient (any format; compared by digits), oldest first. */
     public List<SentMessage> acceptedFor(String recipient) {
-        return sent.acceptedFor(SendRequestValidator.digitsOnly(recipient));
+        return sent.acceptedFor(PhoneNumbers.digitsOnly(recipient));
     }
 
     public Optional<SentMessage> acceptedMessage(String wamid) {

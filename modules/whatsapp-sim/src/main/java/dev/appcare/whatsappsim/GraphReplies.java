@@ -94,6 +94,11 @@ final class GraphReplies {
         }
     }
 
+    /** How many requests are held back right now, waiting for their answer. */
+    int held() {
+        return pending.size();
+    }
+
     /** Answers every request still held back with 503 (on close). */
     void answerPendingWithShutdown() {
         for (PendingReply p : List.copyOf(pending)) {

@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  * in its own class: the send endpoint
  * ({@link SendEndpoint}, answers in {@link GraphReplies}), limits ({@link RateLimits}), faults
  * ({@link FaultInjector}), what was sent ({@link SentMessages}), webhooks ({@link StatusWebhooks},
- * {@link InboundMessages}, {@link WebhookDispatcher}, {@link WebhookVerification}), admin ({@link AdminApi}).
+ * {@link InboundMessages}, {@link WebhookDispatcher}, {@link WebhookVerification}), admin ({@link AdminApi} and its parts).
  */
 public final class WhatsAppSimulator implements AutoCloseable {
 
@@ -267,6 +267,14 @@ public final class WhatsAppSimulator implements AutoCloseable {
                 faults.injectedCount(), inbound.count(),
                 new SimulatorStats.WebhookStats(c.posted(), c.delivered(), c.failedAttempts(), c.gaveUp(),
                         c.duplicates(), c.skippedWithoutUrl(), c.inFlightChains()));
+    }
+
+    /**
+     * How many send requests are held back right now: waiting out their latency or an injected hang
+     * ({@link Fault#hang}). Also in {@code GET /_sim/health} as {@code heldRequests}.
+     */
+    public int heldRequests() {
+        return started ? replies.held() : 0;
     }
 
     /** Waits until every webhook queued so far was posted (or given up); true if that happened in time. */

@@ -1,6 +1,7 @@
 package dev.appcare.whatsappsim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.appcare.testkit.Await;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
@@ -29,6 +30,8 @@ class LifecycleAndAdminTest {
             SimClient.Response health = client.get("/_sim/health");
             assertThat(health.status()).isEqualTo(200);
             assertThat(health.json().path("status").asText()).isEqualTo("UP");
+            assertThat(health.json().path("heldRequests").asInt()).isZero();
+            assertThat(sim.heldRequests()).isZero();
             assertThat(client.get("/health").status()).isEqualTo(200);
         }
     }
@@ -53,7 +56,8 @@ class LifecycleAndAdminTest {
             receiver.await(1, Duration.ofSeconds(10));
             sim.faults().nextRequests(1, Fault.hang(Duration.ofMinutes(5)));
             var pending = client.sendAsync(gateChange("31612345679").toString());
-            Thread.sleep(200);
+            Await.until("the hanging request to be held", Duration.ofSeconds(10), () -> sim.heldRequests() == 1);
+            assertThat(client.get("/_sim/health").json().path("heldRequests").asInt()).isEqualTo(1);
 
             sim.close();
 
@@ -67,24 +71,20 @@ class LifecycleAndAdminTest {
                     .build(), HttpResponse.BodyHandlers.discarding())).isInstanceOf(ConnectException.class);
         }
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        Set<String> leftover;
-        do {
-            leftover = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.isAlive() && !before.contains(t.threadId()))
-                    .map(Thread::getName)
-                    // everything new except JDK-owned pools that live on their own
-                    .filter(n -> !n.startsWith("ForkJoinPool.commonPool") && !n.startsWith("Common-Cleaner")
-                            && !n.startsWith("process reaper") && !n.startsWith("surefire")
-                            && !n.startsWith("Attach Listener") && !n.startsWith("Keep-Alive"))
-                    .collect(Collectors.toSet());
-            if (leftover.isEmpty()) {
-                break;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        assertThat(leftover).as("threads left after close").isEmpty();
+        Await.value(() -> threadsStartedSince(before), Set::isEmpty, Duration.ofSeconds(5),
+                "no threads left after close");
         sim.close(); // idempotent
+    }
+
+    /** Names of live threads not in {@code before}, except JDK-owned pools that live on their own. */
+    private static Set<String> threadsStartedSince(Set<Long> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !before.contains(t.threadId()))
+                .map(Thread::getName)
+                .filter(n -> !n.startsWith("ForkJoinPool.commonPool") && !n.startsWith("Common-Cleaner")
+                        && !n.startsWith("process reaper") && !n.startsWith("surefire")
+                        && !n.startsWith("Attach Listener") && !n.startsWith("Keep-Alive"))
+                .collect(Collectors.toSet());
     }
 
     private static Set<Long> liveThreadIds() {

@@ -88,7 +88,7 @@ public final class WhatsAppSimulatorBenchmark implements Callable<Integer> {
                 }
                 sim = b.start();
                 base = URI.create(sim.baseUrl());
-                token = sim.settings().accessToken();
+                token = sim.settings().account().accessToken();
             }
             URI messages = URI.create(base + "/v21.0/" + WhatsAppSimulator.DEFAULT_PHONE_NUMBER_ID + "/messages");
             if (warmupSeconds > 0) {

@@ -45,16 +45,16 @@ final class AdminConfigApi {
                     case "appSecret" -> b.appSecret(v.asText());
                     case "throughputPerSecond" -> b.throughputPerSecond(v.asInt());
                     case "pairBurst" -> b.pairRate(v.asInt(), Duration.ofMillis(
-                            req.path("pairPeriodMillis").asLong(cur.pairPeriod().toMillis())));
-                    case "pairPeriodMillis" -> b.pairRate(req.path("pairBurst").asInt(cur.pairBurst()),
+                            req.path("pairPeriodMillis").asLong(cur.limits().pairPeriod().toMillis())));
+                    case "pairPeriodMillis" -> b.pairRate(req.path("pairBurst").asInt(cur.limits().pairBurst()),
                             Duration.ofMillis(v.asLong()));
                     case "rateLimitGraceMillis" -> b.rateLimitGrace(Duration.ofMillis(v.asLong()));
                     case "throughputErrorHttpStatus" -> b.throughputErrorHttpStatus(v.asInt());
                     case "pairRateErrorHttpStatus" -> b.pairRateErrorHttpStatus(v.asInt());
                     case "latencyMillis" -> b.latency(Duration.ofMillis(v.asLong()), Duration.ofMillis(
-                            req.path("latencyJitterMillis").asLong(cur.latencyJitter().toMillis())));
+                            req.path("latencyJitterMillis").asLong(cur.answers().latencyJitter().toMillis())));
                     case "latencyJitterMillis" -> b.latency(Duration.ofMillis(
-                            req.path("latencyMillis").asLong(cur.latency().toMillis())),
+                            req.path("latencyMillis").asLong(cur.answers().latency().toMillis())),
                             Duration.ofMillis(v.asLong()));
                     case "statusDelayMillis" -> b.statusDelay(Duration.ofMillis(v.asLong()));
                     case "deliveredProbability" -> b.deliveredProbability(v.asDouble());
@@ -63,9 +63,9 @@ final class AdminConfigApi {
                     case "reorderProbability" -> b.reorderProbability(v.asDouble());
                     case "seed" -> b.seed(v.asLong());
                     case "webhookMaxAttempts" -> b.webhookRetries(v.asInt(), Duration.ofMillis(
-                            req.path("webhookRetryBackoffMillis").asLong(cur.webhookRetryBackoff().toMillis())));
+                            req.path("webhookRetryBackoffMillis").asLong(cur.webhooks().retryBackoff().toMillis())));
                     case "webhookRetryBackoffMillis" -> b.webhookRetries(
-                            req.path("webhookMaxAttempts").asInt(cur.webhookMaxAttempts()),
+                            req.path("webhookMaxAttempts").asInt(cur.webhooks().maxAttempts()),
                             Duration.ofMillis(v.asLong()));
                     default -> throw new IllegalArgumentException("Unknown or fixed setting: " + e.getKey());
                 }
@@ -77,7 +77,7 @@ final class AdminConfigApi {
     private void templates(Context ctx) {
         ObjectNode root = json.object();
         ArrayNode arr = root.putArray("templates");
-        for (ApprovedTemplates.Template t : sim.settings().templates().templates()) {
+        for (ApprovedTemplates.Template t : sim.settings().account().templates().templates()) {
             ObjectNode n = arr.addObject();
             n.put("name", t.name());
             n.put("category", t.category());
@@ -93,29 +93,32 @@ final class AdminConfigApi {
     private ObjectNode config(SimulatorSettings s) {
         ObjectNode n = json.object();
         n.put("baseUrl", sim.baseUrl());
-        n.put("bindAddress", s.bindAddress());
-        n.put("webhookUrl", s.webhookUrl() == null ? null : s.webhookUrl().toString());
-        n.put("wabaId", s.wabaId());
-        n.put("displayPhoneNumber", s.displayPhoneNumber());
+        n.put("bindAddress", s.server().bindAddress());
+        n.put("webhookUrl", s.webhooks().url() == null ? null : s.webhooks().url().toString());
+        n.put("wabaId", s.account().wabaId());
+        n.put("displayPhoneNumber", s.account().displayPhoneNumber());
         ArrayNode ids = n.putArray("phoneNumberIds");
-        s.phoneNumberIds().stream().sorted().forEach(ids::add);
-        n.put("throughputPerSecond", s.throughputPerSecond());
-        n.put("pairBurst", s.pairBurst());
-        n.put("pairPeriodMillis", s.pairPeriod().toMillis());
-        n.put("rateLimitGraceMillis", s.rateLimitGrace().toMillis());
-        n.put("throughputErrorHttpStatus", s.throughputErrorHttpStatus());
-        n.put("pairRateErrorHttpStatus", s.pairRateErrorHttpStatus());
-        n.put("latencyMillis", s.latency().toMillis());
-        n.put("latencyJitterMillis", s.latencyJitter().toMillis());
-        n.put("statusDelayMillis", s.statusDelay().toMillis());
-        n.put("deliveredProbability", s.deliveredProbability());
-        n.put("readProbability", s.readProbability());
-        n.put("duplicateProbability", s.duplicateProbability());
-        n.put("reorderProbability", s.reorderProbability());
+        s.account().phoneNumberIds().stream().sorted().forEach(ids::add);
+        SimulatorSettings.Limits limits = s.limits();
+        n.put("throughputPerSecond", limits.throughputPerSecond());
+        n.put("pairBurst", limits.pairBurst());
+        n.put("pairPeriodMillis", limits.pairPeriod().toMillis());
+        n.put("rateLimitGraceMillis", limits.grace().toMillis());
+        SimulatorSettings.Answers answers = s.answers();
+        n.put("throughputErrorHttpStatus", answers.throughputErrorHttpStatus());
+        n.put("pairRateErrorHttpStatus", answers.pairRateErrorHttpStatus());
+        n.put("latencyMillis", answers.latency().toMillis());
+        n.put("latencyJitterMillis", answers.latencyJitter().toMillis());
+        SimulatorSettings.Statuses statuses = s.statuses();
+        n.put("statusDelayMillis", statuses.delay().toMillis());
+        n.put("deliveredProbability", statuses.deliveredProbability());
+        n.put("readProbability", statuses.readProbability());
+        n.put("duplicateProbability", statuses.duplicateProbability());
+        n.put("reorderProbability", statuses.reorderProbability());
         n.put("seed", s.seed());
-        n.put("webhookMaxAttempts", s.webhookMaxAttempts());
-        n.put("webhookRetryBackoffMillis", s.webhookRetryBackoff().toMillis());
-        n.put("webhookTimeoutMillis", s.webhookTimeout().toMillis());
+        n.put("webhookMaxAttempts", s.webhooks().maxAttempts());
+        n.put("webhookRetryBackoffMillis", s.webhooks().retryBackoff().toMillis());
+        n.put("webhookTimeoutMillis", s.webhooks().timeout().toMillis());
         n.put("maxRecordedMessages", s.maxRecordedMessages());
         return n;
     }

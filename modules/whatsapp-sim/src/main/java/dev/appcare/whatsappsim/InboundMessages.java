@@ -110,7 +110,7 @@ final class InboundMessages {
             return requested;
         }
         return sent.lastTo(from).map(SentMessage::phoneNumberId).orElseGet(() -> {
-            Set<String> ids = settings.get().phoneNumberIds();
+            Set<String> ids = settings.get().account().phoneNumberIds();
             return ids.isEmpty() ? WhatsAppSimulator.DEFAULT_PHONE_NUMBER_ID
                     : ids.stream().sorted().findFirst().orElseThrow();
         });
@@ -119,7 +119,7 @@ final class InboundMessages {
     private void post(String from, String wamid, String type, byte[] body, Instant at) {
         lastInbound.put(from, at);
         inboundTotal.increment();
-        if (settings.get().webhookUrl() == null) {
+        if (settings.get().webhooks().url() == null) {
             log.warn("Inbound message not posted: no webhook URL configured");
         }
         submit.accept(List.of(new WebhookDispatcher.Post("inbound", wamid, type, body, Duration.ZERO, false)));

@@ -4,7 +4,6 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -34,58 +33,18 @@ final class RateLimits {
     /** Tokens per message. */
     static final long UNIT = 1000;
 
-    record Settings(int throughputPerSecond, int pairBurst, Duration pairPeriod, Duration grace,
-                    Map<String, Integer> throughputPerNumber) {
-        Settings(int throughputPerSecond, int pairBurst, Duration pairPeriod, Duration grace) {
-            this(throughputPerSecond, pairBurst, pairPeriod, grace, Map.of());
-        }
-
-        Settings {
-            if (throughputPerSecond < 1) {
-                throw new IllegalArgumentException("throughputPerSecond must be at least 1");
-            }
-            if (pairBurst < 1) {
-                throw new IllegalArgumentException("pairBurst must be at least 1");
-            }
-            if (pairPeriod.isNegative() || pairPeriod.isZero()) {
-                throw new IllegalArgumentException("pairPeriod must be positive");
-            }
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("grace must not be negative");
-            }
-        }
-
-        /** The ceiling of one phone-number-id: its own, if set, else the common one. */
-        int throughputOf(String phoneNumberId) {
-            return throughputPerNumber.getOrDefault(phoneNumberId, throughputPerSecond);
-        }
-
-        long throughputCapacity(int throughputPerSecond) {
-            long perSecond = throughputPerSecond * UNIT;
-            return perSecond + perSecond * grace.toNanos() / 1_000_000_000L;
-        }
-
-        long pairCapacity() {
-            return pairBurst * UNIT + UNIT * grace.toNanos() / pairPeriod.toNanos();
-        }
-    }
-
-    private record State(Settings settings, ConcurrentMap<String, Bucket> throughput,
+    private record State(SimulatorSettings.Limits settings, ConcurrentMap<String, Bucket> throughput,
                          ConcurrentMap<String, Bucket> pairs) {
     }
 
     private volatile State state;
 
-    RateLimits(Settings settings) {
+    RateLimits(SimulatorSettings.Limits settings) {
         this.state = new State(settings, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
-    Settings settings() {
-        return state.settings();
-    }
-
     /** New limits; all buckets start full again. */
-    void reconfigure(Settings settings) {
+    void reconfigure(SimulatorSettings.Limits settings) {
         this.state = new State(settings, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
@@ -126,7 +85,7 @@ final class RateLimits {
         return state.pairs().size();
     }
 
-    private static Bucket throughputBucket(Settings s, int throughputPerSecond) {
+    private static Bucket throughputBucket(SimulatorSettings.Limits s, int throughputPerSecond) {
         return Bucket.builder()
                 .addLimit(Bandwidth.builder()
                         .capacity(s.throughputCapacity(throughputPerSecond))
@@ -136,7 +95,7 @@ final class RateLimits {
                 .build();
     }
 
-    private static Bucket pairBucket(Settings s) {
+    private static Bucket pairBucket(SimulatorSettings.Limits s) {
         return Bucket.builder()
                 .addLimit(Bandwidth.builder()
                         .capacity(s.pairCapacity())

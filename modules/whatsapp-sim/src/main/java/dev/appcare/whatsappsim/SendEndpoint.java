@@ -80,13 +80,13 @@ record SendEndpoint(Supplier<SimulatorSettings> settings, Supplier<Clock> clock,
             throw GraphApiError.invalidToken();
         }
         if (!NUMERIC.matcher(phoneId).matches()
-                || (!s.phoneNumberIds().isEmpty() && !s.phoneNumberIds().contains(phoneId))) {
+                || (!s.account().phoneNumberIds().isEmpty() && !s.account().phoneNumberIds().contains(phoneId))) {
             throw GraphApiError.invalidParameter("Unsupported post request. Object with ID '" + phoneId
                     + "' does not exist, cannot be loaded due to missing permissions, or does not support this "
                     + "operation.");
         }
         if (!rateLimits.tryThroughput(phoneId)) {
-            throw GraphApiError.of(GraphErrors.THROUGHPUT, s.throughputErrorHttpStatus(), null);
+            throw GraphApiError.of(GraphErrors.THROUGHPUT, s.answers().throughputErrorHttpStatus(), null);
         }
         JsonNode request = validator.parse(ctx.bodyAsBytes());
         facts.to = request.path("to").isTextual() ? request.path("to").asText() : null;
@@ -110,9 +110,9 @@ record SendEndpoint(Supplier<SimulatorSettings> settings, Supplier<Clock> clock,
             }
         }
 
-        SendRequestValidator.ValidSend valid = validator.validate(request, s.templates());
+        SendRequestValidator.ValidSend valid = validator.validate(request, s.account().templates());
         if (!rateLimits.tryPair(phoneId, valid.waId())) {
-            throw GraphApiError.of(GraphErrors.PAIR_RATE, s.pairRateErrorHttpStatus(), null);
+            throw GraphApiError.of(GraphErrors.PAIR_RATE, s.answers().pairRateErrorHttpStatus(), null);
         }
         Integer asyncFailure = null;
         if (fault != null && fault.kind() == Fault.Kind.ASYNC_FAILURE) {
@@ -123,7 +123,7 @@ record SendEndpoint(Supplier<SimulatorSettings> settings, Supplier<Clock> clock,
         SentMessage message = accept(s, version, phoneId, valid, asyncFailure);
         long responseDelay = fault != null && fault.kind() == Fault.Kind.HANG_THEN_ACCEPT
                 ? fault.hold().toNanos() : latency;
-        statuses.plan(s, message, latency + s.statusDelay().toNanos());
+        statuses.plan(s, message, latency + s.statuses().delay().toNanos());
         return replies.accepted(message, responseDelay);
     }
 
@@ -136,12 +136,12 @@ record SendEndpoint(Supplier<SimulatorSettings> settings, Supplier<Clock> clock,
             token = ctx.queryParam("access_token"); // Graph API also takes the token as a query parameter
         }
         return token != null && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
-                s.accessToken().getBytes(StandardCharsets.UTF_8));
+                s.account().accessToken().getBytes(StandardCharsets.UTF_8));
     }
 
     private static long latencyNanos(SimulatorSettings s) {
-        long base = s.latency().toNanos();
-        long jitter = s.latencyJitter().toNanos();
+        long base = s.answers().latency().toNanos();
+        long jitter = s.answers().latencyJitter().toNanos();
         return jitter > 0 ? base + ThreadLocalRandom.current().nextLong(jitter + 1) : base;
     }
 

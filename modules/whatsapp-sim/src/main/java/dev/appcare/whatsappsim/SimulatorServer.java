@@ -27,7 +27,7 @@ final class SimulatorServer {
     }
 
     /** Starts listening with these routes; returns the bound port. Stops the scheduler if that fails. */
-    int start(SimulatorSettings s, Consumer<Javalin> routes) {
+    int start(SimulatorSettings.Server s, Consumer<Javalin> routes) {
         QueuedThreadPool pool = new QueuedThreadPool(s.httpThreads(), Math.min(4, s.httpThreads()), 30_000);
         pool.setName("whatsapp-sim-http");
         pool.setDaemon(true);

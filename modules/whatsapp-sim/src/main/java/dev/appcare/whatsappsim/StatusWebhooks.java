@@ -26,14 +26,15 @@ final class StatusWebhooks {
         this.submit = submit;
     }
 
-    void plan(SimulatorSettings s, SentMessage m, long firstDelayNanos) {
-        if (s.webhookUrl() == null) {
+    void plan(SimulatorSettings settings, SentMessage m, long firstDelayNanos) {
+        if (settings.webhooks().url() == null) {
             return; // nothing to post to: messages accepted while no URL is set never get statuses
         }
-        SplittableRandom random = new SplittableRandom(s.seed() * 0x9E3779B97F4A7C15L + planSequence.incrementAndGet());
+        SplittableRandom random = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + planSequence.incrementAndGet());
         record Step(String status, Instant at) {
         }
-        long stepMillis = Math.max(1, s.statusDelay().toMillis());
+        SimulatorSettings.Statuses s = settings.statuses();
+        long stepMillis = Math.max(1, s.delay().toMillis());
         List<Step> steps = new ArrayList<>(3);
         if (m.asyncFailureCode() != null) {
             steps.add(new Step("failed", m.acceptedAt().plusMillis(stepMillis)));
@@ -59,10 +60,10 @@ final class StatusWebhooks {
         for (Step step : steps) {
             byte[] body = p.status(m, step.status(), step.at(),
                     "failed".equals(step.status()) ? m.asyncFailureCode() : null);
-            Duration delay = posts.isEmpty() ? Duration.ofNanos(firstDelayNanos) : s.statusDelay();
+            Duration delay = posts.isEmpty() ? Duration.ofNanos(firstDelayNanos) : s.delay();
             posts.add(new WebhookDispatcher.Post("status", m.wamid(), step.status(), body, delay, false));
             if (random.nextDouble() < s.duplicateProbability()) {
-                posts.add(new WebhookDispatcher.Post("status", m.wamid(), step.status(), body, s.statusDelay(), true));
+                posts.add(new WebhookDispatcher.Post("status", m.wamid(), step.status(), body, s.delay(), true));
             }
         }
         submit.accept(posts);

@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 
 /**
  * Posts signed webhooks to the configured callback URL. Webhooks are submitted as chains (all statuses of
@@ -41,9 +40,6 @@ final class WebhookDispatcher implements AutoCloseable {
     record Post(String kind, String messageId, String status, byte[] body, Duration delay, boolean duplicate) {
     }
 
-    record Settings(int maxAttempts, Duration retryBackoff, Duration requestTimeout, int maxConcurrentPosts) {
-    }
-
     /** Counters since the last reset. */
     record Counters(long posted, long delivered, long failedAttempts, long gaveUp, long duplicates,
                     long skippedWithoutUrl, int inFlightChains) {
@@ -54,10 +50,8 @@ final class WebhookDispatcher implements AutoCloseable {
     }
 
     private final ScheduledExecutorService scheduler;
-    private final Supplier<URI> url;
-    private final Supplier<String> appSecret;
     private final int logCapacity;
-    private volatile Settings settings;
+    private volatile SimulatorSettings.Webhooks settings;
     private final ExecutorService httpExecutor;
     private final HttpClient client;
     private final AtomicInteger chainsInFlight = new AtomicInteger();
@@ -74,11 +68,8 @@ final class WebhookDispatcher implements AutoCloseable {
     private final LongAdder skipped = new LongAdder();
     private volatile boolean closed;
 
-    WebhookDispatcher(ScheduledExecutorService scheduler, Supplier<URI> url, Supplier<String> appSecret,
-                      Settings settings, int logCapacity) {
+    WebhookDispatcher(ScheduledExecutorService scheduler, SimulatorSettings.Webhooks settings, int logCapacity) {
         this.scheduler = scheduler;
-        this.url = url;
-        this.appSecret = appSecret;
         this.settings = settings;
         this.logCapacity = logCapacity;
         this.httpExecutor = Executors.newFixedThreadPool(2, WhatsAppSimulator.threadFactory("whatsapp-sim-webhook-"));
@@ -89,12 +80,9 @@ final class WebhookDispatcher implements AutoCloseable {
                 .build();
     }
 
-    void settings(Settings s) {
+    /** Where to post, with which secret and retries, from now on. */
+    void settings(SimulatorSettings.Webhooks s) {
         this.settings = s;
-    }
-
-    Settings settings() {
-        return settings;
     }
 
     /** Queues a chain of posts; the first one is due after its own delay. */
@@ -171,16 +159,17 @@ final class WebhookDispatcher implements AutoCloseable {
             return;
         }
         Post post = chain.get(index);
-        URI target = url.get();
+        SimulatorSettings.Webhooks current = settings;
+        URI target = current.url();
         if (target == null) {
             skipped.increment();
             slotFreed();
             scheduleStep(chain, index + 1, gen);
             return;
         }
-        String signature = WebhookSigner.signatureHeader(appSecret.get(), post.body());
+        String signature = WebhookSigner.signatureHeader(current.appSecret(), post.body());
         HttpRequest request = HttpRequest.newBuilder(target)
-                .timeout(settings.requestTimeout())
+                .timeout(current.timeout())
                 .header("Content-Type", "application/json")
                 .header(WebhookSigner.HEADER, signature)
                 .header("User-Agent", "facebookexternalua")
@@ -203,7 +192,7 @@ final class WebhookDispatcher implements AutoCloseable {
                             return;
                         }
                         failedAttempts.increment();
-                        Settings s = settings;
+                        SimulatorSettings.Webhooks s = settings;
                         if (attempt < s.maxAttempts() && !closed && gen == generation.get()) {
                             long backoff = s.retryBackoff().toNanos() << Math.min(attempt - 1, 20);
                             log.debug("Webhook {} {} to {} failed (HTTP {}{}), retry {} in {} ms", post.status(),

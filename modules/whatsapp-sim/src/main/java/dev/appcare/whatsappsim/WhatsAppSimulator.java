@@ -76,9 +76,9 @@ public final class WhatsAppSimulator implements AutoCloseable {
 
     WhatsAppSimulator(SimulatorSettings settings) {
         this.settings = settings;
-        this.rateLimits = new RateLimits(settings.rateLimitSettings());
+        this.rateLimits = new RateLimits(settings.limits());
         this.faults = new FaultInjector(settings.seed());
-        this.payloads = new WebhookPayloads(mapper, settings.wabaId(), settings.displayPhoneNumber());
+        this.payloads = payloadsOf(settings.account());
         this.inbound = new InboundMessages(() -> this.settings, () -> payloads, () -> clock, sent, wamids,
                 posts -> webhooks.submit(posts));
         this.statuses = new StatusWebhooks(() -> payloads, posts -> webhooks.submit(posts));
@@ -100,10 +100,9 @@ public final class WhatsAppSimulator implements AutoCloseable {
         }
         SimulatorSettings s = settings;
         server = new SimulatorServer();
-        webhooks = new WebhookDispatcher(server.scheduler(), () -> settings.webhookUrl(), () -> settings.appSecret(),
-                s.webhookSettings(), WEBHOOK_LOG_CAPACITY);
+        webhooks = new WebhookDispatcher(server.scheduler(), s.webhooks(), WEBHOOK_LOG_CAPACITY);
         replies = new GraphReplies(mapper, server.scheduler());
-        boundPort = server.start(s, app -> {
+        boundPort = server.start(s.server(), app -> {
             new AdminApi(this, mapper).register(app);
             new SendEndpoint(() -> settings, () -> clock, rateLimits, faults, new SendRequestValidator(mapper), sent,
                     wamids, inbound, statuses, replies).register(app);
@@ -111,9 +110,9 @@ public final class WhatsAppSimulator implements AutoCloseable {
         server.scheduler().scheduleWithFixedDelay(this::evictIdlePairs, 30, 30, TimeUnit.SECONDS);
         started = true;
         log.info("WhatsApp Cloud API simulator listening on {} (throughput {}/s, pair rate {} per {}, latency {} ms "
-                        + "+ up to {} ms, webhooks to {})", baseUrl(), s.throughputPerSecond(), s.pairBurst(),
-                s.pairPeriod(), s.latency().toMillis(), s.latencyJitter().toMillis(),
-                s.webhookUrl() == null ? "(none)" : s.webhookUrl());
+                        + "+ up to {} ms, webhooks to {})", baseUrl(), s.limits().throughputPerSecond(),
+                s.limits().pairBurst(), s.limits().pairPeriod(), s.answers().latency().toMillis(),
+                s.answers().latencyJitter().toMillis(), s.webhooks().url() == null ? "(none)" : s.webhooks().url());
         return this;
     }
 
@@ -147,7 +146,7 @@ public final class WhatsAppSimulator implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>}: the Graph API base URL to give the sender. */
     public String baseUrl() {
         requireStarted();
-        String host = settings.bindAddress();
+        String host = settings.server().bindAddress();
         if ("0.0.0.0".equals(host) || "::".equals(host)) {
             host = "127.0.0.1";
         }
@@ -176,25 +175,25 @@ public final class WhatsAppSimulator implements AutoCloseable {
     public WhatsAppSimulator reconfigure(Consumer<SimulatorBuilder> change) {
         synchronized (configLock) {
             SimulatorSettings old = settings;
-            SimulatorBuilder b = SimulatorBuilder.from(old);
+            SimulatorBuilder b = new SimulatorBuilder(old);
             change.accept(b);
             SimulatorSettings n = b.settings();
-            if (n.port() != old.port() || !n.bindAddress().equals(old.bindAddress())
-                    || n.httpThreads() != old.httpThreads()) {
+            if (!n.server().equals(old.server())) {
                 throw new IllegalArgumentException("port, bindAddress and httpThreads cannot change at run time");
             }
             settings = n;
-            if (!n.rateLimitSettings().equals(old.rateLimitSettings())) {
-                rateLimits.reconfigure(n.rateLimitSettings());
+            if (!n.limits().equals(old.limits())) {
+                rateLimits.reconfigure(n.limits());
             }
-            if (!n.wabaId().equals(old.wabaId()) || !n.displayPhoneNumber().equals(old.displayPhoneNumber())) {
-                payloads = new WebhookPayloads(mapper, n.wabaId(), n.displayPhoneNumber());
+            if (!n.account().wabaId().equals(old.account().wabaId())
+                    || !n.account().displayPhoneNumber().equals(old.account().displayPhoneNumber())) {
+                payloads = payloadsOf(n.account());
             }
             if (n.seed() != old.seed()) {
                 faults.reseed(n.seed());
             }
             if (webhooks != null) {
-                webhooks.settings(n.webhookSettings());
+                webhooks.settings(n.webhooks());
             }
             return this;
         }
@@ -315,11 +314,11 @@ public final class WhatsAppSimulator implements AutoCloseable {
      * the challenge as body.
      */
     public VerificationResult verifyWebhookSubscription(String verifyToken) {
-        SimulatorSettings s = settings;
-        if (s.webhookUrl() == null) {
+        SimulatorSettings.Webhooks w = settings.webhooks();
+        if (w.url() == null) {
             throw new IllegalStateException("No webhook URL configured");
         }
-        return WebhookVerification.verify(s.webhookUrl(), verifyToken, s.webhookTimeout());
+        return WebhookVerification.verify(w.url(), verifyToken, w.timeout());
     }
 
     /** A user sends a text to the business number: posts the inbound {@code messages} webhook. Returns its wamid. */
@@ -371,6 +370,10 @@ public final class WhatsAppSimulator implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------ internals
+
+    private WebhookPayloads payloadsOf(SimulatorSettings.Account a) {
+        return new WebhookPayloads(mapper, a.wabaId(), a.displayPhoneNumber());
+    }
 
     private void evictIdlePairs() {
         try {

@@ -144,7 +144,7 @@ class FaultInjectionTest {
     void shouldHangPastTheSendersTimeoutAndSendNothing() {
         sim.faults().nextRequests(1, Fault.hang(Duration.ofSeconds(3)));
 
-        var request = client.sendRequest(gateChange(to(1)).toString(), sim.settings().accessToken(),
+        var request = client.sendRequest(gateChange(to(1)).toString(), sim.settings().account().accessToken(),
                 Duration.ofMillis(300)).build();
         assertThatThrownBy(() -> client.http().sendAsync(request, HttpResponse.BodyHandlers.ofString()).join())
                 .isInstanceOf(CompletionException.class)
@@ -160,7 +160,7 @@ class FaultInjectionTest {
         var body = gateChange(to(1));
         body.put("biz_opaque_callback_data", "req-1");
 
-        var request = client.sendRequest(body.toString(), sim.settings().accessToken(), Duration.ofMillis(300)).build();
+        var request = client.sendRequest(body.toString(), sim.settings().account().accessToken(), Duration.ofMillis(300)).build();
         assertThatThrownBy(() -> client.http().send(request, HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(HttpTimeoutException.class);
 

@@ -141,15 +141,15 @@ class LifecycleAndAdminTest {
                     "{\"throughputPerSecond\":1000,\"latencyMillis\":5,\"readProbability\":0.9,\"pairBurst\":2}");
 
             assertThat(r.status()).isEqualTo(200);
-            assertThat(sim.settings().throughputPerSecond()).isEqualTo(1000);
-            assertThat(sim.settings().latency()).isEqualTo(Duration.ofMillis(5));
-            assertThat(sim.settings().readProbability()).isEqualTo(0.9);
-            assertThat(sim.settings().pairBurst()).isEqualTo(2);
+            assertThat(sim.settings().limits().throughputPerSecond()).isEqualTo(1000);
+            assertThat(sim.settings().answers().latency()).isEqualTo(Duration.ofMillis(5));
+            assertThat(sim.settings().statuses().readProbability()).isEqualTo(0.9);
+            assertThat(sim.settings().limits().pairBurst()).isEqualTo(2);
             assertThat(client.get("/_sim/config").json().path("throughputPerSecond").asInt()).isEqualTo(1000);
 
             assertThat(client.put("/_sim/config", "{\"port\":1}").status()).isEqualTo(400);
             assertThat(client.put("/_sim/config", "{\"readProbability\":2}").status()).isEqualTo(400);
-            assertThat(sim.settings().readProbability()).isEqualTo(0.9);
+            assertThat(sim.settings().statuses().readProbability()).isEqualTo(0.9);
         }
     }
 

@@ -160,7 +160,7 @@ class RateLimitTest {
 
             SimClient.Response otherNumber = client.execute(java.net.http.HttpRequest.newBuilder(
                             java.net.URI.create(sim.baseUrl() + "/v21.0/222333444/messages"))
-                    .header("Authorization", "Bearer " + sim.settings().accessToken())
+                    .header("Authorization", "Bearer " + sim.settings().account().accessToken())
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(gateChange(recipient(6)).toString()))
                     .build());
             assertThat(otherNumber.status()).isEqualTo(200);
@@ -204,7 +204,7 @@ class RateLimitTest {
 
     @Test
     void shouldUseTheDefaultLimitsOf80PerSecondAndOnePer6Seconds() {
-        SimulatorSettings s = WhatsAppSimulator.builder().build().settings();
+        SimulatorSettings.Limits s = WhatsAppSimulator.builder().build().settings().limits();
         assertThat(s.throughputPerSecond()).isEqualTo(80);
         assertThat(s.pairBurst()).isEqualTo(1);
         assertThat(s.pairPeriod()).isEqualTo(Duration.ofSeconds(6));

@@ -39,7 +39,7 @@ final class SimClient implements AutoCloseable {
     private final String phoneId;
 
     SimClient(WhatsAppSimulator sim) {
-        this(sim.baseUrl(), sim.settings().accessToken());
+        this(sim.baseUrl(), sim.settings().account().accessToken());
     }
 
     SimClient(String baseUrl, String token) {
@@ -48,7 +48,7 @@ final class SimClient implements AutoCloseable {
 
     /** Sends from another business number. */
     SimClient(WhatsAppSimulator sim, String phoneId) {
-        this(sim.baseUrl(), sim.settings().accessToken(), phoneId);
+        this(sim.baseUrl(), sim.settings().account().accessToken(), phoneId);
     }
 
     private SimClient(String baseUrl, String token, String phoneId) {

@@ -23,7 +23,7 @@ class ThroughputTest {
                 .httpThreads(8)
                 .start()) {
             LoadBenchmark.Result result = LoadBenchmark.run(URI.create(sim.messagesUrl(WhatsAppSimulator.DEFAULT_PHONE_NUMBER_ID)),
-                    sim.settings().accessToken(), 1000, Duration.ofSeconds(2), 5000);
+                    sim.settings().account().accessToken(), 1000, Duration.ofSeconds(2), 5000);
             System.out.println("ThroughputTest: " + result);
 
             assertThat(result.ok()).as(result.toString()).isEqualTo(2000);

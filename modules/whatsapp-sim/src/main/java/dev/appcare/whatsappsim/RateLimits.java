@@ -2,6 +2,7 @@ package dev.appcare.whatsappsim;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,7 +92,7 @@ final class RateLimits {
                         .capacity(s.throughputCapacity(throughputPerSecond))
                         .refillGreedy(throughputPerSecond * UNIT, Duration.ofSeconds(1))
                         .build())
-                .withNanosecondPrecision()
+                .withCustomTimePrecision(timeOf(s))
                 .build();
     }
 
@@ -101,7 +102,22 @@ final class RateLimits {
                         .capacity(s.pairCapacity())
                         .refillGreedy(UNIT, s.pairPeriod())
                         .build())
-                .withNanosecondPrecision()
+                .withCustomTimePrecision(timeOf(s))
                 .build();
+    }
+
+    /** bucket4j's clock for these limits: the injected nanosecond time (System.nanoTime unless a test moves its own). */
+    private static TimeMeter timeOf(SimulatorSettings.Limits s) {
+        return new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return s.nanoTime().getAsLong();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return false;
+            }
+        };
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -133,6 +134,14 @@ public final class SimulatorBuilder {
     /** Jitter allowance added to both buckets as extra refill time (default 100 ms; 0 for an exact limit). */
     public SimulatorBuilder rateLimitGrace(Duration grace) {
         return limits(l -> l.withGrace(grace));
+    }
+
+    /**
+     * The time, in nanoseconds, both rate limits refill by (default {@link System#nanoTime()}): a test gives
+     * its own and moves it on instead of waiting for a pair period to pass.
+     */
+    public SimulatorBuilder rateLimitTime(LongSupplier nanoTime) {
+        return limits(l -> l.withNanoTime(nanoTime));
     }
 
     /** HTTP status of 130429 answers (default 429; some copies of Meta's table say 400). */

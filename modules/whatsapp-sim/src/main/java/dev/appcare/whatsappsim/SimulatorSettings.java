@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Every knob of the simulator, immutable, grouped by the part that reads it. Built with
@@ -16,13 +17,16 @@ import java.util.Set;
 public record SimulatorSettings(Server server, Account account, Limits limits, Answers answers,
                                 Statuses statuses, Webhooks webhooks, long seed, int maxRecordedMessages) {
 
+    /** The monotonic time the rate limits refill by unless a test gives its own. */
+    static final LongSupplier SYSTEM_NANO_TIME = System::nanoTime;
+
     /** The builder's defaults: loopback, ephemeral port, Meta's default limits, no latency, no webhooks. */
     static SimulatorSettings defaults() {
         return new SimulatorSettings(
                 new Server(0, "127.0.0.1", 32),
                 new Account("sim-access-token", "102290129340398", "15550783881", Set.of(),
                         ApprovedTemplates.defaults()),
-                new Limits(80, Map.of(), 1, Duration.ofSeconds(6), Duration.ofMillis(100)),
+                new Limits(80, Map.of(), 1, Duration.ofSeconds(6), Duration.ofMillis(100), SYSTEM_NANO_TIME),
                 new Answers(Duration.ZERO, Duration.ZERO, 429, 400),
                 new Statuses(Duration.ofMillis(20), 1.0, 0.5, 0.0, 0.0),
                 new Webhooks(null, "sim-app-secret", 5, Duration.ofMillis(200), Duration.ofSeconds(5), 64),
@@ -140,12 +144,13 @@ public record SimulatorSettings(Server server, Account account, Limits limits, A
 
     /**
      * The two send limits of {@link RateLimits}: throughput per phone-number-id (each may have its own) and
-     * the pair rate per recipient, both widened by {@code grace}.
+     * the pair rate per recipient, both widened by {@code grace}; {@code nanoTime} is the time they refill by.
      */
     public record Limits(int throughputPerSecond, Map<String, Integer> throughputPerNumber, int pairBurst,
-                         Duration pairPeriod, Duration grace) {
+                         Duration pairPeriod, Duration grace, LongSupplier nanoTime) {
         public Limits {
             throughputPerNumber = Map.copyOf(throughputPerNumber);
+            Objects.requireNonNull(nanoTime, "nanoTime");
             if (throughputPerSecond < 1) {
                 throw new IllegalArgumentException("throughputPerSecond must be at least 1");
             }
@@ -166,21 +171,25 @@ public record SimulatorSettings(Server server, Account account, Limits limits, A
         }
 
         Limits withThroughputPerSecond(int rate) {
-            return new Limits(rate, throughputPerNumber, pairBurst, pairPeriod, grace);
+            return new Limits(rate, throughputPerNumber, pairBurst, pairPeriod, grace, nanoTime);
         }
 
         Limits withThroughputOf(String phoneNumberId, int rate) {
             Map<String, Integer> perNumber = new HashMap<>(throughputPerNumber);
             perNumber.put(phoneNumberId, rate);
-            return new Limits(throughputPerSecond, perNumber, pairBurst, pairPeriod, grace);
+            return new Limits(throughputPerSecond, perNumber, pairBurst, pairPeriod, grace, nanoTime);
         }
 
         Limits withPairRate(int burst, Duration period) {
-            return new Limits(throughputPerSecond, throughputPerNumber, burst, period, grace);
+            return new Limits(throughputPerSecond, throughputPerNumber, burst, period, grace, nanoTime);
         }
 
         Limits withGrace(Duration g) {
-            return new Limits(throughputPerSecond, throughputPerNumber, pairBurst, pairPeriod, g);
+            return new Limits(throughputPerSecond, throughputPerNumber, pairBurst, pairPeriod, g, nanoTime);
+        }
+
+        Limits withNanoTime(LongSupplier time) {
+            return new Limits(throughputPerSecond, throughputPerNumber, pairBurst, pairPeriod, grace, time);
         }
 
         /** The ceiling of one phone-number-id: its own, if set, else the common one. */

@@ -13,19 +13,9 @@ import java.time.Instant;
  * with {@code value.statuses[]} for message statuses and {@code value.contacts[]} + {@code value.messages[]}
  * for inbound messages (shapes as in Meta's published examples, see /work/shared/samples).
  */
-final class WebhookPayloads {
+record WebhookPayloads(ObjectMapper mapper, String wabaId, String displayPhoneNumber) {
 
     static final String ERROR_CODES_HREF = "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/";
-
-    private final ObjectMapper mapper;
-    private final String wabaId;
-    private final String displayPhoneNumber;
-
-    WebhookPayloads(ObjectMapper mapper, String wabaId, String displayPhoneNumber) {
-        this.mapper = mapper;
-        this.wabaId = wabaId;
-        this.displayPhoneNumber = displayPhoneNumber;
-    }
 
     /** A status webhook ({@code sent}, {@code delivered}, {@code read} or {@code failed} with errorCode). */
     byte[] status(SentMessage m, String status, Instant at, Integer errorCode) {

@@ -79,7 +79,7 @@ public final class SenderHarness implements AutoCloseable {
         List<NewTopic> newTopics = new ArrayList<>();
         for (TopicSpec<?> spec : List.of(Topics.WHATSAPP_REQUEST, Topics.WHATSAPP_STATUS, Topics.WHATSAPP_REQUEST_DLQ,
                 Topics.SENDER_LEDGER, Topics.TRAVELLER_PREFERENCE, Topics.CARE_INBOUND, Topics.WEBHOOK_EVENTS)) {
-            newTopics.add(new NewTopic(spec.name() + suffix, partitions, (short) 1).configs(spec.configs()));
+            newTopics.add(new NewTopic(topics.name(spec), partitions, (short) 1).configs(spec.configs()));
         }
         infra.broker().createTopics(newTopics.toArray(NewTopic[]::new));
         Map<String, Object> p = infra.broker().producerProperties();

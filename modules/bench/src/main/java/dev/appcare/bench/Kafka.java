@@ -39,7 +39,7 @@ final class Kafka implements AutoCloseable {
     void createContractTopics(String suffix, int partitions) throws Exception {
         List<NewTopic> topics = new ArrayList<>();
         for (TopicSpec<?> spec : Topics.ALL) {
-            topics.add(spec.withName(spec.name() + suffix).newTopic(partitions, (short) 1, ErasureBound.DEFAULT));
+            topics.add(spec.withName(Topics.withSuffix(suffix).name(spec)).newTopic(partitions, (short) 1, ErasureBound.DEFAULT));
         }
         admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
     }

@@ -53,10 +53,10 @@ public final class NotifierBench {
         try (KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer()) {
             for (Workload.Flight flight : workload.flights) {
                 for (Workload.Passenger p : flight.passengers) {
-                    producer.send(new ProducerRecord<>(Topics.PASSENGER_SEGMENT.name() + suffix,
+                    producer.send(new ProducerRecord<>(Topics.withSuffix(suffix).name(Topics.PASSENGER_SEGMENT),
                             p.travellerKey() + "|" + flight.key, Workload.segment(flight, p, now)));
                     if (p.optedIn()) {
-                        producer.send(new ProducerRecord<>(Topics.TRAVELLER_PREFERENCE.name() + suffix, p.travellerKey(),
+                        producer.send(new ProducerRecord<>(Topics.withSuffix(suffix).name(Topics.TRAVELLER_PREFERENCE), p.travellerKey(),
                                 Workload.preference(flight, p, now)));
                     }
                 }
@@ -74,8 +74,8 @@ public final class NotifierBench {
 
     /** The same, for a topology whose bookings and opt-ins go through the repartition topics {@code via}. */
     static void awaitLoaded(Kafka kafka, String applicationId, String suffix, List<String> via) throws Exception {
-        List<String> topics = new java.util.ArrayList<>(List.of(Topics.PASSENGER_SEGMENT.name() + suffix,
-                Topics.TRAVELLER_PREFERENCE.name() + suffix));
+        List<String> topics = new java.util.ArrayList<>(List.of(Topics.withSuffix(suffix).name(Topics.PASSENGER_SEGMENT),
+                Topics.withSuffix(suffix).name(Topics.TRAVELLER_PREFERENCE)));
         via.forEach(name -> topics.add(applicationId + "-" + name + "-repartition"));
         long started = System.nanoTime();
         long deadline = started + TimeUnit.MINUTES.toNanos(5);
@@ -102,7 +102,7 @@ public final class NotifierBench {
         String applicationId = args.get("application-id");
         String label = "notifier." + args.get("label") + ".";
         Results results = new Results(args.path("results"));
-        String eventTopic = Topics.FLIGHT_STATUS.name() + suffix;
+        String eventTopic = Topics.withSuffix(suffix).name(Topics.FLIGHT_STATUS);
         awaitLoaded(kafka, applicationId, suffix, List.of(args.get("loaded-via").split(",")));
         long pid = args.number("pid");
         long brokerPid = args.number("broker-pid");
@@ -110,7 +110,7 @@ public final class NotifierBench {
         results.put(label + "passengers", workload.passengers());
         results.put(label + "opted_in", workload.optedIn());
 
-        try (Collector requests = new Collector(kafka, Topics.WHATSAPP_REQUEST.name() + suffix);
+        try (Collector requests = new Collector(kafka, Topics.withSuffix(suffix).name(Topics.WHATSAPP_REQUEST));
              KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer()) {
             // (1) The storm: one event per flight at once, three times.
             String[] waves = {"delay", "further delay", "gate change"};

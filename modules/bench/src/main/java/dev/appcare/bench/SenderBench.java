@@ -74,7 +74,7 @@ public final class SenderBench {
         try (KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer()) {
             for (int i = 0; i < args.integer("messages"); i++) {
                 Workload.Passenger p = new Workload.Passenger(traveller(i), "Pax", phone(i), "en_GB", List.of(MessageKind.values()));
-                producer.send(new ProducerRecord<>(Topics.TRAVELLER_PREFERENCE.name() + suffix, p.travellerKey(),
+                producer.send(new ProducerRecord<>(Topics.withSuffix(suffix).name(Topics.TRAVELLER_PREFERENCE), p.travellerKey(),
                         Workload.preference(flight, p, now)));
             }
             producer.flush();
@@ -93,7 +93,7 @@ public final class SenderBench {
         Instant now = Instant.now();
         try (KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer()) {
             for (int i = 0; i < messages; i++) {
-                producer.send(new ProducerRecord<>(Topics.WHATSAPP_REQUEST.name() + suffix, phone(i), request(i, now)));
+                producer.send(new ProducerRecord<>(Topics.withSuffix(suffix).name(Topics.WHATSAPP_REQUEST), phone(i), request(i, now)));
             }
             producer.flush();
         }
@@ -155,7 +155,7 @@ public final class SenderBench {
             for (Workload.Flight flight : workload.flights) {
                 for (Workload.Passenger p : flight.passengers) {
                     if (p.optedIn()) {
-                        producer.send(new ProducerRecord<>(Topics.TRAVELLER_PREFERENCE.name() + suffix, p.travellerKey(),
+                        producer.send(new ProducerRecord<>(Topics.withSuffix(suffix).name(Topics.TRAVELLER_PREFERENCE), p.travellerKey(),
                                 Workload.preference(flight, p, now)));
                     }
                 }
@@ -182,7 +182,7 @@ public final class SenderBench {
             for (Workload.Flight flight : workload.flights) {
                 for (Workload.Passenger p : flight.passengers) {
                     if (p.optedIn()) {
-                        producer.send(new ProducerRecord<>(Topics.WHATSAPP_REQUEST.name() + suffix, p.phone(), cancellation(flight, p, first)));
+                        producer.send(new ProducerRecord<>(Topics.withSuffix(suffix).name(Topics.WHATSAPP_REQUEST), p.phone(), cancellation(flight, p, first)));
                     }
                 }
             }
@@ -256,7 +256,7 @@ public final class SenderBench {
         try (KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer()) {
             for (Workload.Flight flight : workload.flights) {
                 FlightStatusEvent cancelled = workload.cancellation(flight, Instant.now());
-                producer.send(new ProducerRecord<>(Topics.FLIGHT_STATUS.name() + suffix, flight.key, cancelled));
+                producer.send(new ProducerRecord<>(Topics.withSuffix(suffix).name(Topics.FLIGHT_STATUS), flight.key, cancelled));
             }
             producer.flush();
         }

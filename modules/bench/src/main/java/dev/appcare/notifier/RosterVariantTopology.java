@@ -11,6 +11,8 @@ import dev.appcare.model.BookingLife;
 import dev.appcare.model.MessageIds;
 import dev.appcare.model.consent.Consent;
 import dev.appcare.model.serde.AvroSerde;
+import dev.appcare.model.topics.TopicNames;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.notifier.avro.FlightView;
 import dev.appcare.notifier.avro.PassengerMemory;
 import dev.appcare.notifier.avro.RosterEntry;
@@ -81,7 +83,7 @@ public final class RosterVariantTopology {
     }
 
     public static Topology build(NotifierConfig config) {
-        NotifierTopics topics = config.topics();
+        TopicNames topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder();
         Serde<String> strings = Serdes.String();
         InternalSerde<RosterEntry> entries = InternalSerde.of(RosterEntry.getEncoder(), RosterEntry.getDecoder());
@@ -98,11 +100,11 @@ public final class RosterVariantTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRAVELLER_PREFERENCES), strings, preferences));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRAVELLER_FLIGHTS), strings, entries));
 
-        var segments = builder.stream(topics.passengerSegment(), Consumed.with(strings,
+        var segments = builder.stream(topics.name(Topics.PASSENGER_SEGMENT), Consumed.with(strings,
                         AvroSerde.forValues(PassengerSegment.class, config.serdeConfig())).withName("v-passenger-segment-source"))
                 .map((key, segment) -> KeyValue.pair(key.substring(0, key.indexOf('|')), new TravellerInput(entry(key, segment), null, false)),
                         Named.as("v-segment-to-traveller"));
-        var prefs = builder.stream(topics.travellerPreference(), Consumed.with(strings,
+        var prefs = builder.stream(topics.name(Topics.TRAVELLER_PREFERENCE), Consumed.with(strings,
                         AvroSerde.forValues(TravellerPreference.class, config.serdeConfig())).withName("v-traveller-preference-source"))
                 .mapValues(preference -> new TravellerInput(null, preference, true), Named.as("v-preference-to-traveller"));
         segments.merge(prefs, Named.as("v-traveller-inputs"))
@@ -115,13 +117,15 @@ public final class RosterVariantTopology {
 
         NotificationPlanner planner = new NotificationPlanner(new DepartureTimeRule(config.delayThreshold()));
         RequestFactory requests = new RequestFactory(config.catalogue(), new PriorityPolicy(config.urgentWindow()));
-        builder.stream(topics.flightStatus(), Consumed.with(strings, AvroSerde.forValues(FlightStatusEvent.class, config.serdeConfig()))
+        builder.stream(topics.name(Topics.FLIGHT_STATUS),
+                        Consumed.with(strings, AvroSerde.forValues(FlightStatusEvent.class, config.serdeConfig()))
                         .withName("v-flight-status-source"))
                 .repartition(Repartitioned.<String, FlightStatusEvent>as("v-flight-status-by-flight").withKeySerde(strings)
                         .withValueSerde(events).withNumberOfPartitions(config.flightPartitions()))
-                .process(() -> new FanOut(planner, requests, topics.flightStatus()), Named.as("v-flight-fan-out"),
+                .process(() -> new FanOut(planner, requests, topics.name(Topics.FLIGHT_STATUS)), Named.as("v-flight-fan-out"),
                         FLIGHT_STATE, ROSTER, GROUP_MEMORY)
-                .to(topics.whatsappRequest(), Produced.with(strings, AvroSerde.forValues(WhatsAppRequest.class, config.serdeConfig()))
+                .to(topics.name(Topics.WHATSAPP_REQUEST),
+                        Produced.with(strings, AvroSerde.forValues(WhatsAppRequest.class, config.serdeConfig()))
                         .withName("v-whatsapp-request-sink"));
         return builder.build();
     }

@@ -1,6 +1,7 @@
 package dev.appcare.care;
 
 import dev.appcare.care.streams.CareTopology;
+import dev.appcare.model.topics.TopicNames;
 import dev.appcare.runtime.AppConfig;
 import dev.appcare.runtime.HealthServer;
 import dev.appcare.runtime.StreamsRuntime;
@@ -92,9 +93,9 @@ public final class CareApp implements dev.appcare.runtime.Role {
      * The three phone-keyed inputs meet in one task: a conversation is only whole if they agree on partitions.
      * The admin client gets every client setting of the role (TLS, SASL), as Kafka Streams' own clients do.
      */
-    static void checkCoPartitioned(CareTopics topics, Properties properties) {
+    static void checkCoPartitioned(TopicNames topics, Properties properties) {
         try (Admin admin = Admin.create(StreamsRuntime.adminConfig(properties))) {
-            Partitioning.requireCoPartitioned(admin, Partitioning.CARE_CONVERSATION, topics.phoneKeyed());
+            Partitioning.requireCoPartitioned(admin, Partitioning.CARE_CONVERSATION, topics);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.appcare.care;
 
 import dev.appcare.avro.MessageKind;
+import dev.appcare.model.topics.TopicNames;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.runtime.AppConfig;
 import dev.appcare.runtime.ClientSettings;
 import dev.appcare.model.serde.AvroSerdeConfig;
@@ -32,7 +34,7 @@ import java.util.Objects;
  * @param sweepInterval how often retention and erasures are applied to the state (wall clock)
  * @param clock every decision (service hours, the 24-hour window, idle, retention) reads it
  */
-public record CareConfig(CareTopics topics, Map<String, Object> serdeConfig, CareSettings settings,
+public record CareConfig(TopicNames topics, Map<String, Object> serdeConfig, CareSettings settings,
                          TemplateCatalogue catalogue, Duration conversationIdle, Duration ackQuiet,
                          Duration flightHorizon, Duration stateRetention, Duration sweepInterval, Clock clock,
                          CareMetrics metrics) {
@@ -71,7 +73,7 @@ public record CareConfig(CareTopics topics, Map<String, Object> serdeConfig, Car
     }
 
     public static CareConfig defaults(String schemaRegistryUrl) {
-        return new CareConfig(CareTopics.contract(), Map.of(SCHEMA_REGISTRY_URL, schemaRegistryUrl),
+        return new CareConfig(Topics.contract(), Map.of(SCHEMA_REGISTRY_URL, schemaRegistryUrl),
                 CareSettings.loadDefault(), TemplateCatalogue.loadDefault(), Duration.ofHours(24), Duration.ofMinutes(30),
                 Duration.ofDays(3), Duration.ofDays(7), MAX_SWEEP_INTERVAL, Clock.systemUTC(), CareMetrics.detached());
     }
@@ -80,7 +82,7 @@ public record CareConfig(CareTopics topics, Map<String, Object> serdeConfig, Car
         Map<String, Object> serde = ClientSettings.registry(config, config.require(SCHEMA_REGISTRY_URL));
         String settings = config.get(SETTINGS_FILE, "");
         String templates = config.get(TEMPLATES_FILE, "");
-        return new CareConfig(CareTopics.withSuffix(config.get(TOPICS_SUFFIX, "")), serde,
+        return new CareConfig(Topics.withSuffix(config.get(TOPICS_SUFFIX, "")), serde,
                 settings.isBlank() ? CareSettings.loadDefault() : CareSettings.load(Path.of(settings)),
                 templates.isBlank() ? TemplateCatalogue.loadDefault() : TemplateCatalogue.load(Path.of(templates)),
                 config.getDuration(CONVERSATION_IDLE, Duration.ofHours(24)),
@@ -106,7 +108,7 @@ public record CareConfig(CareTopics topics, Map<String, Object> serdeConfig, Car
                 stateRetention, sweepInterval, clock, metrics);
     }
 
-    public CareConfig withTopics(CareTopics topics) {
+    public CareConfig withTopics(TopicNames topics) {
         return new CareConfig(topics, serdeConfig, settings, catalogue, conversationIdle, ackQuiet, flightHorizon,
                 stateRetention, sweepInterval, clock, metrics);
     }

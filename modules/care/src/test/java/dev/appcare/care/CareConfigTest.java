@@ -3,6 +3,7 @@ package dev.appcare.care;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.appcare.model.topics.Topics;
 import dev.appcare.runtime.AppConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,9 @@ class CareConfigTest {
         assertThat(config.ackQuiet()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.flightHorizon()).isEqualTo(Duration.ofDays(2));
         assertThat(config.stateRetention()).isEqualTo(Duration.ofDays(5));
-        assertThat(config.topics().inbound()).isEqualTo("care.inbound.v1.it");
-        assertThat(config.topics().whatsappRequest()).isEqualTo("notify.whatsapp-request.v1.it");
-        assertThat(config.topics().preference()).isEqualTo("traveller.preference.v1.it");
+        assertThat(config.topics().name(Topics.CARE_INBOUND)).isEqualTo("care.inbound.v1.it");
+        assertThat(config.topics().name(Topics.WHATSAPP_REQUEST)).isEqualTo("notify.whatsapp-request.v1.it");
+        assertThat(config.topics().name(Topics.TRAVELLER_PREFERENCE)).isEqualTo("traveller.preference.v1.it");
         assertThat(config.sweepInterval()).as("at most 10 minutes").isEqualTo(Duration.ofMinutes(10));
         assertThat(config.serdeConfig()).containsEntry("schema.registry.basic.auth.user.info", "u:p");
     }

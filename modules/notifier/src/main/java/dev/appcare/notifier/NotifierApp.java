@@ -1,5 +1,7 @@
 package dev.appcare.notifier;
 
+import dev.appcare.model.topics.TopicNames;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.runtime.AppConfig;
 import dev.appcare.runtime.HealthServer;
 import dev.appcare.runtime.StreamsRuntime;
@@ -11,6 +13,7 @@ import dev.appcare.notifier.streams.NotifierTopology;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -115,7 +118,8 @@ public final class NotifierApp implements dev.appcare.runtime.Role {
         // A crashed instance's tasks move after the session timeout: 6 s (the broker's default minimum), not 45 s.
         properties.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
         properties.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
-        properties.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, notifier.topics().deadLetters());
+        properties.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG,
+                notifier.topics().name(Topics.NOTIFIER_DLQ));
         return properties;
     }
 
@@ -127,12 +131,13 @@ public final class NotifierApp implements dev.appcare.runtime.Role {
      * by the notifier before it meets another.
      */
     static NotifierConfig resolvePartitions(NotifierConfig notifier, Properties properties) {
-        NotifierTopics topics = notifier.topics();
+        TopicNames topics = notifier.topics();
+        List<String> inputNames = topics.names(NotifierTopology.INPUTS);
         Map<String, TopicDescription> descriptions;
         try (Admin admin = Admin.create(StreamsRuntime.adminConfig(properties))) { // security settings included
-            descriptions = admin.describeTopics(topics.inputs()).allTopicNames().get(60, TimeUnit.SECONDS);
+            descriptions = admin.describeTopics(inputNames).allTopicNames().get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe the notifier's input topics " + topics.inputs()
+            throw new IllegalStateException("cannot describe the notifier's input topics " + inputNames
                     + " (create them first: appcare topics create): " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka did not answer within 60 s at " + properties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), e);
@@ -142,9 +147,10 @@ public final class NotifierApp implements dev.appcare.runtime.Role {
         }
         Map<String, Integer> inputs = new HashMap<>();
         descriptions.forEach((topic, description) -> inputs.put(topic, description.partitions().size()));
-        int flight = notifier.flightPartitions() != 0 ? notifier.flightPartitions() : inputs.get(topics.flightStatus());
+        int flight = notifier.flightPartitions() != 0 ? notifier.flightPartitions()
+                : inputs.get(topics.name(Topics.FLIGHT_STATUS));
         int traveller = notifier.travellerPartitions() != 0 ? notifier.travellerPartitions()
-                : inputs.get(topics.travellerPreference());
+                : inputs.get(topics.name(Topics.TRAVELLER_PREFERENCE));
         return notifier.withPartitions(flight, traveller).withInputPartitions(inputs);
     }
 

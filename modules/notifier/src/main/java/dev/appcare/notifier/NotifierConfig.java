@@ -1,6 +1,7 @@
 package dev.appcare.notifier;
 
 import dev.appcare.avro.MessageKind;
+import dev.appcare.model.topics.TopicNames;
 import dev.appcare.runtime.AppConfig;
 import dev.appcare.runtime.ClientSettings;
 import dev.appcare.model.serde.AvroSerdeConfig;
@@ -55,7 +56,7 @@ import java.util.Set;
  * @param checkIn              N13: the check-in reminder's lead and wall-clock check interval
  */
 public record NotifierConfig(
-        NotifierTopics topics,
+        TopicNames topics,
         Map<String, Object> serdeConfig,
         Duration delayThreshold,
         Duration urgentWindow,
@@ -124,7 +125,7 @@ public record NotifierConfig(
 
     /** Defaults for everything but the registry: contract topics, 15 min, 3 h, the classpath catalogue. */
     public static NotifierConfig defaults(String schemaRegistryUrl) {
-        return new NotifierConfig(NotifierTopics.contract(), Map.of(SCHEMA_REGISTRY_URL, schemaRegistryUrl),
+        return new NotifierConfig(Topics.contract(), Map.of(SCHEMA_REGISTRY_URL, schemaRegistryUrl),
                 DepartureTimeRule.DEFAULT_THRESHOLD, PriorityPolicy.DEFAULT_URGENT_WINDOW, DEFAULT_STATE_RETENTION,
                 TemplateCatalogue.loadDefault(), Topics.FLIGHT_STATUS.partitions(),
                 Topics.TRAVELLER_PREFERENCE.partitions(), Clock.systemUTC(), NotifierMetrics.detached(),
@@ -143,7 +144,7 @@ public record NotifierConfig(
         Map<String, Object> serde = ClientSettings.registry(config, config.require(SCHEMA_REGISTRY_URL));
         String templates = config.get(TEMPLATES_FILE, "");
         return new NotifierConfig(
-                NotifierTopics.withSuffix(config.get(TOPICS_SUFFIX, "")),
+                Topics.withSuffix(config.get(TOPICS_SUFFIX, "")),
                 serde,
                 config.getDuration(DELAY_THRESHOLD, DepartureTimeRule.DEFAULT_THRESHOLD),
                 config.getDuration(URGENT_WINDOW, PriorityPolicy.DEFAULT_URGENT_WINDOW),
@@ -162,7 +163,7 @@ public record NotifierConfig(
                         config.getDuration(CHECKIN_CHECK_INTERVAL, CheckInReminder.DEFAULT.checkInterval())));
     }
 
-    public NotifierConfig withTopics(NotifierTopics topics) {
+    public NotifierConfig withTopics(TopicNames topics) {
         return new NotifierConfig(topics, serdeConfig, delayThreshold, urgentWindow, stateRetention, catalogue,
                 flightPartitions, travellerPartitions, clock, metrics, inputPartitions, budget, checkIn);
     }

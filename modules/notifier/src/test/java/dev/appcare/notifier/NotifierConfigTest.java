@@ -3,6 +3,7 @@ package dev.appcare.notifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.appcare.model.topics.Topics;
 import dev.appcare.runtime.AppConfig;
 import dev.appcare.notifier.rules.MessageBudget;
 import dev.appcare.notifier.streams.NotifierMetrics;
@@ -23,8 +24,8 @@ class NotifierConfigTest {
         NotifierConfig config = NotifierConfig.from(AppConfig.of(Map.of("schema.registry.url", "http://registry:8081",
                 "schema.registry.request.timeout.ms", "5000", "kafka.bootstrap.servers", "kafka:9092")), NotifierMetrics.detached());
 
-        assertThat(config.topics()).isEqualTo(NotifierTopics.contract());
-        assertThat(config.topics().flightStatus()).isEqualTo("flight.status.v1");
+        assertThat(config.topics()).isEqualTo(Topics.contract());
+        assertThat(config.topics().name(Topics.FLIGHT_STATUS)).isEqualTo("flight.status.v1");
         assertThat(config.serdeConfig()).containsOnly(Map.entry("schema.registry.url", "http://registry:8081"),
                 Map.entry("schema.registry.request.timeout.ms", "5000"));
         assertThat(config.delayThreshold()).isEqualTo(Duration.ofMinutes(15));
@@ -53,7 +54,7 @@ class NotifierConfigTest {
         NotifierConfig config = NotifierConfig.from(app, NotifierMetrics.detached());
 
         assertThat(config.delayThreshold()).isEqualTo(Duration.ofMinutes(20));
-        assertThat(config.topics().whatsappRequest()).isEqualTo("notify.whatsapp-request.v1-staging");
+        assertThat(config.topics().name(Topics.WHATSAPP_REQUEST)).isEqualTo("notify.whatsapp-request.v1-staging");
         assertThat(config.flightPartitions()).isEqualTo(12);
     }
 

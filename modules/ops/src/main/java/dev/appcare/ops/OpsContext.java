@@ -1,6 +1,8 @@
 package dev.appcare.ops;
 
+import dev.appcare.model.topics.TopicNames;
 import dev.appcare.model.topics.TopicSpec;
+import dev.appcare.model.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
@@ -29,7 +31,7 @@ public final class OpsContext {
     private static final String ROLES_KAFKA_PREFIX = "kafka.";
     private final Map<String, Object> kafka;
     private final Map<String, Object> serde;
-    private final String suffix;
+    private final TopicNames topicNames;
     private final Clock clock;
     private final PrintWriter out;
     private final Map<Class<?>, Deserializer<?>> deserializers = new HashMap<>();
@@ -37,7 +39,7 @@ public final class OpsContext {
     public OpsContext(Map<String, Object> kafka, Map<String, Object> serde, String suffix, Clock clock, PrintWriter out) {
         this.kafka = Map.copyOf(kafka);
         this.serde = Map.copyOf(serde);
-        this.suffix = suffix == null ? "" : suffix;
+        this.topicNames = Topics.withSuffix(suffix);
         this.clock = clock;
         this.out = out;
     }
@@ -104,11 +106,11 @@ public final class OpsContext {
     }
 
     public String topic(TopicSpec<?> spec) {
-        return spec.name() + suffix;
+        return topicNames.name(spec);
     }
 
     public String suffix() {
-        return suffix;
+        return topicNames.suffix();
     }
 
     public Clock clock() {

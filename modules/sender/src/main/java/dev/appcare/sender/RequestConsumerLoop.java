@@ -5,6 +5,7 @@ import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.Replay;
 import dev.appcare.model.registry.SchemaRegistryException;
 import dev.appcare.model.serde.BadRecordException;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.sender.state.PreferenceView;
 import dev.appcare.sender.state.SendLedger;
 import java.time.Duration;
@@ -70,7 +71,7 @@ final class RequestConsumerLoop implements Runnable {
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(config.topics().requests()), new Rebalance());
+            consumer.subscribe(List.of(config.topics().name(Topics.WHATSAPP_REQUEST)), new Rebalance());
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
                 pipeline.renewLease(pipeline.clock.getAsLong()); // the fence: see SendPipeline.mayCall
@@ -238,7 +239,7 @@ final class RequestConsumerLoop implements Runnable {
          * the instances' shares add up to at most the whole through a rebalance.
          */
         private void reshare(Collection<TopicPartition> leaving) {
-            int total = consumer.partitionsFor(config.topics().requests()).size();
+            int total = consumer.partitionsFor(config.topics().name(Topics.WHATSAPP_REQUEST)).size();
             Set<TopicPartition> owned = new HashSet<>(consumer.assignment());
             owned.removeAll(leaving);
             numbers.share(owned.size(), total, config.rateShareByPartitions());

@@ -100,11 +100,12 @@ public final class SenderApp implements dev.appcare.runtime.Role {
         writer = new RecordWriter(new KafkaProducer<>(clients.producerProperties(clientId), new StringSerializer(),
                 new ByteArraySerializer()), config.topics(), config.serdeConfig());
         stateStores = new StateStores(config.state().dir(), instanceId, config.state().memoryBytes());
-        ledger = new SendLedger(config.topics().ledger(), clients.viewConsumer(clientId + "-ledger"),
+        ledger = new SendLedger(config.topics().name(Topics.SENDER_LEDGER), clients.viewConsumer(clientId + "-ledger"),
                 Topics.SENDER_LEDGER.valueSerde(config.serdeConfig()).deserializer(), writer, stateStores);
-        preferences = new PreferenceView(config.topics().preferences(), clients.viewConsumer(clientId + "-preferences"),
+        preferences = new PreferenceView(config.topics().name(Topics.TRAVELLER_PREFERENCE),
+                clients.viewConsumer(clientId + "-preferences"),
                 Topics.TRAVELLER_PREFERENCE.valueSerde(config.serdeConfig()).deserializer(), writer, stateStores);
-        webhookEvents = config.webhookEnabled() ? new WebhookEvents(config.topics().webhookEvents(),
+        webhookEvents = config.webhookEnabled() ? new WebhookEvents(config.topics().name(Topics.WEBHOOK_EVENTS),
                 clients.viewConsumer(clientId + "-webhook-events"),
                 Topics.WEBHOOK_EVENTS.valueSerde(config.serdeConfig()).deserializer(), writer, stateStores, instanceId,
                 clock, WEBHOOK_TAKEOVER) : null;
@@ -121,8 +122,9 @@ public final class SenderApp implements dev.appcare.runtime.Role {
             }
         } catch (Exception e) {
             closeQuietly();
-            throw new IllegalStateException("Cannot read " + config.topics().ledger() + " and "
-                    + config.topics().preferences() + (webhookEvents == null ? "" : " and " + config.topics().webhookEvents())
+            throw new IllegalStateException("Cannot read " + config.topics().name(Topics.SENDER_LEDGER) + " and "
+                    + config.topics().name(Topics.TRAVELLER_PREFERENCE)
+                    + (webhookEvents == null ? "" : " and " + config.topics().name(Topics.WEBHOOK_EVENTS))
                     + " to the end: " + e.getMessage(), e);
         }
         log.info("Preferences: {} travellers (on disk in {}); the ledger is restored per assigned partition",
@@ -155,8 +157,8 @@ public final class SenderApp implements dev.appcare.runtime.Role {
         KafkaConsumer<byte[], byte[]> requestConsumer = new KafkaConsumer<>(clients.requestConsumerProperties(clientId),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try { // the ledger lives in its requests' partition numbers: refuse to misplace state
-            ledger.requireCoPartitioned(config.topics().requests(),
-                    requestConsumer.partitionsFor(config.topics().requests(), Duration.ofSeconds(30)).size());
+            ledger.requireCoPartitioned(config.topics().name(Topics.WHATSAPP_REQUEST),
+                    requestConsumer.partitionsFor(config.topics().name(Topics.WHATSAPP_REQUEST), Duration.ofSeconds(30)).size());
         } catch (RuntimeException e) {
             requestConsumer.close();
             closeQuietly();

@@ -1,5 +1,7 @@
 package dev.appcare.sender;
 
+import dev.appcare.model.topics.TopicNames;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.runtime.AppConfig;
 import dev.appcare.runtime.Clients;
 import java.net.URI;
@@ -20,7 +22,7 @@ import java.util.Map;
 public record SenderConfig(
         Clients clients,
         String groupId,
-        SenderTopics topics,
+        TopicNames topics,
         URI whatsappBaseUrl,
         String apiVersion,
         String phoneNumberId,
@@ -109,7 +111,7 @@ public record SenderConfig(
         return new SenderConfig(
                 clients,
                 c.string("sender.group-id", "appcare-sender"),
-                SenderTopics.withSuffix(c.string("sender.topic-suffix", "")),
+                Topics.withSuffix(c.string("sender.topic-suffix", "")),
                 URI.create(c.string("whatsapp.base-url", "https://graph.facebook.com")),
                 c.string("whatsapp.api-version", "v23.0"),
                 first.phoneNumberId(),

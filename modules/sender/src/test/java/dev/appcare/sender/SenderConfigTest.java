@@ -3,6 +3,7 @@ package dev.appcare.sender;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.appcare.model.topics.Topics;
 import dev.appcare.runtime.AppConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -35,7 +36,7 @@ class SenderConfigTest {
         assertThat(config.webhookHost()).isEqualTo("127.0.0.1");
         assertThat(config.webhookPath()).isEqualTo("/webhooks/whatsapp");
         assertThat(config.inDoubtResendAfter()).as("at-most-once by default").isNull();
-        assertThat(config.topics()).isEqualTo(SenderTopics.contract());
+        assertThat(config.topics()).isEqualTo(Topics.contract());
         assertThat(config.whatsappBaseUrl().toString()).isEqualTo("https://graph.facebook.com");
     }
 

@@ -80,9 +80,9 @@ class StateRestoreBenchmark {
             try (StateStores stores = new StateStores(dir, "benchmark", config.state().memoryBytes());
                  RecordWriter writer = new RecordWriter(new KafkaProducer<>(clients.producerProperties("bench"),
                          new StringSerializer(), new ByteArraySerializer()), h.topics, h.serde);
-                 PreferenceView preferences = new PreferenceView(h.topics.preferences(), clients.viewConsumer("bench-prefs"),
+                 PreferenceView preferences = new PreferenceView(h.topics.name(Topics.TRAVELLER_PREFERENCE), clients.viewConsumer("bench-prefs"),
                          Topics.TRAVELLER_PREFERENCE.valueSerde(h.serde).deserializer(), writer, stores);
-                 SendLedger ledger = new SendLedger(h.topics.ledger(), clients.viewConsumer("bench-ledger"),
+                 SendLedger ledger = new SendLedger(h.topics.name(Topics.SENDER_LEDGER), clients.viewConsumer("bench-ledger"),
                          Topics.SENDER_LEDGER.valueSerde(h.serde).deserializer(), writer, stores)) {
                 long started = System.nanoTime();
                 preferences.start();
@@ -138,15 +138,15 @@ class StateRestoreBenchmark {
                         .setConsent(ConsentEvidence.newBuilder().setGivenAt(now).setChannel("booking-web")
                                 .setTextVersion("2026-01").build())
                         .setUpdatedAt(now).setValidUntil(now.plus(Duration.ofDays(30))).build();
-                producer.send(new ProducerRecord<>(h.topics.preferences(), key,
-                        preferences.serialize(h.topics.preferences(), preference)));
+                producer.send(new ProducerRecord<>(h.topics.name(Topics.TRAVELLER_PREFERENCE), key,
+                        preferences.serialize(h.topics.name(Topics.TRAVELLER_PREFERENCE), preference)));
             }
             for (int i = 0; i < LEDGER_ENTRIES; i++) {
                 String id = String.format("delay-KL%04d-2026-12-02-AMS-%06d", i % 5000, i);
                 SendLedgerEntry entry = LedgerEntries.entry(id, LedgerState.ACCEPTED, now.toEpochMilli(),
                         "wamid.HBgLMzE2" + String.format("%020d", i), now.plus(Duration.ofHours(12)).toEpochMilli());
-                producer.send(new ProducerRecord<>(h.topics.ledger(), i % PARTITIONS, id,
-                        ledger.serialize(h.topics.ledger(), entry)));
+                producer.send(new ProducerRecord<>(h.topics.name(Topics.SENDER_LEDGER), i % PARTITIONS, id,
+                        ledger.serialize(h.topics.name(Topics.SENDER_LEDGER), entry)));
             }
             producer.flush();
         }
@@ -155,8 +155,8 @@ class StateRestoreBenchmark {
     /** The old way: every record of both topics decoded into a map in the heap. */
     private static Map<String, Object> readIntoHeap(SenderHarness h, SenderClients clients) {
         Map<String, Object> all = new HashMap<>();
-        for (String topic : List.of(h.topics.preferences(), h.topics.ledger())) {
-            var deserializer = topic.equals(h.topics.ledger())
+        for (String topic : List.of(h.topics.name(Topics.TRAVELLER_PREFERENCE), h.topics.name(Topics.SENDER_LEDGER))) {
+            var deserializer = topic.equals(h.topics.name(Topics.SENDER_LEDGER))
                     ? Topics.SENDER_LEDGER.valueSerde(h.serde).deserializer()
                     : Topics.TRAVELLER_PREFERENCE.valueSerde(h.serde).deserializer();
             try (KafkaConsumer<String, byte[]> consumer = clients.viewConsumer("bench-heap")) {

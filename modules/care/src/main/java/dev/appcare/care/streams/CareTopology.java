@@ -5,9 +5,10 @@ import dev.appcare.avro.DeadLetter;
 import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.care.CareConfig;
-import dev.appcare.care.CareTopics;
 import dev.appcare.care.rules.CareRequests;
 import dev.appcare.model.serde.AvroSerde;
+import dev.appcare.model.topics.TopicNames;
+import dev.appcare.model.topics.Topics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -74,23 +75,24 @@ public final class CareTopology {
     }
 
     public static Topology build(CareConfig config) {
-        CareTopics topics = config.topics();
+        TopicNames topics = config.topics();
         StringDeserializer keys = new StringDeserializer();
         ByteArrayDeserializer bytes = new ByteArrayDeserializer();
         Topology topology = new Topology();
 
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FLIGHTS_STORE),
                         Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
-                "flight-status-source", keys, bytes, topics.flightStatus(), "flight-status-store-update",
+                "flight-status-source", keys, bytes, topics.name(Topics.FLIGHT_STATUS), "flight-status-store-update",
                 () -> new RawStoreUpdate(FLIGHTS_STORE));
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEGMENTS_STORE),
                         Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
-                "passenger-segment-source", keys, bytes, topics.passengerSegment(), "passenger-segment-store-update",
+                "passenger-segment-source", keys, bytes, topics.name(Topics.PASSENGER_SEGMENT),
+                "passenger-segment-store-update",
                 () -> new RawStoreUpdate(SEGMENTS_STORE));
 
-        topology.addSource("whatsapp-request-source", keys, bytes, topics.whatsappRequest());
-        topology.addSource("care-inbound-source", keys, bytes, topics.inbound());
-        topology.addSource("agent-reply-source", keys, bytes, topics.agentReply());
+        topology.addSource("whatsapp-request-source", keys, bytes, topics.name(Topics.WHATSAPP_REQUEST));
+        topology.addSource("care-inbound-source", keys, bytes, topics.name(Topics.CARE_INBOUND));
+        topology.addSource("agent-reply-source", keys, bytes, topics.name(Topics.CARE_AGENT_REPLY));
         topology.addProcessor("sent-history", () -> new SentHistoryProcessor(config), "whatsapp-request-source");
         topology.addProcessor("inbound-answer", () -> new InboundProcessor(config), "care-inbound-source");
         topology.addProcessor("agent-reply-route", () -> new AgentReplyProcessor(config), "agent-reply-source");
@@ -101,11 +103,11 @@ public final class CareTopology {
                 Serdes.String(), new JsonSerde<>(PhoneHistory.class)), "sent-history", "inbound-answer", "agent-reply-route");
 
         StringSerializer keySerializer = new StringSerializer();
-        topology.addSink(REQUEST_SINK, topics.whatsappRequest(), keySerializer,
+        topology.addSink(REQUEST_SINK, topics.name(Topics.WHATSAPP_REQUEST), keySerializer,
                 AvroSerde.forValues(WhatsAppRequest.class, config.serdeConfig()).serializer(), "inbound-answer", "agent-reply-route");
-        topology.addSink(HANDOFF_SINK, topics.handoff(), keySerializer,
+        topology.addSink(HANDOFF_SINK, topics.name(Topics.CARE_HANDOFF), keySerializer,
                 AvroSerde.forValues(CareHandoff.class, config.serdeConfig()).serializer(), "inbound-answer", "agent-reply-route");
-        topology.addSink(DEAD_LETTER_SINK, topics.deadLetters(), keySerializer,
+        topology.addSink(DEAD_LETTER_SINK, topics.name(Topics.CARE_DLQ), keySerializer,
                 AvroSerde.forValues(DeadLetter.class, config.serdeConfig()).serializer(),
                 "sent-history", "inbound-answer", "agent-reply-route");
         // Added last so the task ids of the sub-topologies above stay as they were (state directories).
@@ -113,13 +115,14 @@ public final class CareTopology {
         // history who has no preference any more (the erasure's tombstone) gets that number's state deleted.
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRAVELLERS_STORE),
                         Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
-                "traveller-preference-source", keys, bytes, topics.preference(), "traveller-preference-store-update",
+                "traveller-preference-source", keys, bytes, topics.name(Topics.TRAVELLER_PREFERENCE),
+                "traveller-preference-store-update",
                 () -> new RawStoreUpdate(TRAVELLERS_STORE));
         return topology;
     }
 
     static CareRequests requests(CareConfig config) {
-        return new CareRequests(config.topics().inbound(), config.topics().agentReply(),
+        return new CareRequests(config.topics().name(Topics.CARE_INBOUND), config.topics().name(Topics.CARE_AGENT_REPLY),
                 config.catalogue().template(MessageKind.CARE_REPLY).orElseThrow().name());
     }
 }

@@ -13,10 +13,12 @@ import dev.appcare.avro.Priority;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.care.CareApp;
-import dev.appcare.care.CareTopics;
 import dev.appcare.model.serde.AvroDeserializer;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.model.Keys;
+import dev.appcare.model.topics.Partitioning;
+import dev.appcare.model.topics.TopicNames;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.runtime.AppConfig;
 import dev.appcare.testkit.Await;
 import dev.appcare.testkit.IntegrationTest;
@@ -58,12 +60,12 @@ class CarePartitioningIT {
     @Test
     void shouldRefuseToStartWhenThePhoneKeyedTopicsDisagreeAndProcessNothing(RealInfrastructure infra) throws Exception {
         String suffix = TestNames.unique("-copart-bad");
-        CareTopics topics = CareTopics.withSuffix(suffix);
-        createTopics(infra, topics, Map.of(topics.agentReply(), 2), 3);
+        TopicNames topics = Topics.withSuffix(suffix);
+        createTopics(infra, topics, Map.of(topics.name(Topics.CARE_AGENT_REPLY), 2), 3);
         Clock clock = Clock.systemUTC();
         try (KafkaProducer<String, SpecificRecord> producer = producer(infra)) {
-            send(producer, topics.whatsappRequest(), ANNA, request("copart-bad-sent", clock.instant()));
-            send(producer, topics.inbound(), ANNA, inbound("wamid.copart-bad", clock));
+            send(producer, topics.name(Topics.WHATSAPP_REQUEST), ANNA, request("copart-bad-sent", clock.instant()));
+            send(producer, topics.name(Topics.CARE_INBOUND), ANNA, inbound("wamid.copart-bad", clock));
         }
         String applicationId = TestNames.unique("care-copart-bad");
         CareApp care = new CareApp(config(infra, suffix, applicationId), clock);
@@ -73,7 +75,7 @@ class CarePartitioningIT {
                     .hasMessage("co-partitioned topics of 'care-conversation' disagree: {care.inbound.v1=3, "
                             + "care.agent-reply.v1=2, notify.whatsapp-request.v1=3} (care reads them by phone in one task: "
                             + "a conversation is whole only if they agree on partitions); give them the same partition count"
-                            + " — on the broker: " + topics.phoneKeyed());
+                            + " — on the broker: " + topics.names(Partitioning.CARE_CONVERSATION.topics()));
             assertThat(care.state()).as("Kafka Streams never created").isEqualTo(KafkaStreams.State.CREATED);
         } finally {
             care.stop();
@@ -86,26 +88,26 @@ class CarePartitioningIT {
         }
         AvroDeserializer<WhatsAppRequest> requests = new AvroDeserializer<>(WhatsAppRequest.class);
         requests.configure(Map.of("schema.registry.url", infra.registry().url()), false);
-        assertThat(TopicReader.readToEnd(Map.of("bootstrap.servers", infra.broker().bootstrapServers()), topics.whatsappRequest(),
+        assertThat(TopicReader.readToEnd(Map.of("bootstrap.servers", infra.broker().bootstrapServers()), topics.name(Topics.WHATSAPP_REQUEST),
                         new StringDeserializer(), requests, WAIT))
                 .extracting(r -> r.value().getMessageId())
                 .as("only what the test sent: no acknowledgement").containsExactly("copart-bad-sent");
-        assertThat(endOffset(infra, topics.handoff())).as("no hand-off").isZero();
+        assertThat(endOffset(infra, topics.name(Topics.CARE_HANDOFF))).as("no hand-off").isZero();
     }
 
     @Test
     void shouldStartAndAnswerWhenThePhoneKeyedTopicsAgree(RealInfrastructure infra) throws Exception {
         String suffix = TestNames.unique("-copart-good");
-        CareTopics topics = CareTopics.withSuffix(suffix);
+        TopicNames topics = Topics.withSuffix(suffix);
         createTopics(infra, topics, Map.of(), 3);
         Clock clock = Clock.systemUTC();
         try (KafkaProducer<String, SpecificRecord> producer = producer(infra)) {
-            send(producer, topics.preference(), "COPA01/1", preference(clock.instant()));
-            send(producer, topics.whatsappRequest(), ANNA, request("copart-good-sent", clock.instant()));
+            send(producer, topics.name(Topics.TRAVELLER_PREFERENCE), "COPA01/1", preference(clock.instant()));
+            send(producer, topics.name(Topics.WHATSAPP_REQUEST), ANNA, request("copart-good-sent", clock.instant()));
             CareApp care = new CareApp(config(infra, suffix, TestNames.unique("care-copart-good")), clock).start();
-            try (KafkaConsumer<String, WhatsAppRequest> requests = consumer(infra, topics.whatsappRequest(), WhatsAppRequest.class)) {
+            try (KafkaConsumer<String, WhatsAppRequest> requests = consumer(infra, topics.name(Topics.WHATSAPP_REQUEST), WhatsAppRequest.class)) {
                 Await.until("care remembered what was sent to Anna", WAIT, () -> care.metrics().count("sent-remembered") >= 1);
-                send(producer, topics.inbound(), ANNA, inbound("wamid.copart-good", clock));
+                send(producer, topics.name(Topics.CARE_INBOUND), ANNA, inbound("wamid.copart-good", clock));
                 List<WhatsAppRequest> answers = new ArrayList<>();
                 Await.until("care's answer to Anna", WAIT, () -> {
                     requests.poll(Duration.ofMillis(200)).forEach(r -> {
@@ -123,10 +125,10 @@ class CarePartitioningIT {
         }
     }
 
-    private static void createTopics(RealInfrastructure infra, CareTopics topics, Map<String, Integer> exceptions, int partitions)
+    private static void createTopics(RealInfrastructure infra, TopicNames topics, Map<String, Integer> exceptions, int partitions)
             throws Exception {
-        List<String> names = List.of(topics.inbound(), topics.agentReply(), topics.whatsappRequest(), topics.flightStatus(),
-                topics.passengerSegment(), topics.handoff(), topics.deadLetters(), topics.preference());
+        List<String> names = topics.names(List.of(Topics.CARE_INBOUND, Topics.CARE_AGENT_REPLY, Topics.WHATSAPP_REQUEST,
+                Topics.FLIGHT_STATUS, Topics.PASSENGER_SEGMENT, Topics.CARE_HANDOFF, Topics.CARE_DLQ, Topics.TRAVELLER_PREFERENCE));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.broker().bootstrapServers()))) {
             admin.createTopics(names.stream()
                     .map(name -> new NewTopic(name, exceptions.getOrDefault(name, partitions), (short) 1))

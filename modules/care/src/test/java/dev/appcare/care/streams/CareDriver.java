@@ -21,6 +21,7 @@ import dev.appcare.care.CareConfig;
 import dev.appcare.care.MutableClock;
 import dev.appcare.model.Keys;
 import dev.appcare.model.serde.AvroSerde;
+import dev.appcare.model.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,17 +72,17 @@ final class CareDriver implements AutoCloseable {
         var topics = config.topics();
         StringSerializer keys = new StringSerializer();
         ByteArraySerializer bytes = new ByteArraySerializer();
-        inbound = driver.createInputTopic(topics.inbound(), keys, bytes);
-        agentReplies = driver.createInputTopic(topics.agentReply(), keys, bytes);
-        requestsIn = driver.createInputTopic(topics.whatsappRequest(), keys, bytes);
-        flights = driver.createInputTopic(topics.flightStatus(), keys, bytes);
-        segments = driver.createInputTopic(topics.passengerSegment(), keys, bytes);
-        preferences = driver.createInputTopic(topics.preference(), keys, bytes);
+        inbound = driver.createInputTopic(topics.name(Topics.CARE_INBOUND), keys, bytes);
+        agentReplies = driver.createInputTopic(topics.name(Topics.CARE_AGENT_REPLY), keys, bytes);
+        requestsIn = driver.createInputTopic(topics.name(Topics.WHATSAPP_REQUEST), keys, bytes);
+        flights = driver.createInputTopic(topics.name(Topics.FLIGHT_STATUS), keys, bytes);
+        segments = driver.createInputTopic(topics.name(Topics.PASSENGER_SEGMENT), keys, bytes);
+        preferences = driver.createInputTopic(topics.name(Topics.TRAVELLER_PREFERENCE), keys, bytes);
         StringDeserializer keyReader = new StringDeserializer();
-        requestsOut = driver.createOutputTopic(topics.whatsappRequest(), keyReader,
+        requestsOut = driver.createOutputTopic(topics.name(Topics.WHATSAPP_REQUEST), keyReader,
                 AvroSerde.forValues(WhatsAppRequest.class, serde).deserializer());
-        handoffs = driver.createOutputTopic(topics.handoff(), keyReader, AvroSerde.forValues(CareHandoff.class, serde).deserializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters(), keyReader, AvroSerde.forValues(DeadLetter.class, serde).deserializer());
+        handoffs = driver.createOutputTopic(topics.name(Topics.CARE_HANDOFF), keyReader, AvroSerde.forValues(CareHandoff.class, serde).deserializer());
+        deadLetters = driver.createOutputTopic(topics.name(Topics.CARE_DLQ), keyReader, AvroSerde.forValues(DeadLetter.class, serde).deserializer());
     }
 
     @SuppressWarnings("unchecked")
@@ -102,7 +103,7 @@ final class CareDriver implements AutoCloseable {
     }
 
     void inbound(CareInboundMessage message) {
-        inbound.pipeInput(message.getFrom(), bytes(config.topics().inbound(), message), clock.instant());
+        inbound.pipeInput(message.getFrom(), bytes(config.topics().name(Topics.CARE_INBOUND), message), clock.instant());
     }
 
     void rawInbound(String key, byte[] value) {
@@ -125,11 +126,11 @@ final class CareDriver implements AutoCloseable {
     }
 
     void sent(WhatsAppRequest request) {
-        requestsIn.pipeInput(request.getRecipient(), bytes(config.topics().whatsappRequest(), request), clock.instant());
+        requestsIn.pipeInput(request.getRecipient(), bytes(config.topics().name(Topics.WHATSAPP_REQUEST), request), clock.instant());
     }
 
     void agentReply(CareAgentReply reply) {
-        agentReplies.pipeInput(reply.getPhone(), bytes(config.topics().agentReply(), reply), clock.instant());
+        agentReplies.pipeInput(reply.getPhone(), bytes(config.topics().name(Topics.CARE_AGENT_REPLY), reply), clock.instant());
     }
 
     /** The traveller's opt-in on traveller.preference.v1 (as the opt-in API writes it). */
@@ -139,7 +140,7 @@ final class CareDriver implements AutoCloseable {
                 .setConsent(ConsentEvidence.newBuilder().setGivenAt(clock.instant()).setChannel("booking-web")
                         .setTextVersion("v1").build())
                 .setUpdatedAt(clock.instant()).build();
-        preferences.pipeInput(travellerKey, bytes(config.topics().preference(), preference), clock.instant());
+        preferences.pipeInput(travellerKey, bytes(config.topics().name(Topics.TRAVELLER_PREFERENCE), preference), clock.instant());
     }
 
     /** The erasure: the opt-in API's tombstone for the traveller. */
@@ -155,7 +156,7 @@ final class CareDriver implements AutoCloseable {
     void booked(String travellerKey, String flightKey) {
         PassengerSegment segment = PassengerSegment.newBuilder().setTravellerKey(travellerKey).setFlightKey(flightKey)
                 .setStatus(SegmentStatus.ACTIVE).setGivenName("Anna").setUpdatedAt(clock.instant()).build();
-        segments.pipeInput(Keys.segmentKey(travellerKey, flightKey), bytes(config.topics().passengerSegment(), segment),
+        segments.pipeInput(Keys.segmentKey(travellerKey, flightKey), bytes(config.topics().name(Topics.PASSENGER_SEGMENT), segment),
                 clock.instant());
     }
 
@@ -169,7 +170,7 @@ final class CareDriver implements AutoCloseable {
                 .setArrival(FlightLegEnd.newBuilder().setAirport("LHR").setTimeZone("Europe/London")
                         .setScheduled(scheduled.plus(Duration.ofMinutes(80))).build())
                 .setStatus(status).build();
-        flights.pipeInput(flightKey, bytes(config.topics().flightStatus(), event), clock.instant());
+        flights.pipeInput(flightKey, bytes(config.topics().name(Topics.FLIGHT_STATUS), event), clock.instant());
     }
 
     /** Care's requests (the notifications piped in with {@link #sent} are left out). */

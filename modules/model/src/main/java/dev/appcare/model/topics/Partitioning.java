@@ -97,14 +97,11 @@ public final class Partitioning {
 
     /**
      * A role's check at start: reads the partition counts of {@code group}'s topics from the broker, under
-     * the names the role uses ({@code names}, in the group's order: the contract's names, or with a test
-     * suffix), and throws {@link IllegalStateException} naming the counts if they disagree.
+     * the names the role uses ({@code topicNames}: the contract's names, or with a test suffix), and throws
+     * {@link IllegalStateException} naming the counts if they disagree.
      */
-    public static void requireCoPartitioned(Admin admin, Group group, List<String> names) {
-        if (names.size() != group.topics().size()) {
-            throw new IllegalArgumentException("group " + group.name() + " has " + group.topics().size() + " topics, got "
-                    + names);
-        }
+    public static void requireCoPartitioned(Admin admin, Group group, TopicNames topicNames) {
+        List<String> names = topicNames.names(group.topics());
         Map<String, TopicDescription> descriptions;
         try {
             descriptions = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS);

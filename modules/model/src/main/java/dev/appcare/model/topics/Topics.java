@@ -133,6 +133,19 @@ public final class Topics {
     private Topics() {
     }
 
+    /** The contract's names, as they are in production. */
+    public static TopicNames contract() {
+        return withSuffix("");
+    }
+
+    /**
+     * The contract's names with {@code suffix} appended to each ({@code "-test"} gives {@code flight.status.v1-test}),
+     * for a test or an environment that shares a cluster; {@code ""} or null for none.
+     */
+    public static TopicNames withSuffix(String suffix) {
+        return new TopicNames(suffix);
+    }
+
     /**
      * Whether records of {@code topic} may hold a phone number or a name: false only for contract topics
      * known to hold neither (also under a suffix, {@code flight.status.v1-test}); true for anything else,

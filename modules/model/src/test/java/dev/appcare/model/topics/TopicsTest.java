@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TopicsTest {
@@ -13,6 +14,26 @@ class TopicsTest {
     void shouldNameEveryTopicOnceWithAVersionSuffix() {
         assertThat(Topics.ALL).extracting(TopicSpec::name).doesNotHaveDuplicates()
                 .allSatisfy(name -> assertThat(name).matches("[a-z][a-z.-]*\\.v\\d+"));
+    }
+
+    @Test
+    void shouldAppendTheSuffixToEveryContractNameAndNothingInProduction() {
+        TopicNames test = Topics.withSuffix("-test");
+        assertThat(test.name(Topics.FLIGHT_STATUS)).isEqualTo("flight.status.v1-test");
+        assertThat(test.names(List.of(Topics.CARE_INBOUND, Topics.WHATSAPP_REQUEST)))
+                .containsExactly("care.inbound.v1-test", "notify.whatsapp-request.v1-test");
+        assertThat(Topics.contract().names(Topics.ALL)).isEqualTo(Topics.ALL.stream().map(TopicSpec::name).toList());
+        assertThat(Topics.withSuffix(null)).isEqualTo(Topics.contract());
+        assertThat(Topics.contract().suffix()).isEmpty();
+    }
+
+    @Test
+    void shouldKnowAContractTopicWithoutPersonalDataUnderASuffixedName() {
+        TopicNames test = Topics.withSuffix("-test");
+        assertThat(Topics.mayHoldPersonalData(test.name(Topics.FLIGHT_STATUS))).isFalse();
+        assertThat(Topics.mayHoldPersonalData(test.name(Topics.NOTIFIER_DLQ))).isFalse();
+        assertThat(Topics.mayHoldPersonalData(test.name(Topics.WHATSAPP_REQUEST))).isTrue();
+        assertThat(Topics.mayHoldPersonalData("appcare-notifier-flight-status-by-flight-repartition")).isTrue();
     }
 
     @Test

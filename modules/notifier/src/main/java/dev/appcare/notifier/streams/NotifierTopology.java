@@ -9,8 +9,10 @@ import dev.appcare.avro.SegmentStatus;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.serde.AvroSerde;
+import dev.appcare.model.topics.TopicNames;
+import dev.appcare.model.topics.TopicSpec;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.notifier.NotifierConfig;
-import dev.appcare.notifier.NotifierTopics;
 import dev.appcare.notifier.avro.BudgetState;
 import dev.appcare.notifier.avro.FlightView;
 import dev.appcare.notifier.avro.PassengerMemory;
@@ -109,6 +111,9 @@ import org.apache.kafka.streams.state.Stores;
  * test pins {@code describe()}.
  */
 public final class NotifierTopology {
+    /** The contract topics the notifier reads; their partition counts size its repartition topics. */
+    public static final List<TopicSpec<?>> INPUTS = List.of(Topics.FLIGHT_STATUS, Topics.BOARDING_PASS,
+            Topics.PASSENGER_SEGMENT, Topics.TRAVELLER_PREFERENCE);
     public static final String FLIGHT_STATE_STORE = "flight-state";
     public static final String FLIGHT_ROSTER_STORE = "flight-roster";
     public static final String PREFERENCES_STORE = "traveller-preferences";
@@ -136,7 +141,7 @@ public final class NotifierTopology {
             throw new IllegalArgumentException("resolve the partition counts before building the topology (flight "
                     + config.flightPartitions() + ", traveller " + config.travellerPartitions() + ")");
         }
-        NotifierTopics topics = config.topics();
+        TopicNames topics = config.topics();
         StreamsBuilder builder = newBuilder();
         Serde<String> strings = Serdes.String();
         Serde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, config.serdeConfig());
@@ -168,7 +173,7 @@ public final class NotifierTopology {
         NotifierMetrics metrics = config.metrics();
 
         // Bookings -> the passengers-by-flight roster, in the flight's partition.
-        read(builder, config, deadLetters, topics.passengerSegment(), "passenger-segment", PassengerSegment.class,
+        read(builder, config, deadLetters, topics.name(Topics.PASSENGER_SEGMENT), "passenger-segment", PassengerSegment.class,
                 InputRules::passengerSegment)
                 .map((key, segment) -> KeyValue.pair(StateRetention.afterBar(key), rosterEntry(key, segment)),
                         Named.as("segment-to-roster-entry"))
@@ -179,27 +184,27 @@ public final class NotifierTopology {
 
         // Flight events -> the flight's partition (whatever partitioner wrote them) -> one notice per passenger
         // -> the traveller's partition -> requests. Each step also writes its decisions (N11).
-        Outputs<PassengerNotice> fanOut = outputs(read(builder, config, deadLetters, topics.flightStatus(),
+        Outputs<PassengerNotice> fanOut = outputs(read(builder, config, deadLetters, topics.name(Topics.FLIGHT_STATUS),
                 "flight-status", FlightStatusEvent.class, InputRules::flightStatus)
                 .repartition(Repartitioned.<String, FlightStatusEvent>as(FLIGHT_STATUS_BY_FLIGHT)
                         .withKeySerde(strings).withValueSerde(flightEventSerde)
                         .withNumberOfPartitions(config.flightPartitions()))
-                .process(() -> new FlightFanOutProcessor(metrics, config.stateRetention(), topics.flightStatus(),
+                .process(() -> new FlightFanOutProcessor(metrics, config.stateRetention(), topics.name(Topics.FLIGHT_STATUS),
                         config.checkIn()), Named.as("flight-fan-out"), FLIGHT_STATE_STORE, FLIGHT_ROSTER_STORE,
                         CHECKIN_DUE_STORE), "flight-fan-out", PassengerNotice.class);
         Outputs<WhatsAppRequest> flightRequests = outputs(fanOut.main()
                 .repartition(Repartitioned.<String, PassengerNotice>as(PASSENGER_NOTICES)
                         .withKeySerde(strings).withValueSerde(noticeSerde)
                         .withNumberOfPartitions(config.travellerPartitions()))
-                .process(() -> new PassengerNoticeProcessor(planner, requests, metrics, topics.flightStatus(),
+                .process(() -> new PassengerNoticeProcessor(planner, requests, metrics, topics.name(Topics.FLIGHT_STATUS),
                         config.stateRetention(), config.budget()), Named.as("passenger-notify"), PREFERENCES_STORE,
                         PASSENGER_MEMORY_STORE, BUDGET_STORE, BUDGET_DUE_STORE),
                 "passenger-notify", WhatsAppRequest.class);
 
         // Preferences -> the traveller's partition -> the preference table (consent, phone, locale), read at emit
         // time. Tombstones (erasure) travel through the repartition topic as tombstones.
-        read(builder, config, deadLetters, topics.travellerPreference(), "traveller-preference", TravellerPreference.class,
-                InputRules::travellerPreference)
+        read(builder, config, deadLetters, topics.name(Topics.TRAVELLER_PREFERENCE), "traveller-preference",
+                TravellerPreference.class, InputRules::travellerPreference)
                 .repartition(Repartitioned.<String, TravellerPreference>as(PREFERENCES_BY_TRAVELLER)
                         .withKeySerde(strings).withValueSerde(preferenceSerde)
                         .withNumberOfPartitions(config.travellerPartitions()))
@@ -208,23 +213,25 @@ public final class NotifierTopology {
 
         // Boarding passes are keyed by traveller, but a producer's partitioner may not be Java's: they are
         // repartitioned too, to meet the preferences in the traveller's partition.
-        Outputs<WhatsAppRequest> passRequests = outputs(read(builder, config, deadLetters, topics.boardingPass(),
+        Outputs<WhatsAppRequest> passRequests = outputs(read(builder, config, deadLetters, topics.name(Topics.BOARDING_PASS),
                 "boarding-pass", BoardingPassIssued.class, InputRules::boardingPass)
                 .repartition(Repartitioned.<String, BoardingPassIssued>as(BOARDING_PASSES_BY_TRAVELLER)
                         .withKeySerde(strings).withValueSerde(passSerde)
                         .withNumberOfPartitions(config.travellerPartitions()))
-                .process(() -> new BoardingPassProcessor(planner, requests, metrics, topics.boardingPass()),
+                .process(() -> new BoardingPassProcessor(planner, requests, metrics, topics.name(Topics.BOARDING_PASS)),
                         Named.as("boarding-pass-notify"), PREFERENCES_STORE, PASSENGER_MEMORY_STORE),
                 "boarding-pass-notify", WhatsAppRequest.class);
 
         flightRequests.main().merge(passRequests.main(), Named.as("requests-merge"))
-                .to(topics.whatsappRequest(), Produced.with(strings, requestSerde).withName("whatsapp-request-sink"));
+                .to(topics.name(Topics.WHATSAPP_REQUEST), Produced.with(strings, requestSerde).withName("whatsapp-request-sink"));
         // The decision log (N11): written by the same tasks, so in the same exactly-once transaction as the
         // requests (or notices) it explains. Two sinks, not a merge: a merge would fuse the flight-keyed and
         // the traveller-keyed sub-topologies into one.
-        fanOut.decisions().to(topics.decisions(), Produced.with(strings, decisionSerde).withName("flight-decision-sink"));
+        fanOut.decisions().to(topics.name(Topics.NOTIFIER_DECISION),
+                Produced.with(strings, decisionSerde).withName("flight-decision-sink"));
         flightRequests.decisions().merge(passRequests.decisions(), Named.as("passenger-decisions-merge"))
-                .to(topics.decisions(), Produced.with(strings, decisionSerde).withName("passenger-decision-sink"));
+                .to(topics.name(Topics.NOTIFIER_DECISION),
+                        Produced.with(strings, decisionSerde).withName("passenger-decision-sink"));
         return builder.build();
     }
 
@@ -262,7 +269,8 @@ public final class NotifierTopology {
                 .defaultBranch(Branched.as("accepted"));
         branches.get(name + "-rejected")
                 .mapValues(Decoded::deadLetter, Named.as(name + "-dead-letter"))
-                .to(config.topics().deadLetters(), Produced.with(Serdes.String(), deadLetters).withName(name + "-dlq-sink"));
+                .to(config.topics().name(Topics.NOTIFIER_DLQ),
+                        Produced.with(Serdes.String(), deadLetters).withName(name + "-dlq-sink"));
         return branches.get(name + "-accepted").mapValues(Decoded::value, Named.as(name + "-value"));
     }
 

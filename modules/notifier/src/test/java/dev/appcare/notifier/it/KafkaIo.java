@@ -2,7 +2,7 @@ package dev.appcare.notifier.it;
 
 import dev.appcare.model.serde.AvroDeserializer;
 import dev.appcare.model.serde.AvroSerializer;
-import dev.appcare.notifier.NotifierTopics;
+import dev.appcare.model.topics.TopicNames;
 import dev.appcare.notifier.streams.NotifierTopology;
 import dev.appcare.testkit.TopicReader;
 import dev.appcare.testkit.Await;
@@ -61,18 +61,17 @@ final class KafkaIo implements AutoCloseable {
      * Creates the notifier's topics (contract configs) with {@code partitions} partitions each; the input topics
      * take records up to {@link #MAX_INPUT_BYTES}.
      */
-    static void createTopics(KafkaBroker broker, NotifierTopics topics, int partitions) {
+    static void createTopics(KafkaBroker broker, TopicNames topics, int partitions) {
         List<NewTopic> newTopics = new ArrayList<>();
-        List<String> names = topics.all();
         List<dev.appcare.model.topics.TopicSpec<?>> specs = List.of(Topics.FLIGHT_STATUS, Topics.BOARDING_PASS,
                 Topics.PASSENGER_SEGMENT, Topics.TRAVELLER_PREFERENCE, Topics.WHATSAPP_REQUEST, Topics.NOTIFIER_DLQ,
                 Topics.NOTIFIER_DECISION);
-        for (int i = 0; i < names.size(); i++) {
-            Map<String, String> configs = new java.util.HashMap<>(specs.get(i).configs());
-            if (topics.inputs().contains(names.get(i))) {
+        for (var spec : specs) {
+            Map<String, String> configs = new java.util.HashMap<>(spec.configs());
+            if (NotifierTopology.INPUTS.contains(spec)) {
                 configs.put(org.apache.kafka.common.config.TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_INPUT_BYTES));
             }
-            newTopics.add(new NewTopic(names.get(i), partitions, (short) 1).configs(configs));
+            newTopics.add(new NewTopic(topics.name(spec), partitions, (short) 1).configs(configs));
         }
         broker.createTopics(newTopics.toArray(NewTopic[]::new));
     }

@@ -15,7 +15,8 @@ import dev.appcare.model.Keys;
 import dev.appcare.model.registry.SchemaRegistryClients;
 import dev.appcare.model.serde.AvroDeserializer;
 import dev.appcare.model.serde.AvroSerializer;
-import dev.appcare.notifier.NotifierTopics;
+import dev.appcare.model.topics.TopicNames;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.model.rules.InputRules;
 import dev.appcare.notifier.streams.NotifierTopology;
 import dev.appcare.testkit.IntegrationTest;
@@ -79,7 +80,7 @@ class LibrdkafkaClientIT {
             "^appcare_notifier_misplaced_records_total\\{[^}]*topic=\"([^\"]+)\"[^}]*} ([0-9.E]+)$", Pattern.MULTILINE);
 
     private static RealInfrastructure infra;
-    private static NotifierTopics topics;
+    private static TopicNames topics;
     private static HubDay day;
     private static Path work;
     private static List<ConsumerRecord<String, WhatsAppRequest>> output;
@@ -94,7 +95,7 @@ class LibrdkafkaClientIT {
                 "/usr/bin/python3 with confluent_kafka and avro (apt-get install python3-confluent-kafka python3-avro)");
         infra = infrastructure;
         String suffix = "-" + TestNames.unique("rdkafka");
-        topics = NotifierTopics.withSuffix(suffix);
+        topics = Topics.withSuffix(suffix);
         KafkaIo.createTopics(infra.broker(), topics, PARTITIONS);
         day = new HubDay(20261201L, 24);
         work = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "rdkafka" + suffix));
@@ -117,34 +118,34 @@ class LibrdkafkaClientIT {
             // topic's 30-day retention would be deleted before the test reads it.
             List<String> tables = new ArrayList<>();
             for (PassengerSegment segment : day.segmentRecords) {
-                tables.add(line(serializer, topics.passengerSegment(), Keys.segmentKey(segment.getTravellerKey(),
+                tables.add(line(serializer, topics.name(Topics.PASSENGER_SEGMENT), Keys.segmentKey(segment.getTravellerKey(),
                         segment.getFlightKey()), HubDay.isTombstone(segment) ? null : segment, now));
             }
             deliveries.addAll(produceWithLibrdkafka("tables", tables));
             // Preferences come from the opt-in API, a Java producer (murmur2), as in production: boarding passes
             // from librdkafka must still meet them.
-            day.preferences.values().forEach(p -> io.send(topics.travellerPreference(), p.record().getTravellerKey(),
+            day.preferences.values().forEach(p -> io.send(topics.name(Topics.TRAVELLER_PREFERENCE), p.record().getTravellerKey(),
                     p.record()));
             io.flush();
             notifier.awaitHealthy(Duration.ofSeconds(60));
             KafkaIo.await("bookings and preferences processed", Duration.ofSeconds(90), () -> io.caughtUp(applicationId,
-                    List.of(topics.passengerSegment(), topics.travellerPreference()),
+                    List.of(topics.name(Topics.PASSENGER_SEGMENT), topics.name(Topics.TRAVELLER_PREFERENCE)),
                     List.of(NotifierTopology.SEGMENTS_BY_FLIGHT, NotifierTopology.PREFERENCES_BY_TRAVELLER)));
 
             // Then the day's flight events and boarding passes, stamped with their event time (never ahead of now).
             List<String> events = new ArrayList<>();
             for (FlightStatusEvent event : day.flightEvents) {
-                events.add(line(serializer, topics.flightStatus(), event.getFlightKey(), event, earliest(event.getEventTime(), now)));
+                events.add(line(serializer, topics.name(Topics.FLIGHT_STATUS), event.getFlightKey(), event, earliest(event.getEventTime(), now)));
             }
             for (BoardingPassIssued pass : day.boardingPasses) {
-                events.add(line(serializer, topics.boardingPass(), pass.getTravellerKey(), pass, earliest(pass.getEventTime(), now)));
+                events.add(line(serializer, topics.name(Topics.BOARDING_PASS), pass.getTravellerKey(), pass, earliest(pass.getEventTime(), now)));
             }
             deliveries.addAll(produceWithLibrdkafka("events", events));
             KafkaIo.await("all input processed", Duration.ofSeconds(120), () -> io.caughtUp(applicationId,
-                    topics.inputs(), NotifierTopology.REPARTITIONS));
+                    topics.names(NotifierTopology.INPUTS), NotifierTopology.REPARTITIONS));
 
-            output = io.readAll(topics.whatsappRequest(), WhatsAppRequest.class, true);
-            deadLetters = io.readAll(topics.deadLetters(), DeadLetter.class, true);
+            output = io.readAll(topics.name(Topics.WHATSAPP_REQUEST), WhatsAppRequest.class, true);
+            deadLetters = io.readAll(topics.name(Topics.NOTIFIER_DLQ), DeadLetter.class, true);
             misplacedMetric = misplacedCounters(notifier.metrics());
             assertThat(notifier.stop(Duration.ofSeconds(30))).isIn(0, 143);
         }
@@ -167,8 +168,8 @@ class LibrdkafkaClientIT {
     @Test
     void shouldFanOutEveryFlightAndDeliverEveryBoardingPassWhateverPartitionerWroteThem() {
         // The premise: librdkafka's default partitioner really did put records of every input it wrote elsewhere.
-        assertThat(misplacedByLibrdkafka.keySet()).containsExactlyInAnyOrder(topics.flightStatus(), topics.boardingPass(),
-                topics.passengerSegment());
+        assertThat(misplacedByLibrdkafka.keySet()).containsExactlyInAnyOrder(topics.name(Topics.FLIGHT_STATUS), topics.name(Topics.BOARDING_PASS),
+                topics.name(Topics.PASSENGER_SEGMENT));
 
         List<String> ids = output.stream().map(r -> r.value().getMessageId()).toList();
         assertThat(ids).as("each messageId once").doesNotHaveDuplicates();
@@ -190,14 +191,14 @@ class LibrdkafkaClientIT {
         misplacedByLibrdkafka.forEach((topic, count) -> expected.put(topic, count.doubleValue()));
 
         // ... and nothing on the preference topic, written by a Java producer.
-        assertThat(misplacedMetric).isEqualTo(expected).doesNotContainKey(topics.travellerPreference());
+        assertThat(misplacedMetric).isEqualTo(expected).doesNotContainKey(topics.name(Topics.TRAVELLER_PREFERENCE));
     }
 
     @Test
     void shouldReadTheRequestTopicWithLibrdkafkaAndDecodeTheConfluentFraming() throws Exception {
         Path decoded = work.resolve("requests-read-by-librdkafka.jsonl");
         run(List.of(PYTHON.toString(), CLIENT.toString(), "consume", infra.bootstrapServers(), infra.schemaRegistryUrl(),
-                topics.whatsappRequest(), Integer.toString(output.size()), decoded.toString()), "consume");
+                topics.name(Topics.WHATSAPP_REQUEST), Integer.toString(output.size()), decoded.toString()), "consume");
 
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> read = new ArrayList<>();
@@ -205,7 +206,7 @@ class LibrdkafkaClientIT {
             read.add(json.readTree(line));
         }
         int schemaId = SchemaRegistryClients.forConfig(Map.of("schema.registry.url", infra.schemaRegistryUrl()))
-                .latest(topics.whatsappRequest() + "-value").id();
+                .latest(topics.name(Topics.WHATSAPP_REQUEST) + "-value").id();
         assertThat(read).hasSize(output.size())
                 .allSatisfy(r -> assertThat(r.get("schemaId").asInt()).isEqualTo(schemaId));
         assertThat(read.stream().map(LibrdkafkaClientIT::fields).collect(Collectors.toSet()))
@@ -221,7 +222,7 @@ class LibrdkafkaClientIT {
      */
     @Test
     void shouldAcceptWhatTheDocumentedPythonProducerWrites() throws Exception {
-        String topic = topics.flightStatus() + "-example";
+        String topic = topics.name(Topics.FLIGHT_STATUS) + "-example";
         infra.broker().createTopic(topic, PARTITIONS);
         Map<String, String> serde = Map.of("schema.registry.url", infra.schemaRegistryUrl());
         // As `appcare schemas register` does for the contract's topics: the producer only looks the schema up.

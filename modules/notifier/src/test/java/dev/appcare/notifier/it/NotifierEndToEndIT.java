@@ -12,7 +12,8 @@ import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.Keys;
-import dev.appcare.notifier.NotifierTopics;
+import dev.appcare.model.topics.TopicNames;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.notifier.avro.FlightView;
 import dev.appcare.notifier.avro.PassengerNotice;
 import dev.appcare.notifier.streams.InternalSerde;
@@ -51,7 +52,7 @@ class NotifierEndToEndIT {
     @Test
     void shouldSendExactlyTheExpectedRequestsAcrossACrash(RealInfrastructure infra) throws Exception {
         String suffix = "-" + TestNames.unique("e2e");
-        NotifierTopics topics = NotifierTopics.withSuffix(suffix);
+        TopicNames topics = Topics.withSuffix(suffix);
         KafkaIo.createTopics(infra.broker(), topics, PARTITIONS);
         HubDay day = new HubDay(20261123L, 36);
         log.info("Hub day: {} flights, {} passengers, {} flight events, {} boarding passes, {} expected requests",
@@ -75,10 +76,10 @@ class NotifierEndToEndIT {
         try (KafkaIo io = new KafkaIo(infra.broker(), infra.schemaRegistryUrl())) {
             // Bookings and preferences first, as in life; then let the notifier build its roster and table.
             for (PassengerSegment segment : day.segmentRecords) {
-                io.send(topics.passengerSegment(), Keys.segmentKey(segment.getTravellerKey(), segment.getFlightKey()),
+                io.send(topics.name(Topics.PASSENGER_SEGMENT), Keys.segmentKey(segment.getTravellerKey(), segment.getFlightKey()),
                         HubDay.isTombstone(segment) ? null : segment);
             }
-            day.preferences.values().forEach(p -> io.send(topics.travellerPreference(), p.record().getTravellerKey(),
+            day.preferences.values().forEach(p -> io.send(topics.name(Topics.TRAVELLER_PREFERENCE), p.record().getTravellerKey(),
                     p.record()));
             int badInputs = day.invalidInputs + sendBadInput(io, topics);
             io.flush();
@@ -91,24 +92,24 @@ class NotifierEndToEndIT {
             try (ChildNotifier first = ChildNotifier.start(slowCommits, work, "notifier-1")) {
                 first.awaitHealthy(Duration.ofSeconds(60));
                 KafkaIo.await("bookings and preferences processed", Duration.ofSeconds(60), () -> io.caughtUp(applicationId,
-                        List.of(topics.passengerSegment(), topics.travellerPreference()), List.of(NotifierTopology.SEGMENTS_BY_FLIGHT,
+                        List.of(topics.name(Topics.PASSENGER_SEGMENT), topics.name(Topics.TRAVELLER_PREFERENCE)), List.of(NotifierTopology.SEGMENTS_BY_FLIGHT,
                                 NotifierTopology.PREFERENCES_BY_TRAVELLER)));
 
-                firstHalf.forEach(e -> io.send(topics.flightStatus(), e.getFlightKey(), e));
+                firstHalf.forEach(e -> io.send(topics.name(Topics.FLIGHT_STATUS), e.getFlightKey(), e));
                 io.flush();
                 KafkaIo.await("a first commit", Duration.ofSeconds(60),
-                        () -> !io.readAll(topics.whatsappRequest(), WhatsAppRequest.class, true).isEmpty());
+                        () -> !io.readAll(topics.name(Topics.WHATSAPP_REQUEST), WhatsAppRequest.class, true).isEmpty());
                 // More work, then aim the kill at the open transaction it makes: more written than committed.
-                day.boardingPasses.forEach(b -> io.send(topics.boardingPass(), b.getTravellerKey(), b));
+                day.boardingPasses.forEach(b -> io.send(topics.name(Topics.BOARDING_PASS), b.getTravellerKey(), b));
                 io.flush();
                 KafkaIo.await("an open transaction", Duration.ofSeconds(30),
-                        () -> io.readAll(topics.whatsappRequest(), WhatsAppRequest.class, true).size()
-                                < io.readAll(topics.whatsappRequest(), WhatsAppRequest.class, false).size());
+                        () -> io.readAll(topics.name(Topics.WHATSAPP_REQUEST), WhatsAppRequest.class, true).size()
+                                < io.readAll(topics.name(Topics.WHATSAPP_REQUEST), WhatsAppRequest.class, false).size());
                 first.kill();
             }
-            int beforeRestart = io.readAll(topics.whatsappRequest(), WhatsAppRequest.class, true).size();
+            int beforeRestart = io.readAll(topics.name(Topics.WHATSAPP_REQUEST), WhatsAppRequest.class, true).size();
 
-            int uncommitted = io.readAll(topics.whatsappRequest(), WhatsAppRequest.class, false).size();
+            int uncommitted = io.readAll(topics.name(Topics.WHATSAPP_REQUEST), WhatsAppRequest.class, false).size();
             log.info("Killed the first notifier: {} of {} requests committed, {} written including aborted ones",
                     beforeRestart, day.expected.size(), uncommitted);
             assertThat(beforeRestart).as("killed mid-run").isLessThan(day.expected.size());
@@ -124,11 +125,11 @@ class NotifierEndToEndIT {
                 sideBySide.awaitHealthy(Duration.ofSeconds(60));
                 sendFarFutureRecords(io, topics);
                 io.flush();
-                secondHalf.forEach(e -> io.send(topics.flightStatus(), e.getFlightKey(), e));
+                secondHalf.forEach(e -> io.send(topics.name(Topics.FLIGHT_STATUS), e.getFlightKey(), e));
                 badInputs += sendBadInternalRecords(io, applicationId, day);
                 io.flush();
                 KafkaIo.await("all input processed", Duration.ofSeconds(90), () -> io.caughtUp(applicationId,
-                        topics.inputs(), KafkaIo.allRepartitionTopics()));
+                        topics.names(NotifierTopology.INPUTS), KafkaIo.allRepartitionTopics()));
                 assertThat(restarted.metrics()).contains("appcare_notifier_requests_total").contains("kafka_stream");
                 // SIGTERM: the JVM exits 143 after the shutdown hook has closed Kafka Streams cleanly.
                 assertThat(sideBySide.stop(Duration.ofSeconds(30))).isIn(0, 143);
@@ -137,7 +138,7 @@ class NotifierEndToEndIT {
                 assertThat(Files.readString(sideBySide.log())).contains("PENDING_SHUTDOWN -> NOT_RUNNING");
             }
 
-            List<ConsumerRecord<String, WhatsAppRequest>> output = io.readAll(topics.whatsappRequest(), WhatsAppRequest.class, true);
+            List<ConsumerRecord<String, WhatsAppRequest>> output = io.readAll(topics.name(Topics.WHATSAPP_REQUEST), WhatsAppRequest.class, true);
             List<String> ids = output.stream().map(r -> r.value().getMessageId()).toList();
             Map<String, Long> duplicates = KafkaIo.counts(ids).entrySet().stream().filter(e -> e.getValue() > 1)
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
@@ -149,7 +150,7 @@ class NotifierEndToEndIT {
                     .containsExactlyInAnyOrderElementsOf(day.expected);
             assertThat(output).allSatisfy(r -> assertThat(r.key()).isEqualTo(r.value().getRecipient()));
 
-            List<ConsumerRecord<String, DeadLetter>> letters = io.readAll(topics.deadLetters(), DeadLetter.class, true);
+            List<ConsumerRecord<String, DeadLetter>> letters = io.readAll(topics.name(Topics.NOTIFIER_DLQ), DeadLetter.class, true);
             assertThat(letters.stream().map(r -> r.value().getSourceTopic() + "-" + r.value().getSourcePartition() + "@"
                     + r.value().getSourceOffset())).doesNotHaveDuplicates().hasSize(badInputs);
             assertThat(letters).extracting(r -> r.value().getErrorType())
@@ -159,10 +160,10 @@ class NotifierEndToEndIT {
             assertThat(letters.stream().filter(r -> List.of("FIELD_TOO_LONG", "IMPLAUSIBLE_TIME", "RECORD_TOO_LARGE")
                     .contains(r.value().getErrorType())).map(r -> r.value().getSourceTopic() + " " + r.value().getErrorType()))
                     .containsExactlyInAnyOrder(
-                            topics.flightStatus() + " FIELD_TOO_LONG", topics.flightStatus() + " IMPLAUSIBLE_TIME",
-                            topics.boardingPass() + " FIELD_TOO_LONG", topics.boardingPass() + " IMPLAUSIBLE_TIME",
-                            topics.passengerSegment() + " FIELD_TOO_LONG", topics.passengerSegment() + " IMPLAUSIBLE_TIME",
-                            topics.travellerPreference() + " FIELD_TOO_LONG", topics.travellerPreference() + " IMPLAUSIBLE_TIME");
+                            topics.name(Topics.FLIGHT_STATUS) + " FIELD_TOO_LONG", topics.name(Topics.FLIGHT_STATUS) + " IMPLAUSIBLE_TIME",
+                            topics.name(Topics.BOARDING_PASS) + " FIELD_TOO_LONG", topics.name(Topics.BOARDING_PASS) + " IMPLAUSIBLE_TIME",
+                            topics.name(Topics.PASSENGER_SEGMENT) + " FIELD_TOO_LONG", topics.name(Topics.PASSENGER_SEGMENT) + " IMPLAUSIBLE_TIME",
+                            topics.name(Topics.TRAVELLER_PREFERENCE) + " FIELD_TOO_LONG", topics.name(Topics.TRAVELLER_PREFERENCE) + " IMPLAUSIBLE_TIME");
             log.info("{} requests, {} dead letters, exactly as expected", output.size(), letters.size());
         }
     }
@@ -194,10 +195,10 @@ class NotifierEndToEndIT {
     }
 
     /** Bad input among the good: not wire format, an unknown schema id, an unknown time zone, an http pass. */
-    private static int sendBadInput(KafkaIo io, NotifierTopics topics) {
-        io.sendRaw(topics.flightStatus(), "KL1000/" + HubDay.DAY + "/AMS", "{\"status\":\"DELAYED\"}".getBytes());
-        io.sendRaw(topics.flightStatus(), "KL1002/" + HubDay.DAY + "/AMS", new byte[] {0, 0x7f, 0x7f, 0x7f, 0x7f, 1, 2, 3});
-        io.sendRaw(topics.passengerSegment(), "P000000/1|KL1000/" + HubDay.DAY + "/AMS", new byte[] {0, 0, 0});
+    private static int sendBadInput(KafkaIo io, TopicNames topics) {
+        io.sendRaw(topics.name(Topics.FLIGHT_STATUS), "KL1000/" + HubDay.DAY + "/AMS", "{\"status\":\"DELAYED\"}".getBytes());
+        io.sendRaw(topics.name(Topics.FLIGHT_STATUS), "KL1002/" + HubDay.DAY + "/AMS", new byte[] {0, 0x7f, 0x7f, 0x7f, 0x7f, 1, 2, 3});
+        io.sendRaw(topics.name(Topics.PASSENGER_SEGMENT), "P000000/1|KL1000/" + HubDay.DAY + "/AMS", new byte[] {0, 0, 0});
         FlightStatusEvent unknownZone = FlightStatusEvent.newBuilder()
                 .setEventId("bad-zone").setStatus(FlightStatus.SCHEDULED).setEventTime(HubDay.DAY.atStartOfDay(ZoneOffset.UTC).toInstant()).setSequence(1)
                 .setFlightKey("XX9999/" + HubDay.DAY + "/AMS").setCarrier("XX").setFlightNumber("9999").setOriginDate(HubDay.DAY)
@@ -206,13 +207,13 @@ class NotifierEndToEndIT {
                 .setArrival(FlightLegEnd.newBuilder().setAirport("LHR").setTimeZone("Europe/London")
                         .setScheduled(HubDay.DAY.atStartOfDay(ZoneOffset.UTC).toInstant()).build())
                 .build();
-        io.send(topics.flightStatus(), unknownZone.getFlightKey(), unknownZone);
+        io.send(topics.name(Topics.FLIGHT_STATUS), unknownZone.getFlightKey(), unknownZone);
         BoardingPassIssued insecure = BoardingPassIssued.newBuilder().setEventId("bad-pass")
                 .setEventTime(unknownZone.getEventTime()).setTravellerKey("P000000/1").setFlightKey("KL1000/" + HubDay.DAY + "/AMS")
                 .setPassengerName("TESTER/ANNA").setDepartureAirport("AMS").setDepartureTimeZone("Europe/Amsterdam")
                 .setScheduledDeparture(unknownZone.getEventTime()).setDocumentUrl("http://insecure.example.com/p.pdf")
                 .setBarcodeData("M1").build();
-        io.send(topics.boardingPass(), insecure.getTravellerKey(), insecure);
+        io.send(topics.name(Topics.BOARDING_PASS), insecure.getTravellerKey(), insecure);
         // Valid but absurd, on every input topic: a 1 MB string (the topics take records up to 2 MB here, so
         // it reaches the notifier) and a time in the year 9999. Each is dead-lettered once; the day flows on.
         // The flight event's dead letter does not copy its 1 MB value (DeadLetters.MAX_KEPT_VALUE_BYTES): a
@@ -224,31 +225,31 @@ class NotifierEndToEndIT {
                 .setDeparture(FlightLegEnd.newBuilder(unknownZone.getDeparture()).setTimeZone("Europe/Amsterdam")
                         .setGate(oneMegabyte).build())
                 .build();
-        io.send(topics.flightStatus(), key, absurd);
-        io.send(topics.flightStatus(), key, FlightStatusEvent.newBuilder(absurd).setEventId("year-9999")
+        io.send(topics.name(Topics.FLIGHT_STATUS), key, absurd);
+        io.send(topics.name(Topics.FLIGHT_STATUS), key, FlightStatusEvent.newBuilder(absurd).setEventId("year-9999")
                 .setDeparture(FlightLegEnd.newBuilder(absurd.getDeparture()).setGate("D7")
                         .setEstimated(java.time.Instant.parse("9999-01-01T00:00:00Z")).build())
                 .build());
         BoardingPassIssued pass = BoardingPassIssued.newBuilder(insecure).setTravellerKey("PZN001/1")
                 .setDocumentUrl("https://passes.example.com/pzn.pdf").build();
-        io.send(topics.boardingPass(), "PZN001/1", BoardingPassIssued.newBuilder(pass).setEventId("huge-barcode")
+        io.send(topics.name(Topics.BOARDING_PASS), "PZN001/1", BoardingPassIssued.newBuilder(pass).setEventId("huge-barcode")
                 .setBarcodeData(oneMegabyte).build());
-        io.send(topics.boardingPass(), "PZN001/1", BoardingPassIssued.newBuilder(pass).setEventId("pass-9999")
+        io.send(topics.name(Topics.BOARDING_PASS), "PZN001/1", BoardingPassIssued.newBuilder(pass).setEventId("pass-9999")
                 .setScheduledDeparture(java.time.Instant.parse("9999-01-01T00:00:00Z")).build());
         PassengerSegment segment = PassengerSegment.newBuilder().setTravellerKey("PZN001/1").setFlightKey(key)
                 .setStatus(dev.appcare.avro.SegmentStatus.ACTIVE).setUpdatedAt(unknownZone.getEventTime()).build();
-        io.send(topics.passengerSegment(), Keys.segmentKey("PZN001/1", key),
+        io.send(topics.name(Topics.PASSENGER_SEGMENT), Keys.segmentKey("PZN001/1", key),
                 PassengerSegment.newBuilder(segment).setGivenName(oneMegabyte).build());
-        io.send(topics.passengerSegment(), Keys.segmentKey("PZN001/1", key),
+        io.send(topics.name(Topics.PASSENGER_SEGMENT), Keys.segmentKey("PZN001/1", key),
                 PassengerSegment.newBuilder(segment).setUpdatedAt(java.time.Instant.parse("9999-01-01T00:00:00Z")).build());
         dev.appcare.avro.TravellerPreference preference = dev.appcare.avro.TravellerPreference.newBuilder()
                 .setTravellerKey("PZN002/1").setPhoneE164("+31699999998").setLocale("en")
                 .setStatus(OptInStatus.OPTED_IN).setKinds(List.of(MessageKind.DELAY))
                 .setConsent(new dev.appcare.avro.ConsentEvidence(unknownZone.getEventTime(), "booking-web", "v1"))
                 .setUpdatedAt(unknownZone.getEventTime()).build();
-        io.send(topics.travellerPreference(), "PZN002/1", dev.appcare.avro.TravellerPreference.newBuilder(preference)
+        io.send(topics.name(Topics.TRAVELLER_PREFERENCE), "PZN002/1", dev.appcare.avro.TravellerPreference.newBuilder(preference)
                 .setConsent(new dev.appcare.avro.ConsentEvidence(unknownZone.getEventTime(), oneMegabyte, "v1")).build());
-        io.send(topics.travellerPreference(), "PZN002/1", dev.appcare.avro.TravellerPreference.newBuilder(preference)
+        io.send(topics.name(Topics.TRAVELLER_PREFERENCE), "PZN002/1", dev.appcare.avro.TravellerPreference.newBuilder(preference)
                 .setUpdatedAt(java.time.Instant.parse("9999-01-01T00:00:00Z")).build());
         return 13;
     }
@@ -257,7 +258,7 @@ class NotifierEndToEndIT {
      * Valid records about nobody of the day, each stamped in the year 2100, on every input topic: stream
      * time jumps, and the retention sweeps must not take the day's rosters and memory with it.
      */
-    private static void sendFarFutureRecords(KafkaIo io, NotifierTopics topics) {
+    private static void sendFarFutureRecords(KafkaIo io, TopicNames topics) {
         java.time.Instant future = java.time.Instant.parse("2100-01-01T00:00:00Z");
         String flight = "KL9000/" + HubDay.DAY + "/AMS";
         java.time.Instant departure = HubDay.DAY.atTime(12, 0).toInstant(ZoneOffset.UTC);
@@ -268,16 +269,16 @@ class NotifierEndToEndIT {
                 .setArrival(FlightLegEnd.newBuilder().setAirport("LHR").setTimeZone("Europe/London")
                         .setScheduled(departure.plusSeconds(3600)).build())
                 .build();
-        io.sendAt(topics.flightStatus(), flight, event, future);
-        io.sendAt(topics.passengerSegment(), Keys.segmentKey("FUTURE/1", flight), PassengerSegment.newBuilder()
+        io.sendAt(topics.name(Topics.FLIGHT_STATUS), flight, event, future);
+        io.sendAt(topics.name(Topics.PASSENGER_SEGMENT), Keys.segmentKey("FUTURE/1", flight), PassengerSegment.newBuilder()
                 .setTravellerKey("FUTURE/1").setFlightKey(flight).setStatus(dev.appcare.avro.SegmentStatus.ACTIVE)
                 .setUpdatedAt(departure.minusSeconds(86_400)).build(), future);
-        io.sendAt(topics.travellerPreference(), "FUTURE/2", dev.appcare.avro.TravellerPreference.newBuilder()
+        io.sendAt(topics.name(Topics.TRAVELLER_PREFERENCE), "FUTURE/2", dev.appcare.avro.TravellerPreference.newBuilder()
                 .setTravellerKey("FUTURE/2").setPhoneE164("+31699999999").setLocale("en")
                 .setStatus(dev.appcare.avro.OptInStatus.OPTED_IN).setKinds(List.of())
                 .setConsent(new dev.appcare.avro.ConsentEvidence(departure.minusSeconds(86_400), "booking-web", "v1"))
                 .setUpdatedAt(departure.minusSeconds(86_400)).build(), future);
-        io.sendAt(topics.boardingPass(), "FUTURE/1", BoardingPassIssued.newBuilder().setEventId("far-future-pass")
+        io.sendAt(topics.name(Topics.BOARDING_PASS), "FUTURE/1", BoardingPassIssued.newBuilder().setEventId("far-future-pass")
                 .setEventTime(departure.minusSeconds(7200)).setTravellerKey("FUTURE/1").setFlightKey(flight)
                 .setPassengerName("FUTURE/ANNA").setDepartureAirport("AMS").setDepartureTimeZone("Europe/Amsterdam")
                 .setScheduledDeparture(departure).setDocumentUrl("https://passes.example.com/future.pdf")

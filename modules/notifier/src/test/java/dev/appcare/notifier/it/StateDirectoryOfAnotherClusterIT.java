@@ -13,10 +13,11 @@ import dev.appcare.avro.SegmentStatus;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.Keys;
+import dev.appcare.model.topics.TopicNames;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.runtime.AppConfig;
 import dev.appcare.runtime.StateDirectoryCluster;
 import dev.appcare.notifier.NotifierApp;
-import dev.appcare.notifier.NotifierTopics;
 import dev.appcare.notifier.streams.NotifierTopology;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.KafkaBroker;
@@ -55,7 +56,7 @@ class StateDirectoryOfAnotherClusterIT {
     void shouldNotifyOnANewClusterAlthoughTheStateDirectoryRemembersTheSameFlightFromAnOldOne(RealInfrastructure infra)
             throws Exception {
         String suffix = "-" + TestNames.unique("otherc");
-        NotifierTopics topics = NotifierTopics.withSuffix(suffix);
+        TopicNames topics = Topics.withSuffix(suffix);
         String applicationId = "notifier" + suffix;
         Path work = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "otherc" + suffix));
         Path kept = work.resolve("state");
@@ -107,14 +108,14 @@ class StateDirectoryOfAnotherClusterIT {
 
     /** A notifier on {@code broker} with its state in {@code stateDir}, and the records this test writes. */
     private static final class Notifier implements AutoCloseable {
-        private final NotifierTopics topics;
+        private final TopicNames topics;
         private final String applicationId;
         private final NotifierApp app;
         private final KafkaIo io;
 
         Notifier(KafkaBroker broker, String registryUrl, String suffix, String applicationId, Path stateDir)
                 throws InterruptedException {
-            this.topics = NotifierTopics.withSuffix(suffix);
+            this.topics = Topics.withSuffix(suffix);
             this.applicationId = applicationId;
             this.app = new NotifierApp(AppConfig.of(Map.of(
                     "kafka.bootstrap.servers", broker.bootstrapServers(),
@@ -134,25 +135,25 @@ class StateDirectoryOfAnotherClusterIT {
             String number = flight.substring(2, 6);
             for (int i = 0; i < PASSENGERS; i++) {
                 String traveller = String.format("C%s%02d/1", number, i);
-                io.send(topics.passengerSegment(), Keys.segmentKey(traveller, flight), PassengerSegment.newBuilder()
+                io.send(topics.name(Topics.PASSENGER_SEGMENT), Keys.segmentKey(traveller, flight), PassengerSegment.newBuilder()
                         .setTravellerKey(traveller).setFlightKey(flight).setStatus(SegmentStatus.ACTIVE).setUpdatedAt(now).build());
-                io.send(topics.travellerPreference(), traveller, TravellerPreference.newBuilder().setTravellerKey(traveller)
+                io.send(topics.name(Topics.TRAVELLER_PREFERENCE), traveller, TravellerPreference.newBuilder().setTravellerKey(traveller)
                         .setPhoneE164(String.format("+3161%s%03d", number, i)).setLocale("en").setStatus(OptInStatus.OPTED_IN)
                         .setKinds(List.of(MessageKind.CANCELLATION))
                         .setConsent(new ConsentEvidence(now.minusSeconds(60), "booking-web", "v1")).setUpdatedAt(now).build());
             }
-            io.send(topics.flightStatus(), flight, event(flight, FlightStatus.SCHEDULED, 1, now, departure));
+            io.send(topics.name(Topics.FLIGHT_STATUS), flight, event(flight, FlightStatus.SCHEDULED, 1, now, departure));
         }
 
         void cancel(String flight, Instant now, Instant departure) {
-            io.send(topics.flightStatus(), flight, event(flight, FlightStatus.CANCELLED, 2, now.plusSeconds(5), departure));
+            io.send(topics.name(Topics.FLIGHT_STATUS), flight, event(flight, FlightStatus.CANCELLED, 2, now.plusSeconds(5), departure));
         }
 
         /** Waits until the notifier has processed everything sent so far (its group committed past it). */
         void awaitProcessed() throws InterruptedException {
             io.flush();
             KafkaIo.await("the input processed", Duration.ofSeconds(90),
-                    () -> io.caughtUp(applicationId, topics.inputs(), KafkaIo.allRepartitionTopics()));
+                    () -> io.caughtUp(applicationId, topics.names(NotifierTopology.INPUTS), KafkaIo.allRepartitionTopics()));
         }
 
         /**
@@ -171,7 +172,7 @@ class StateDirectoryOfAnotherClusterIT {
 
         /** The messageIds of the committed requests, every one a cancellation. */
         List<String> cancellations() {
-            List<ConsumerRecord<String, WhatsAppRequest>> requests = io.readAll(topics.whatsappRequest(), WhatsAppRequest.class, true);
+            List<ConsumerRecord<String, WhatsAppRequest>> requests = io.readAll(topics.name(Topics.WHATSAPP_REQUEST), WhatsAppRequest.class, true);
             assertThat(requests).allSatisfy(r -> assertThat(r.value().getKind()).isEqualTo(MessageKind.CANCELLATION));
             return requests.stream().map(r -> r.value().getMessageId()).toList();
         }

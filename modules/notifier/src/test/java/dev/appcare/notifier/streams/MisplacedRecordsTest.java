@@ -6,7 +6,8 @@ import static dev.appcare.notifier.testing.Fixtures.travellerKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appcare.avro.MessageKind;
-import dev.appcare.notifier.NotifierTopics;
+import dev.appcare.model.topics.TopicNames;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.notifier.testing.Fixtures;
 import dev.appcare.notifier.testing.NotifierDriver;
 import java.nio.charset.StandardCharsets;
@@ -25,15 +26,15 @@ import org.junit.jupiter.api.Test;
  */
 class MisplacedRecordsTest {
     private static final int PARTITIONS = 8;
-    private static final NotifierTopics TOPICS = NotifierTopics.contract();
+    private static final TopicNames TOPICS = Topics.contract();
 
     @Test
     void shouldCountEveryInputRecordOnAnotherPartitionThanJavasPartitionerGivesItsKey() {
         List<String> flightKeys = IntStream.range(0, 40).mapToObj(i -> "KL" + (1000 + i) + "/2026-11-23/AMS").toList();
         List<String> travellers = IntStream.range(0, 40).mapToObj(Fixtures::travellerKey).toList();
-        try (NotifierDriver notifier = new NotifierDriver(c -> c.withInputPartitions(Map.of(TOPICS.flightStatus(), PARTITIONS,
-                TOPICS.boardingPass(), PARTITIONS, TOPICS.travellerPreference(), PARTITIONS,
-                TOPICS.passengerSegment(), PARTITIONS)))) {
+        try (NotifierDriver notifier = new NotifierDriver(c -> c.withInputPartitions(Map.of(TOPICS.name(Topics.FLIGHT_STATUS), PARTITIONS,
+                TOPICS.name(Topics.BOARDING_PASS), PARTITIONS, TOPICS.name(Topics.TRAVELLER_PREFERENCE), PARTITIONS,
+                TOPICS.name(Topics.PASSENGER_SEGMENT), PARTITIONS)))) {
             flightKeys.forEach(key -> notifier.flight(Fixtures.flight(key, 1)));
             for (int i = 0; i < travellers.size(); i++) {
                 notifier.preference(optedIn(travellerKey(i), phone(i), "en", List.of(MessageKind.BOARDING_PASS)));
@@ -41,17 +42,17 @@ class MisplacedRecordsTest {
             }
             // A record that does not even decode is still counted: where it landed says something about its producer.
             String badKey = flightKeys.stream().filter(k -> javaPartition(k) != 0).findFirst().orElseThrow();
-            notifier.raw(TOPICS.flightStatus()).pipeInput(badKey, new byte[] {1, 2, 3});
+            notifier.raw(TOPICS.name(Topics.FLIGHT_STATUS)).pipeInput(badKey, new byte[] {1, 2, 3});
 
             long misplacedFlights = flightKeys.stream().filter(k -> javaPartition(k) != 0).count();
             long misplacedTravellers = travellers.stream().filter(k -> javaPartition(k) != 0).count();
             assertThat(misplacedFlights).as("the sample has keys on both sides").isBetween(1L, 39L);
             assertThat(misplacedTravellers).as("the sample has keys on both sides").isBetween(1L, 39L);
-            assertThat(notifier.metrics.count("appcare.notifier.misplaced.records", "topic", TOPICS.flightStatus()))
+            assertThat(notifier.metrics.count("appcare.notifier.misplaced.records", "topic", TOPICS.name(Topics.FLIGHT_STATUS)))
                     .isEqualTo(misplacedFlights + 1);
-            assertThat(notifier.metrics.count("appcare.notifier.misplaced.records", "topic", TOPICS.travellerPreference()))
+            assertThat(notifier.metrics.count("appcare.notifier.misplaced.records", "topic", TOPICS.name(Topics.TRAVELLER_PREFERENCE)))
                     .isEqualTo(misplacedTravellers);
-            assertThat(notifier.metrics.count("appcare.notifier.misplaced.records", "topic", TOPICS.boardingPass()))
+            assertThat(notifier.metrics.count("appcare.notifier.misplaced.records", "topic", TOPICS.name(Topics.BOARDING_PASS)))
                     .isEqualTo(misplacedTravellers);
             // Counted, not dropped: every boarding pass still reaches its traveller.
             assertThat(notifier.takeRequestValues()).hasSize(travellers.size());
@@ -61,7 +62,7 @@ class MisplacedRecordsTest {
     @Test
     void shouldCountNothingWhenEveryRecordIsWhereJavaWouldPutIt() {
         // One partition: partition 0 is every key's partition.
-        try (NotifierDriver notifier = new NotifierDriver(c -> c.withInputPartitions(Map.of(TOPICS.flightStatus(), 1)))) {
+        try (NotifierDriver notifier = new NotifierDriver(c -> c.withInputPartitions(Map.of(TOPICS.name(Topics.FLIGHT_STATUS), 1)))) {
             IntStream.range(0, 20).forEach(i -> notifier.flight(Fixtures.flight("KL" + (1000 + i) + "/2026-11-23/AMS", 1)));
 
             assertThat(notifier.metrics.count("appcare.notifier.misplaced.records")).isZero();

@@ -18,6 +18,7 @@ import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.Keys;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.notifier.testing.Fixtures;
 import dev.appcare.notifier.testing.NotifierDriver;
 import java.time.Duration;
@@ -80,10 +81,10 @@ class PoisonAndFarFutureTest {
                 "FIELD_TOO_LONG", "IMPLAUSIBLE_TIME", "FIELD_TOO_LONG", "IMPLAUSIBLE_TIME",
                 "FIELD_TOO_LONG", "IMPLAUSIBLE_TIME", "FIELD_TOO_LONG", "IMPLAUSIBLE_TIME");
         assertThat(letters).extracting(r -> r.value().getSourceTopic()).containsExactly(
-                notifier.topics.flightStatus(), notifier.topics.flightStatus(),
-                notifier.topics.passengerSegment(), notifier.topics.passengerSegment(),
-                notifier.topics.travellerPreference(), notifier.topics.travellerPreference(),
-                notifier.topics.boardingPass(), notifier.topics.boardingPass());
+                notifier.topics.name(Topics.FLIGHT_STATUS), notifier.topics.name(Topics.FLIGHT_STATUS),
+                notifier.topics.name(Topics.PASSENGER_SEGMENT), notifier.topics.name(Topics.PASSENGER_SEGMENT),
+                notifier.topics.name(Topics.TRAVELLER_PREFERENCE), notifier.topics.name(Topics.TRAVELLER_PREFERENCE),
+                notifier.topics.name(Topics.BOARDING_PASS), notifier.topics.name(Topics.BOARDING_PASS));
         assertThat(letters.get(0).value().getReason()).contains("departure.gate is 1048576 characters long");
         assertThat(letters.get(1).value().getReason()).contains("departure.estimated 9999-01-01T00:00:00Z");
         assertThat(notifier.takeRequests()).as("nothing sent for the bad records").isEmpty();

@@ -11,8 +11,9 @@ import dev.appcare.model.Keys;
 import dev.appcare.model.registry.InMemorySchemaRegistryClient;
 import dev.appcare.model.serde.AvroDeserializer;
 import dev.appcare.model.serde.AvroSerializer;
+import dev.appcare.model.topics.TopicNames;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.notifier.NotifierConfig;
-import dev.appcare.notifier.NotifierTopics;
 import dev.appcare.notifier.rules.MessageBudget;
 import dev.appcare.notifier.streams.DeadLetterProcessingExceptionHandler;
 import dev.appcare.notifier.streams.NotifierMetrics;
@@ -49,7 +50,7 @@ public final class NotifierDriver implements AutoCloseable {
     public static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
 
     public final String registryScope = "notifier-test-" + UUID.randomUUID();
-    public final NotifierTopics topics = NotifierTopics.contract();
+    public final TopicNames topics = Topics.contract();
     public final NotifierMetrics metrics = new NotifierMetrics(new SimpleMeterRegistry());
     public final NotifierConfig config;
     public final TopologyTestDriver driver;
@@ -84,15 +85,15 @@ public final class NotifierDriver implements AutoCloseable {
         // without a timestamp then carries NOW, never the date the test happens to run on.
         driver = new TopologyTestDriver(topology, properties(config, stateDir), NOW);
         Map<String, String> serde = Map.of("schema.registry.url", registryUrl());
-        flights = input(topics.flightStatus(), new StringSerializer(), serializer(serde));
-        segments = input(topics.passengerSegment(), new StringSerializer(), serializer(serde));
-        preferences = input(topics.travellerPreference(), new StringSerializer(), serializer(serde));
-        boardingPasses = input(topics.boardingPass(), new StringSerializer(), serializer(serde));
-        requests = driver.createOutputTopic(topics.whatsappRequest(), new StringDeserializer(),
+        flights = input(topics.name(Topics.FLIGHT_STATUS), new StringSerializer(), serializer(serde));
+        segments = input(topics.name(Topics.PASSENGER_SEGMENT), new StringSerializer(), serializer(serde));
+        preferences = input(topics.name(Topics.TRAVELLER_PREFERENCE), new StringSerializer(), serializer(serde));
+        boardingPasses = input(topics.name(Topics.BOARDING_PASS), new StringSerializer(), serializer(serde));
+        requests = driver.createOutputTopic(topics.name(Topics.WHATSAPP_REQUEST), new StringDeserializer(),
                 deserializer(WhatsAppRequest.class, serde));
-        deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
+        deadLetters = driver.createOutputTopic(topics.name(Topics.NOTIFIER_DLQ), new StringDeserializer(),
                 deserializer(DeadLetter.class, serde));
-        decisions = driver.createOutputTopic(topics.decisions(), new StringDeserializer(),
+        decisions = driver.createOutputTopic(topics.name(Topics.NOTIFIER_DECISION), new StringDeserializer(),
                 deserializer(NotifierDecision.class, serde));
     }
 
@@ -110,7 +111,7 @@ public final class NotifierDriver implements AutoCloseable {
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        properties.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, config.topics().deadLetters());
+        properties.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, config.topics().name(Topics.NOTIFIER_DLQ));
         properties.put(DeadLetterProcessingExceptionHandler.METRICS_CONFIG, config.metrics());
         config.serdeConfig().forEach(properties::put);
         return properties;

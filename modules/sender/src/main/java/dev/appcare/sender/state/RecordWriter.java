@@ -6,8 +6,8 @@ import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WebhookEventClaim;
+import dev.appcare.model.topics.TopicNames;
 import dev.appcare.model.topics.Topics;
-import dev.appcare.sender.SenderTopics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +36,7 @@ public final class RecordWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RecordWriter.class);
 
     private final Producer<String, byte[]> producer;
-    private final SenderTopics topics;
+    private final TopicNames topics;
     private final Serializer<SendLedgerEntry> ledgerSerializer;
     private final Serializer<DeliveryStatus> statusSerializer;
     private final Serializer<DeadLetter> deadLetterSerializer;
@@ -51,7 +51,7 @@ public final class RecordWriter implements AutoCloseable {
     private final AtomicLong failingSince = new AtomicLong();
     private volatile boolean closed;
 
-    public RecordWriter(Producer<String, byte[]> producer, SenderTopics topics, Map<String, ?> serdeConfig) {
+    public RecordWriter(Producer<String, byte[]> producer, TopicNames topics, Map<String, ?> serdeConfig) {
         this.producer = producer;
         this.topics = topics;
         this.ledgerSerializer = Topics.SENDER_LEDGER.valueSerde(serdeConfig).serializer();
@@ -68,8 +68,8 @@ public final class RecordWriter implements AutoCloseable {
      * with the requests, see {@link SendLedger}).
      */
     public CompletableFuture<RecordMetadata> ledger(int partition, String messageId, SendLedgerEntry entry) {
-        return send(topics.ledger(), partition, messageId,
-                () -> entry == null ? null : ledgerSerializer.serialize(topics.ledger(), entry));
+        String topic = topics.name(Topics.SENDER_LEDGER);
+        return send(topic, partition, messageId, () -> entry == null ? null : ledgerSerializer.serialize(topic, entry));
     }
 
     /**
@@ -79,27 +79,30 @@ public final class RecordWriter implements AutoCloseable {
     public CompletableFuture<RecordMetadata> status(DeliveryStatus status) {
         DeliveryStatus minimal = status.getRecipient() == null ? status
                 : DeliveryStatus.newBuilder(status).setRecipient(null).build();
-        return send(topics.statuses(), minimal.getMessageId(), () -> statusSerializer.serialize(topics.statuses(), minimal));
+        String topic = topics.name(Topics.WHATSAPP_STATUS);
+        return send(topic, minimal.getMessageId(), () -> statusSerializer.serialize(topic, minimal));
     }
 
     public CompletableFuture<RecordMetadata> deadLetter(String key, DeadLetter deadLetter) {
-        return send(topics.deadLetters(), key, () -> deadLetterSerializer.serialize(topics.deadLetters(), deadLetter));
+        String topic = topics.name(Topics.WHATSAPP_REQUEST_DLQ);
+        return send(topic, key, () -> deadLetterSerializer.serialize(topic, deadLetter));
     }
 
     public CompletableFuture<RecordMetadata> preference(TravellerPreference preference) {
-        return send(topics.preferences(), preference.getTravellerKey(),
-                () -> preferenceSerializer.serialize(topics.preferences(), preference));
+        String topic = topics.name(Topics.TRAVELLER_PREFERENCE);
+        return send(topic, preference.getTravellerKey(), () -> preferenceSerializer.serialize(topic, preference));
     }
 
     /** A traveller's message for care, keyed by their phone so one conversation stays in order. */
     public CompletableFuture<RecordMetadata> careInbound(CareInboundMessage message) {
-        return send(topics.careInbound(), message.getFrom(),
-                () -> inboundSerializer.serialize(topics.careInbound(), message));
+        String topic = topics.name(Topics.CARE_INBOUND);
+        return send(topic, message.getFrom(), () -> inboundSerializer.serialize(topic, message));
     }
 
     /** A step of applying one webhook event once ({@link WebhookEvents}); {@code key} is the event's digest. */
     public CompletableFuture<RecordMetadata> webhookEvent(String key, WebhookEventClaim step) {
-        return send(topics.webhookEvents(), key, () -> webhookEventSerializer.serialize(topics.webhookEvents(), step));
+        String topic = topics.name(Topics.WEBHOOK_EVENTS);
+        return send(topic, key, () -> webhookEventSerializer.serialize(topic, step));
     }
 
     private CompletableFuture<RecordMetadata> send(String topic, String key, Supplier<byte[]> value) {

@@ -156,7 +156,7 @@ class SenderDeliveryIT {
                 assertThat(decisions.get(id).getErrorCode()).isEqualTo(codes[i]);
                 // The original bytes are there to redrive.
                 WhatsAppRequest original = Topics.WHATSAPP_REQUEST.valueSerde(h.serde).deserializer()
-                        .deserialize(h.topics.requests(), byId.get(id).getOriginalValue().array());
+                        .deserialize(h.topics.name(Topics.WHATSAPP_REQUEST), byId.get(id).getOriginalValue().array());
                 assertThat(original.getMessageId()).isEqualTo(id);
             }
             assertThat(byId.get("terminal-bad-template").getErrorCode()).isEqualTo(GraphErrors.TEMPLATE_PARAM_COUNT);

@@ -1,5 +1,6 @@
 package dev.appcare.sender.it;
 
+import dev.appcare.model.topics.TopicNames;
 import dev.appcare.sender.state.LedgerEntries;
 import dev.appcare.avro.ConsentEvidence;
 import dev.appcare.avro.DeadLetter;
@@ -15,7 +16,6 @@ import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.model.topics.Topics;
 import dev.appcare.sender.SenderApp;
 import dev.appcare.sender.SenderConfig;
-import dev.appcare.sender.SenderTopics;
 import dev.appcare.testkit.TopicReader;
 import dev.appcare.testkit.Await;
 import dev.appcare.testkit.RealInfrastructure;
@@ -65,7 +65,7 @@ public final class SenderHarness implements AutoCloseable {
 
     public final RealInfrastructure infra;
     public final String suffix;
-    public final SenderTopics topics;
+    public final TopicNames topics;
     public final Map<String, Object> serde;
     private final KafkaProducer<String, byte[]> producer;
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -74,12 +74,12 @@ public final class SenderHarness implements AutoCloseable {
     public SenderHarness(RealInfrastructure infra, int partitions) {
         this.infra = infra;
         this.suffix = "." + TestNames.unique("it");
-        this.topics = SenderTopics.withSuffix(suffix);
+        this.topics = Topics.withSuffix(suffix);
         this.serde = Map.of("schema.registry.url", infra.schemaRegistryUrl());
         List<NewTopic> newTopics = new ArrayList<>();
         for (TopicSpec<?> spec : List.of(Topics.WHATSAPP_REQUEST, Topics.WHATSAPP_STATUS, Topics.WHATSAPP_REQUEST_DLQ,
                 Topics.SENDER_LEDGER, Topics.TRAVELLER_PREFERENCE, Topics.CARE_INBOUND, Topics.WEBHOOK_EVENTS)) {
-            newTopics.add(new NewTopic(spec.name() + suffix, partitions, (short) 1).configs(spec.configs()));
+            newTopics.add(new NewTopic(topics.name(spec), partitions, (short) 1).configs(spec.configs()));
         }
         infra.broker().createTopics(newTopics.toArray(NewTopic[]::new));
         Map<String, Object> p = infra.broker().producerProperties();
@@ -138,22 +138,22 @@ public final class SenderHarness implements AutoCloseable {
     // ─── input ──────────────────────────────────────────────────────────────────────────────────
 
     public void request(WhatsAppRequest request) {
-        send(topics.requests(), request.getRecipient(),
-                Topics.WHATSAPP_REQUEST.valueSerde(serde).serializer().serialize(topics.requests(), request));
+        send(topics.name(Topics.WHATSAPP_REQUEST), request.getRecipient(),
+                Topics.WHATSAPP_REQUEST.valueSerde(serde).serializer().serialize(topics.name(Topics.WHATSAPP_REQUEST), request));
     }
 
     /** A request written again by ops ({@code kind}: a redrive or a reprocess), with the replay header. */
     public void replayed(WhatsAppRequest request, dev.appcare.model.Replay.Kind kind) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.requests(), request.getRecipient(),
-                Topics.WHATSAPP_REQUEST.valueSerde(serde).serializer().serialize(topics.requests(), request));
-        dev.appcare.model.Replay.mark(record.headers(), kind, topics.requests(), 0, 0);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.name(Topics.WHATSAPP_REQUEST), request.getRecipient(),
+                Topics.WHATSAPP_REQUEST.valueSerde(serde).serializer().serialize(topics.name(Topics.WHATSAPP_REQUEST), request));
+        dev.appcare.model.Replay.mark(record.headers(), kind, topics.name(Topics.WHATSAPP_REQUEST), 0, 0);
         producer.send(record);
     }
 
     /** A ledger entry in ledger partition {@code partition} (where a sender placed it, whichever sender). */
     public void ledgerEntry(int partition, SendLedgerEntry entry) {
-        producer.send(new ProducerRecord<>(topics.ledger(), partition, entry.getMessageId(),
-                Topics.SENDER_LEDGER.valueSerde(serde).serializer().serialize(topics.ledger(), entry)));
+        producer.send(new ProducerRecord<>(topics.name(Topics.SENDER_LEDGER), partition, entry.getMessageId(),
+                Topics.SENDER_LEDGER.valueSerde(serde).serializer().serialize(topics.name(Topics.SENDER_LEDGER), entry)));
     }
 
     public void requests(Collection<WhatsAppRequest> requests) {
@@ -168,8 +168,8 @@ public final class SenderHarness implements AutoCloseable {
                 .setConsent(ConsentEvidence.newBuilder().setGivenAt(Instant.now()).setChannel("booking-web")
                         .setTextVersion("v1").build())
                 .setUpdatedAt(Instant.now()).build();
-        send(topics.preferences(), travellerKey,
-                Topics.TRAVELLER_PREFERENCE.valueSerde(serde).serializer().serialize(topics.preferences(), preference));
+        send(topics.name(Topics.TRAVELLER_PREFERENCE), travellerKey,
+                Topics.TRAVELLER_PREFERENCE.valueSerde(serde).serializer().serialize(topics.name(Topics.TRAVELLER_PREFERENCE), preference));
     }
 
     /** Sends asynchronously; {@link #flush()} waits for everything sent so far. */
@@ -188,7 +188,7 @@ public final class SenderHarness implements AutoCloseable {
     // ─── output ─────────────────────────────────────────────────────────────────────────────────
 
     public List<DeliveryStatus> statuses() {
-        return values(topics.statuses(), Topics.WHATSAPP_STATUS.valueSerde(serde).deserializer());
+        return values(topics.name(Topics.WHATSAPP_STATUS), Topics.WHATSAPP_STATUS.valueSerde(serde).deserializer());
     }
 
     /** The sender's decision per messageId (the last one, if several). */
@@ -203,21 +203,21 @@ public final class SenderHarness implements AutoCloseable {
     }
 
     public List<DeadLetter> deadLetters() {
-        return values(topics.deadLetters(), Topics.WHATSAPP_REQUEST_DLQ.valueSerde(serde).deserializer());
+        return values(topics.name(Topics.WHATSAPP_REQUEST_DLQ), Topics.WHATSAPP_REQUEST_DLQ.valueSerde(serde).deserializer());
     }
 
     public List<dev.appcare.avro.CareInboundMessage> careInbound() {
-        return values(topics.careInbound(), Topics.CARE_INBOUND.valueSerde(serde).deserializer());
+        return values(topics.name(Topics.CARE_INBOUND), Topics.CARE_INBOUND.valueSerde(serde).deserializer());
     }
 
     public List<TravellerPreference> preferenceRecords() {
-        return values(topics.preferences(), Topics.TRAVELLER_PREFERENCE.valueSerde(serde).deserializer());
+        return values(topics.name(Topics.TRAVELLER_PREFERENCE), Topics.TRAVELLER_PREFERENCE.valueSerde(serde).deserializer());
     }
 
     /** The ledger as the senders read it: latest entry per messageId that counts (LedgerEntries.claimCounts). */
     public Map<String, SendLedgerEntry> ledger() {
         Map<String, SendLedgerEntry> latest = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : records(topics.ledger())) {
+        for (ConsumerRecord<String, byte[]> r : records(topics.name(Topics.SENDER_LEDGER))) {
             if (r.value() == null) {
                 latest.remove(r.key());
             } else {

@@ -7,6 +7,7 @@ import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.LedgerState;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.Replay;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.sender.Requests;
 import dev.appcare.sender.SenderApp;
 import dev.appcare.sender.state.LedgerEntries;
@@ -94,7 +95,7 @@ class SenderOldLedgerPlacementIT {
             // Moved: the last word on each id in its old partition is a tombstone, in the request's partition
             // its entry (ACCEPTED: the redrive's new wamid, or the old sender's). And no loop: a handful of
             // records per id (the old entry, its copy, the tombstone, a claim, the acceptance), not thousands.
-            List<ConsumerRecord<String, byte[]>> records = h.records(h.topics.ledger()).stream()
+            List<ConsumerRecord<String, byte[]>> records = h.records(h.topics.name(Topics.SENDER_LEDGER)).stream()
                     .filter(r -> all.contains(r.key())).toList();
             Map<String, ConsumerRecord<String, byte[]>> lastInOld = new HashMap<>();
             records.stream().filter(r -> r.partition() == oldPartition.get(r.key())).forEach(r -> lastInOld.put(r.key(), r));

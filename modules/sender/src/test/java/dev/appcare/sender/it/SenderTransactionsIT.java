@@ -48,8 +48,8 @@ class SenderTransactionsIT {
     }
 
     private static ProducerRecord<String, byte[]> requestRecord(SenderHarness h, WhatsAppRequest request) {
-        return new ProducerRecord<>(h.topics.requests(), request.getRecipient(),
-                Topics.WHATSAPP_REQUEST.valueSerde(h.serde).serializer().serialize(h.topics.requests(), request));
+        return new ProducerRecord<>(h.topics.name(Topics.WHATSAPP_REQUEST), request.getRecipient(),
+                Topics.WHATSAPP_REQUEST.valueSerde(h.serde).serializer().serialize(h.topics.name(Topics.WHATSAPP_REQUEST), request));
     }
 
     private static ProducerRecord<String, byte[]> preferenceRecord(SenderHarness h, String travellerKey, String phone) {
@@ -59,8 +59,8 @@ class SenderTransactionsIT {
                 .setConsent(ConsentEvidence.newBuilder().setGivenAt(Instant.now()).setChannel("booking-web")
                         .setTextVersion("v1").build())
                 .setUpdatedAt(Instant.now()).build();
-        return new ProducerRecord<>(h.topics.preferences(), travellerKey,
-                Topics.TRAVELLER_PREFERENCE.valueSerde(h.serde).serializer().serialize(h.topics.preferences(), preference));
+        return new ProducerRecord<>(h.topics.name(Topics.TRAVELLER_PREFERENCE), travellerKey,
+                Topics.TRAVELLER_PREFERENCE.valueSerde(h.serde).serializer().serialize(h.topics.name(Topics.TRAVELLER_PREFERENCE), preference));
     }
 
     private static Set<String> acceptedIds(SenderHarness h) {

@@ -8,6 +8,7 @@ import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.topics.Topics;
 import dev.appcare.sender.Requests;
 import dev.appcare.sender.SenderApp;
 import dev.appcare.sender.webhook.SignatureVerifier;
@@ -178,7 +179,7 @@ class SenderWebhookIT {
                 assertThat(m.getText()).isEqualTo("Is my flight on time?");
             });
             // The dedup topic itself holds no phone number, in keys or values.
-            List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> claims = h.records(h.topics.webhookEvents());
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> claims = h.records(h.topics.name(Topics.WEBHOOK_EVENTS));
             assertThat(claims).isNotEmpty().allSatisfy(r -> {
                 assertThat(r.key()).matches("[0-9a-f]{64}");
                 assertThat(new String(r.value(), StandardCharsets.ISO_8859_1)).doesNotContain("31610007400")
@@ -266,7 +267,7 @@ class SenderWebhookIT {
             h.startSimulator(b -> b.throughputPerSecond(80));
             String phone = phone(7100);
             h.optIn("ERASE1/1", phone);
-            h.send(h.topics.preferences(), "ERASE1/1", null); // GDPR erasure: a tombstone
+            h.send(h.topics.name(Topics.TRAVELLER_PREFERENCE), "ERASE1/1", null); // GDPR erasure: a tombstone
             h.flush();
             SenderApp sender = h.startSender(Map.of());
             h.requests(List.of(Requests.gateChange("to-erased", phone, "ERASE1/1").build()));

@@ -4,8 +4,8 @@ import dev.appcare.avro.CareInboundMessage;
 import dev.appcare.avro.DeliveryStatus;
 import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.TravellerPreference;
+import dev.appcare.model.topics.TopicNames;
 import dev.appcare.model.topics.Topics;
-import dev.appcare.sender.SenderTopics;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,15 +23,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class StateFixtures implements AutoCloseable {
     private static final AtomicInteger SCOPES = new AtomicInteger();
 
-    public final SenderTopics topics = SenderTopics.contract();
+    public final TopicNames topics = Topics.contract();
     public final Map<String, Object> serde = Map.of("schema.registry.url", "mock://state-fixtures-" + SCOPES.incrementAndGet());
     public final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
             new ByteArraySerializer());
     public final RecordWriter writer = new RecordWriter(producer, topics, serde);
     public final StateStores stores = new StateStores(tempDir(), "fixtures", 16L << 20);
-    public final SendLedger ledger = new SendLedger(topics.ledger(), new MockConsumer<>("earliest"),
+    public final SendLedger ledger = new SendLedger(topics.name(Topics.SENDER_LEDGER), new MockConsumer<>("earliest"),
             Topics.SENDER_LEDGER.valueSerde(serde).deserializer(), writer, stores);
-    public final PreferenceView preferences = new PreferenceView(topics.preferences(),
+    public final PreferenceView preferences = new PreferenceView(topics.name(Topics.TRAVELLER_PREFERENCE),
             new MockConsumer<>("earliest"),
             Topics.TRAVELLER_PREFERENCE.valueSerde(serde).deserializer(), writer, stores);
 
@@ -65,24 +65,24 @@ public final class StateFixtures implements AutoCloseable {
 
     public List<DeliveryStatus> statuses() {
         var deserializer = Topics.WHATSAPP_STATUS.valueSerde(serde).deserializer();
-        return producer.history().stream().filter(r -> r.topic().equals(topics.statuses()))
+        return producer.history().stream().filter(r -> r.topic().equals(topics.name(Topics.WHATSAPP_STATUS)))
                 .map(r -> deserializer.deserialize(r.topic(), r.value())).toList();
     }
 
     public List<TravellerPreference> preferenceWrites() {
         var deserializer = Topics.TRAVELLER_PREFERENCE.valueSerde(serde).deserializer();
-        return producer.history().stream().filter(r -> r.topic().equals(topics.preferences()))
+        return producer.history().stream().filter(r -> r.topic().equals(topics.name(Topics.TRAVELLER_PREFERENCE)))
                 .map(r -> deserializer.deserialize(r.topic(), r.value())).toList();
     }
 
     public List<ProducerRecord<String, CareInboundMessage>> careInbound() {
         var deserializer = Topics.CARE_INBOUND.valueSerde(serde).deserializer();
-        return producer.history().stream().filter(r -> r.topic().equals(topics.careInbound()))
+        return producer.history().stream().filter(r -> r.topic().equals(topics.name(Topics.CARE_INBOUND)))
                 .map(r -> new ProducerRecord<>(r.topic(), r.key(), deserializer.deserialize(r.topic(), r.value()))).toList();
     }
 
     public List<ProducerRecord<String, byte[]>> ledgerWrites() {
-        return producer.history().stream().filter(r -> r.topic().equals(topics.ledger())).toList();
+        return producer.history().stream().filter(r -> r.topic().equals(topics.name(Topics.SENDER_LEDGER))).toList();
     }
 
     public SendLedgerEntry ledgerEntry(String messageId) {

@@ -67,7 +67,7 @@ class WebhookDedupBenchmark {
             try (StateStores stores = new StateStores(Files.createDirectories(dir.resolve("state")), "benchmark", 16L << 20);
                  RecordWriter writer = new RecordWriter(new KafkaProducer<>(producer, new StringSerializer(),
                          new ByteArraySerializer()), h.topics, h.serde);
-                 WebhookEvents shared = new WebhookEvents(h.topics.webhookEvents(), new KafkaConsumer<>(consumer,
+                 WebhookEvents shared = new WebhookEvents(h.topics.name(Topics.WEBHOOK_EVENTS), new KafkaConsumer<>(consumer,
                          new StringDeserializer(), new ByteArrayDeserializer()),
                          Topics.WEBHOOK_EVENTS.valueSerde(h.serde).deserializer(), writer, stores, "benchmark-instance",
                          System::currentTimeMillis, Duration.ofMinutes(5))) {
@@ -77,10 +77,10 @@ class WebhookDedupBenchmark {
                 run(local, writer, "warm-local-", WARM_UP, APPLIED);
                 run(shared, writer, "warm-shared-", WARM_UP, APPLIED);
 
-                long dedupRecordsBefore = endOffsets(infra, h.topics.webhookEvents());
+                long dedupRecordsBefore = endOffsets(infra, h.topics.name(Topics.WEBHOOK_EVENTS));
                 long[] baseline = run(local, writer, "local-", EVENTS, APPLIED);
                 long[] withShared = run(shared, writer, "shared-", EVENTS, APPLIED);
-                long dedupRecords = endOffsets(infra, h.topics.webhookEvents()) - dedupRecordsBefore;
+                long dedupRecords = endOffsets(infra, h.topics.name(Topics.WEBHOOK_EVENTS)) - dedupRecordsBefore;
                 long[] duplicates = run(shared, writer, "shared-", EVENTS, DUPLICATE);
 
                 print("baseline (per-instance, in memory)", baseline);

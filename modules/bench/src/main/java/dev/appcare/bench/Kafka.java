@@ -23,16 +23,17 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** The few Kafka operations the drivers share: topics, an Avro producer, offsets and record counts. */
-final class Kafka implements AutoCloseable {
-    final String bootstrap;
-    final String registry;
-    final Admin admin;
+/**
+ * The few Kafka operations the drivers share: topics, an Avro producer, offsets and record counts.
+ *
+ * @param bootstrap the broker
+ * @param registry  the schema registry's URL
+ * @param admin     the admin client on {@code bootstrap}, closed by {@link #close()}
+ */
+record Kafka(String bootstrap, String registry, Admin admin) implements AutoCloseable {
 
     Kafka(String bootstrap, String registry) {
-        this.bootstrap = bootstrap;
-        this.registry = registry;
-        this.admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+        this(bootstrap, registry, Admin.create(Map.of("bootstrap.servers", bootstrap)));
     }
 
     /** Every contract topic with {@code suffix} appended, {@code partitions} each, configured as the contract says. */

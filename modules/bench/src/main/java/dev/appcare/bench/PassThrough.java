@@ -51,7 +51,7 @@ public final class PassThrough {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (done < total && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(100); // a polling interval
-                Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin.listConsumerGroupOffsets(
+                Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin().listConsumerGroupOffsets(
                         Map.of(applicationId, new ListConsumerGroupOffsetsSpec())).partitionsToOffsetAndMetadata(applicationId)
                         .get(30, TimeUnit.SECONDS);
                 done = committed.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();

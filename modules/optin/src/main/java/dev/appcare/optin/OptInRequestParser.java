@@ -33,8 +33,12 @@ import java.util.regex.Pattern;
  *   "lastDeparture": "2026-11-23T18:40:00Z"   // optional: the booking's last flight; the preference ends a margin after it
  * }
  * }</pre>
+ *
+ * @param catalogue     the template languages a locale must resolve to
+ * @param clock         now, for consent times in the future
+ * @param bookingMargin how long after {@code lastDeparture} the preference stays valid ({@link BookingLife})
  */
-final class OptInRequestParser {
+record OptInRequestParser(TemplateCatalogue catalogue, Clock clock, Duration bookingMargin) {
     /** Kinds a traveller can ask for: every kind but the placeholder and the confirmation itself. */
     static final Set<MessageKind> OPTABLE_KINDS = optableKinds();
     /** How far in the future a consent time may be, for clocks that are a little off. */
@@ -44,21 +48,6 @@ final class OptInRequestParser {
     private static final Set<String> CONSENT_FIELDS = Set.of("givenAt", "channel", "textVersion");
     private static final Pattern LOCALE = Pattern.compile("[a-z]{2,3}(_[A-Z]{2})?");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}");
-
-    private final TemplateCatalogue catalogue;
-    private final Clock clock;
-    private final Duration bookingMargin;
-
-    OptInRequestParser(TemplateCatalogue catalogue, Clock clock) {
-        this(catalogue, clock, BookingLife.DEFAULT_MARGIN);
-    }
-
-    /** @param bookingMargin how long after {@code lastDeparture} the preference stays valid ({@link BookingLife}) */
-    OptInRequestParser(TemplateCatalogue catalogue, Clock clock, Duration bookingMargin) {
-        this.catalogue = catalogue;
-        this.clock = clock;
-        this.bookingMargin = bookingMargin;
-    }
 
     OptInRequest parse(JsonNode body) {
         List<InvalidParam> invalid = new ArrayList<>();

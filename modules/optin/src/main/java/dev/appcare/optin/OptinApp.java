@@ -122,7 +122,8 @@ public final class OptinApp implements Role {
                     new ErasureAudit(settings.auditTopic(),
                             AvroSerde.forValues(ErasureAuditRecord.class, settings.serdeConfig()).serializer(),
                             settings.transactionalId()));
-            OwnerRouting routing = new OwnerRouting(store, settings.readTimeout(), settings.writeTimeout().plus(settings.readTimeout()).plusSeconds(2), metrics);
+            OwnerRouting routing = new OwnerRouting(store, settings.readTimeout(),
+                    settings.writeTimeout().plus(settings.readTimeout()).plusSeconds(2), metrics, track(OwnerRouting.client()));
             api = new OptinHttpApi(settings, service, new OptInRequestParser(catalogue, clock, bookingMargin),
                     new PreferenceJson(new ObjectMapper(), catalogue), metrics, routing);
             // Health and metrics on a port of their own (least privilege): the API port serves only the API.

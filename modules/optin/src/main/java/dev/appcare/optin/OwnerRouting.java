@@ -25,31 +25,21 @@ import org.slf4j.LoggerFactory;
  * in the meantime, it answers 503 with Retry-After instead of passing the call further, as does an
  * instance that cannot reach the owner (stopped, partitioned away) or knows no owner (a rebalance).
  * Retrying is safe: every operation of the API is idempotent.
+ *
+ * @param ownerWait how long a call waits for its partition to have a running owner (a rebalance) before 503
+ * @param timeout   how long the owner may take to answer: its write and read timeouts and a margin
+ * @param http      the client calls are passed on with ({@link #client()}); its owner closes it
  */
-final class OwnerRouting {
+record OwnerRouting(PreferenceStore store, Duration ownerWait, Duration timeout, MeterRegistry metrics, HttpClient http) {
     private static final Logger log = LoggerFactory.getLogger(OwnerRouting.class);
     /** Marks a forwarded call, with the host:port of the instance that forwarded it. */
     static final String FORWARDED_BY = "X-AppCare-Forwarded-By";
     private static final List<String> REQUEST_HEADERS = List.of("Authorization", "X-API-Key", "Content-Type");
     private static final List<String> RESPONSE_HEADERS = List.of("Content-Type", "Location", "Retry-After", "WWW-Authenticate");
 
-    private final PreferenceStore store;
-    private final Duration timeout;
-    private final MeterRegistry metrics;
-    private final HttpClient http;
-
-    private final Duration ownerWait;
-
-    /**
-     * @param ownerWait how long a call waits for its partition to have a running owner (a rebalance) before 503
-     * @param timeout   how long the owner may take to answer: its write and read timeouts and a margin
-     */
-    OwnerRouting(PreferenceStore store, Duration ownerWait, Duration timeout, MeterRegistry metrics) {
-        this.store = store;
-        this.ownerWait = ownerWait;
-        this.timeout = timeout;
-        this.metrics = metrics;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+    /** The client to pass calls on with: HTTP/1.1 as the API serves it, and a short connect timeout. */
+    static HttpClient client() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
     }
 
     /** What to do with a call for {@code traveller}: serve it here, or the owner to forward it to. */

@@ -8,15 +8,13 @@ import dev.appcare.avro.TravellerPreference;
 import dev.appcare.model.templates.TemplateCatalogue;
 import java.time.Instant;
 
-/** The JSON representation of a preference in responses (documented in openapi.yaml as {@code Preference}). */
-final class PreferenceJson {
-    private final ObjectMapper json;
-    private final TemplateCatalogue catalogue;
-
-    PreferenceJson(ObjectMapper json, TemplateCatalogue catalogue) {
-        this.json = json;
-        this.catalogue = catalogue;
-    }
+/**
+ * The JSON representation of a preference in responses (documented in openapi.yaml as {@code Preference}).
+ *
+ * @param json      makes the nodes
+ * @param catalogue resolves the preference's locale to its template language
+ */
+record PreferenceJson(ObjectMapper json, TemplateCatalogue catalogue) {
 
     ObjectNode toJson(TravellerPreference preference) {
         ObjectNode node = json.createObjectNode();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.appcare.avro.MessageKind;
+import dev.appcare.model.BookingLife;
 import dev.appcare.model.templates.TemplateCatalogue;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,7 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class OptInRequestParserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-11-01T12:00:00Z");
-    private final OptInRequestParser parser = new OptInRequestParser(TemplateCatalogue.loadDefault(), Clock.fixed(NOW, ZoneOffset.UTC));
+    private final OptInRequestParser parser = new OptInRequestParser(TemplateCatalogue.loadDefault(), Clock.fixed(NOW, ZoneOffset.UTC),
+            BookingLife.DEFAULT_MARGIN);
 
     private static ObjectNode valid() throws Exception {
         return (ObjectNode) JSON.readTree("""

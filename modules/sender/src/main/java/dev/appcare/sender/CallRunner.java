@@ -29,19 +29,35 @@ final class CallRunner {
     private final SendPipeline pipeline;
     private final PreferenceView preferences;
     private final RecordWriter writer;
+    /** Room for calls in flight ({@code sender.max-in-flight}): one permit a call, taken before it starts. */
     private final Semaphore permits;
     private final SenderMetrics metrics;
     private final String instanceId;
     private final AtomicLong claims = new AtomicLong();
 
-    CallRunner(SendPipeline pipeline, PreferenceView preferences, RecordWriter writer, Semaphore permits,
-               SenderMetrics metrics, String instanceId) {
+    CallRunner(SendPipeline pipeline, PreferenceView preferences, RecordWriter writer, SenderMetrics metrics,
+               String instanceId) {
         this.pipeline = pipeline;
         this.preferences = preferences;
         this.writer = writer;
-        this.permits = permits;
+        this.permits = new Semaphore(pipeline.config.maxInFlight());
         this.metrics = metrics;
         this.instanceId = instanceId;
+    }
+
+    /** Waits for room for one more call in flight; {@link #attempt} gives it back when its call is over. */
+    void acquirePermit() throws InterruptedException {
+        permits.acquire();
+    }
+
+    /** Gives back a permit that no call was started with. */
+    void releasePermit() {
+        permits.release();
+    }
+
+    /** Calls in flight now. */
+    int inFlight() {
+        return pipeline.config.maxInFlight() - permits.availablePermits();
     }
 
     /** Claims a job may lose in a row before it is dead-lettered as a ledger conflict instead of claiming for ever. */

@@ -4,7 +4,6 @@ import dev.appcare.avro.DeliveryState;
 import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.sender.state.PreferenceView;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +27,6 @@ final class Dispatcher {
     private static final long ROOM_RECHECK_MAX_MS = 60_000;
 
     private final NumberChannels channels;
-    private final Semaphore permits;
     private final CallRunner calls;
     private final SenderMetrics metrics;
     private final Thread thread;
@@ -36,12 +34,11 @@ final class Dispatcher {
     private volatile Throwable failure;
     private long lastSweep;
 
-    Dispatcher(SendPipeline pipeline, PreferenceView preferences, NumberChannels channels, Semaphore permits,
-               CallRunner calls, SenderMetrics metrics, Runnable onDeath) {
+    Dispatcher(SendPipeline pipeline, PreferenceView preferences, NumberChannels channels, CallRunner calls,
+               SenderMetrics metrics, Runnable onDeath) {
         this.pipeline = pipeline;
         this.preferences = preferences;
         this.channels = channels;
-        this.permits = permits;
         this.calls = calls;
         this.metrics = metrics;
         this.thread = new Thread(() -> {
@@ -75,7 +72,7 @@ final class Dispatcher {
     private void loop() throws InterruptedException {
         while (dispatching) {
             try {
-                permits.acquire();
+                calls.acquirePermit();
             } catch (InterruptedException e) {
                 return; // stop()
             }
@@ -83,22 +80,22 @@ final class Dispatcher {
             try {
                 job = nextJob();
             } catch (InterruptedException e) {
-                permits.release();
+                calls.releasePermit();
                 return;
             }
             if (job == null) {
-                permits.release();
+                calls.releasePermit();
                 return;
             }
             NumberChannel channel = channels.get(job.number);
             if (!readyToCall(job, channel)) {
-                permits.release();
+                calls.releasePermit();
                 continue;
             }
             try {
                 channel.pacer.acquire(); // at once: nextJob saw a token, and only this thread takes them
             } catch (InterruptedException e) {
-                permits.release();
+                calls.releasePermit();
                 pipeline.requeue(job, pipeline.clock.getAsLong(), false, 0);
                 return;
             }

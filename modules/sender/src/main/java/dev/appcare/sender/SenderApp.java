@@ -15,7 +15,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -133,13 +132,12 @@ public final class SenderApp implements dev.appcare.runtime.Role {
         channels = new NumberChannels(config);
         NumberChannels numbers = channels;
         OffsetTracker offsets = new OffsetTracker();
-        Semaphore permits = new Semaphore(config.maxInFlight());
         pipeline = new SendPipeline(config, ledger, offsets, new Outcomes(ledger, writer, offsets, metrics, clock), clock,
                 numbers::route);
-        CallRunner calls = new CallRunner(pipeline, preferences, writer, permits, metrics, instanceId);
-        dispatcher = new Dispatcher(pipeline, preferences, numbers, permits, calls, metrics,
+        CallRunner calls = new CallRunner(pipeline, preferences, writer, metrics, instanceId);
+        dispatcher = new Dispatcher(pipeline, preferences, numbers, calls, metrics,
                 () -> fatal("dispatcher", dispatcher.failure()));
-        metrics.gauges(() -> config.maxInFlight() - permits.availablePermits(), pipeline::queued,
+        metrics.gauges(calls::inFlight, pipeline::queued,
                 numbers::suspendedCount, numbers::currentRate, ledger::size, ledger::misplacedMoved);
         metrics.numberGauges(numbers, clock);
 

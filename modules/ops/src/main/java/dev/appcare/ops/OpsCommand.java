@@ -170,12 +170,12 @@ public final class OpsCommand {
         String group;
         @Override
         Integer run(PrintWriter out, OpsContext ctx) throws Exception {
-            String base = topic.endsWith(ctx.suffix()) ? topic.substring(0, topic.length() - ctx.suffix().length()) : topic;
-            if (!base.equals(Topics.FLIGHT_STATUS.name()) && !base.equals(Topics.BOARDING_PASS.name())) {
+            var input = ctx.topicNames().spec(topic).filter(t -> t == Topics.FLIGHT_STATUS || t == Topics.BOARDING_PASS);
+            if (input.isEmpty()) {
                 throw new IllegalArgumentException("--topic must be " + Topics.FLIGHT_STATUS.name() + " or "
                         + Topics.BOARDING_PASS.name() + " (the notifier's event inputs), not " + topic);
             }
-            String fullTopic = base + ctx.suffix();
+            String fullTopic = ctx.topic(input.get());
             Instant start = TimeArgs.instant(from, ctx.clock());
             Instant end = to == null ? null : TimeArgs.instant(to, ctx.clock());
             OffsetResetter resetter = new OffsetResetter(ctx);
@@ -264,7 +264,7 @@ public final class OpsCommand {
         @Override
         Integer run(PrintWriter out, OpsContext ctx) throws Exception {
             List<String> names = (topics == null || topics.isEmpty() ? role.topics : topics).stream()
-                    .map(t -> t.endsWith(ctx.suffix()) && !ctx.suffix().isEmpty() ? t : t + ctx.suffix()).toList();
+                    .map(ctx.topicNames()::deployed).toList();
             OffsetResetter resetter = new OffsetResetter(ctx);
             OffsetResetter.Plan plan = resetter.plan(group == null ? role.group : group, names, target.instant(ctx.clock()));
             out.println("Reset " + header(execute));

@@ -113,6 +113,11 @@ public final class OpsContext {
         return topicNames.suffix();
     }
 
+    /** The topic names of this deployment (the contract's plus {@code --topic-suffix}). */
+    public TopicNames topicNames() {
+        return topicNames;
+    }
+
     public Clock clock() {
         return clock;
     }

@@ -1,6 +1,7 @@
 package dev.appcare.model.topics;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The names a deployment gives the contract's topics ({@link Topics}): the contract's own names
@@ -20,6 +21,21 @@ public record TopicNames(String suffix) {
     /** The name of {@code topic} here. */
     public String name(TopicSpec<?> topic) {
         return topic.name() + suffix;
+    }
+
+    /**
+     * {@code name} as it is deployed here: a tool's user may give a topic by its contract name or by the
+     * name it has here, and both mean the same topic ({@code flight.status.v1} and {@code flight.status.v1-test}
+     * are both {@code flight.status.v1-test} under suffix {@code -test}).
+     */
+    public String deployed(String name) {
+        return name.endsWith(suffix) ? name : name + suffix;
+    }
+
+    /** The contract topic {@code name} stands for here (given either way, as {@link #deployed}), if any. */
+    public Optional<TopicSpec<?>> spec(String name) {
+        String deployed = deployed(name);
+        return Topics.ALL.stream().filter(t -> name(t).equals(deployed)).findFirst();
     }
 
     /** The names of {@code topics} here, in their order. */

@@ -28,6 +28,20 @@ class TopicsTest {
     }
 
     @Test
+    void shouldTakeATopicGivenByItsContractNameOrItsDeployedNameAsTheSameTopic() {
+        TopicNames test = Topics.withSuffix("-test");
+        assertThat(test.deployed("flight.status.v1")).isEqualTo("flight.status.v1-test");
+        assertThat(test.deployed("flight.status.v1-test")).isEqualTo("flight.status.v1-test");
+        assertThat(test.spec("flight.status.v1")).contains(Topics.FLIGHT_STATUS);
+        assertThat(test.spec("flight.boarding-pass.v1-test")).contains(Topics.BOARDING_PASS);
+        assertThat(test.spec("flight.status.v2")).isEmpty();
+        assertThat(test.spec("flight.status.v1-prod")).isEmpty();
+        assertThat(Topics.contract().deployed("flight.status.v1")).isEqualTo("flight.status.v1");
+        assertThat(Topics.contract().spec("flight.status.v1-test")).isEmpty();
+        assertThat(Topics.contract().spec("flight.status.v1")).contains(Topics.FLIGHT_STATUS);
+    }
+
+    @Test
     void shouldKnowAContractTopicWithoutPersonalDataUnderASuffixedName() {
         TopicNames test = Topics.withSuffix("-test");
         assertThat(Topics.mayHoldPersonalData(test.name(Topics.FLIGHT_STATUS))).isFalse();

@@ -117,10 +117,11 @@ public final class OptinApp implements Role {
 
             OptinService service = new OptinService(store, writer,
                     new ConfirmationRequests(catalogue, settings.confirmationTimeToLive(), settings.preferenceTopic()),
-                    preferenceSerde.serializer(), requestSerde.serializer(), settings.preferenceTopic(),
-                    settings.requestTopic(), settings.writeTimeout(), settings.readTimeout(), clock, metrics,
-                    new ErasureAudit(settings.auditTopic(),
-                            AvroSerde.forValues(ErasureAuditRecord.class, settings.serdeConfig()).serializer(),
+                    new TopicRecords<>(settings.preferenceTopic(), preferenceSerde.serializer()),
+                    new TopicRecords<>(settings.requestTopic(), requestSerde.serializer()),
+                    settings.writeTimeout(), settings.readTimeout(), clock, metrics,
+                    new ErasureAudit(new TopicRecords<>(settings.auditTopic(),
+                            AvroSerde.forValues(ErasureAuditRecord.class, settings.serdeConfig()).serializer()),
                             settings.transactionalId()));
             OwnerRouting routing = new OwnerRouting(store, settings.readTimeout(),
                     settings.writeTimeout().plus(settings.readTimeout()).plusSeconds(2), metrics, track(OwnerRouting.client()));

@@ -1,6 +1,5 @@
 package dev.appcare.optin;
 
-import dev.appcare.avro.ErasureAuditRecord;
 import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
@@ -23,7 +22,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +50,8 @@ final class OptinService {
     private final PreferenceStore store;
     private final PreferenceWriter writer;
     private final ConfirmationRequests confirmations;
-    private final Serializer<TravellerPreference> preferenceSerializer;
-    private final Serializer<WhatsAppRequest> requestSerializer;
-    private final String preferenceTopic;
-    private final String requestTopic;
+    private final TopicRecords<TravellerPreference> preferences;
+    private final TopicRecords<WhatsAppRequest> requests;
     private final Duration writeTimeout;
     private final Duration readTimeout;
     private final Clock clock;
@@ -64,16 +60,13 @@ final class OptinService {
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
 
     OptinService(PreferenceStore store, PreferenceWriter writer, ConfirmationRequests confirmations,
-                 Serializer<TravellerPreference> preferenceSerializer, Serializer<WhatsAppRequest> requestSerializer,
-                 String preferenceTopic, String requestTopic, Duration writeTimeout, Duration readTimeout,
-                 Clock clock, MeterRegistry metrics, ErasureAudit audit) {
+                 TopicRecords<TravellerPreference> preferences, TopicRecords<WhatsAppRequest> requests,
+                 Duration writeTimeout, Duration readTimeout, Clock clock, MeterRegistry metrics, ErasureAudit audit) {
         this.store = store;
         this.writer = writer;
         this.confirmations = confirmations;
-        this.preferenceSerializer = preferenceSerializer;
-        this.requestSerializer = requestSerializer;
-        this.preferenceTopic = preferenceTopic;
-        this.requestTopic = requestTopic;
+        this.preferences = preferences;
+        this.requests = requests;
         this.writeTimeout = writeTimeout;
         this.readTimeout = readTimeout;
         this.clock = clock;
@@ -104,12 +97,12 @@ final class OptinService {
                 return new OptInResult(decision.outcome(), decision.next(), Optional.empty());
             }
             List<ProducerRecord<String, byte[]>> records = new ArrayList<>(2);
-            records.add(preferenceRecord(traveller, decision.next()));
+            records.add(preferences.of(traveller.key(), decision.next()));
             Optional<String> confirmationId = Optional.empty();
             // The confirmation obeys the consent rule of every role (an opted-in preference always passes).
             if (decision.confirm() && Consent.allows(decision.next(), MessageKind.OPTIN_CONFIRMATION)) {
                 WhatsAppRequest confirmation = confirmations.confirmationOf(traveller, decision.next(), clock.instant());
-                records.add(new ProducerRecord<>(requestTopic, confirmation.getRecipient(), serialize(requestSerializer, requestTopic, confirmation)));
+                records.add(requests.of(confirmation.getRecipient(), confirmation));
                 confirmationId = Optional.of(confirmation.getMessageId());
             }
             writeAndAwait(traveller, records);
@@ -124,7 +117,7 @@ final class OptinService {
             PreferenceRules.Decision decision = PreferenceRules.optOut(current(traveller).orElse(null), clock.instant());
             count(decision.outcome());
             if (decision.writes()) {
-                writeAndAwait(traveller, List.of(preferenceRecord(traveller, decision.next())));
+                writeAndAwait(traveller, List.of(preferences.of(traveller.key(), decision.next())));
             }
             return decision;
         });
@@ -137,26 +130,12 @@ final class OptinService {
      */
     void erase(TravellerKey traveller, String caller) {
         locked(traveller, () -> {
-            ErasureAuditRecord record = audit.recordOf(traveller, caller, clock.instant());
+            ProducerRecord<String, byte[]> record = audit.recordOf(traveller, caller, clock.instant());
             // The tombstone first: the write's answer is its position, which reads wait for.
-            writeAndAwait(traveller, List.of(new ProducerRecord<>(preferenceTopic, traveller.key(), (byte[]) null),
-                    new ProducerRecord<>(audit.topic(), traveller.key(), serialize(audit.serializer(), audit.topic(), record))));
+            writeAndAwait(traveller, List.of(preferences.tombstone(traveller.key()), record));
             metrics.counter("appcare.optin.decisions", "outcome", "erased").increment();
             return null;
         });
-    }
-
-    private ProducerRecord<String, byte[]> preferenceRecord(TravellerKey traveller, TravellerPreference preference) {
-        return new ProducerRecord<>(preferenceTopic, traveller.key(), serialize(preferenceSerializer, preferenceTopic, preference));
-    }
-
-    private <T> byte[] serialize(Serializer<T> serializer, String topic, T value) {
-        try {
-            return serializer.serialize(topic, value);
-        } catch (RuntimeException e) {
-            log.warn("Cannot serialize for {}: {}", topic, e.toString());
-            throw ProblemException.unavailable("The schema registry could not be reached to encode the record.");
-        }
     }
 
     private void writeAndAwait(TravellerKey traveller, List<ProducerRecord<String, byte[]>> records) {

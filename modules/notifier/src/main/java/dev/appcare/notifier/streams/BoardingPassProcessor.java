@@ -2,20 +2,15 @@ package dev.appcare.notifier.streams;
 
 import dev.appcare.avro.BoardingPassIssued;
 import dev.appcare.avro.DecisionOutcome;
-import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
-import dev.appcare.model.BookingLife;
 import dev.appcare.notifier.avro.PassengerMemory;
-import dev.appcare.model.consent.Consent;
 import dev.appcare.notifier.rules.DecisionReason;
 import dev.appcare.notifier.rules.Decisions;
-import dev.appcare.notifier.rules.NotificationPlanner;
 import dev.appcare.notifier.rules.NotificationPlanner.Plan;
 import dev.appcare.notifier.rules.NotificationPlanner.PlannedMessage;
 import dev.appcare.notifier.rules.NotificationPlanner.Withheld;
-import dev.appcare.notifier.rules.RequestFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,18 +27,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * by flight: requested, or suppressed and why.
  */
 final class BoardingPassProcessor implements Processor<String, BoardingPassIssued, String, SpecificRecord> {
-    private final NotificationPlanner planner;
-    private final RequestFactory requests;
-    private final NotifierMetrics metrics;
+    private final PassengerMessaging messaging;
     private final String sourceTopic;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, TravellerPreference> preferences;
     private KeyValueStore<String, PassengerMemory> memories;
 
-    BoardingPassProcessor(NotificationPlanner planner, RequestFactory requests, NotifierMetrics metrics, String sourceTopic) {
-        this.planner = planner;
-        this.requests = requests;
-        this.metrics = metrics;
+    BoardingPassProcessor(PassengerMessaging messaging, String sourceTopic) {
+        this.messaging = messaging;
         this.sourceTopic = sourceTopic;
     }
 
@@ -58,28 +49,26 @@ final class BoardingPassProcessor implements Processor<String, BoardingPassIssue
     public void process(Record<String, BoardingPassIssued> record) {
         BoardingPassIssued pass = record.value();
         TravellerPreference preference = preferences.get(pass.getTravellerKey());
-        boolean consented = preference != null && BookingLife.covers(preference, pass.getScheduledDeparture())
-                && Consent.allows(preference, MessageKind.BOARDING_PASS) && requests.supports(MessageKind.BOARDING_PASS);
+        DecisionReason refused = PassengerMessaging.refusal(preference, pass.getScheduledDeparture());
+        boolean consented = refused == null && messaging.allowed(preference, MessageKind.BOARDING_PASS);
         String memoryKey = pass.getTravellerKey() + "|" + pass.getFlightKey();
         PassengerMemory memory = memories.get(memoryKey);
-        Plan plan = planner.planBoardingPass(pass, memory, consented);
+        Plan plan = messaging.planner().planBoardingPass(pass, memory, consented);
         if (plan.isEmpty()) {
-            metrics.skipped(consented ? "stale-boarding-pass" : "no-consent");
+            messaging.metrics().skipped(consented ? "stale-boarding-pass" : "no-consent");
             Withheld withheld = plan.withheld().get(0);
-            DecisionReason reason = preference == null ? DecisionReason.NO_PREFERENCE
-                    : !BookingLife.covers(preference, pass.getScheduledDeparture()) ? DecisionReason.BOOKING_LIFE_OVER
-                    : preference.getStatus() != OptInStatus.OPTED_IN ? DecisionReason.OPTED_OUT : withheld.reason();
+            DecisionReason reason = refused != null ? refused : withheld.reason();
             decide(record, DecisionOutcome.SUPPRESSED, reason, reason == withheld.reason() ? withheld.detail() : null, null);
             return;
         }
         List<WhatsAppRequest> built = new ArrayList<>(plan.messages().size());
         for (PlannedMessage message : plan.messages()) {
-            built.add(requests.boardingPassRequest(message, pass, preference, sourceTopic));
+            built.add(messaging.requests().boardingPassRequest(message, pass, preference, sourceTopic));
         }
         memories.put(memoryKey, plan.memory());
         for (WhatsAppRequest request : built) {
             context.forward(record.withKey(request.getRecipient()).withValue(request));
-            metrics.request(request.getKind());
+            messaging.metrics().request(request.getKind());
             decide(record, DecisionOutcome.REQUESTED, DecisionReason.MATERIAL_CHANGE, null, request.getMessageId());
         }
     }

@@ -168,9 +168,9 @@ public final class NotifierTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET_DUE_STORE), strings, strings));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHECKIN_DUE_STORE), strings, strings));
 
-        NotificationPlanner planner = new NotificationPlanner(new DepartureTimeRule(config.delayThreshold()));
-        RequestFactory requests = new RequestFactory(config.catalogue(), new PriorityPolicy(config.urgentWindow()));
         NotifierMetrics metrics = config.metrics();
+        PassengerMessaging messaging = new PassengerMessaging(new NotificationPlanner(new DepartureTimeRule(config.delayThreshold())),
+                new RequestFactory(config.catalogue(), new PriorityPolicy(config.urgentWindow())), metrics);
 
         // Bookings -> the passengers-by-flight roster, in the flight's partition.
         read(builder, config, deadLetters, topics.name(Topics.PASSENGER_SEGMENT), "passenger-segment", PassengerSegment.class,
@@ -196,7 +196,7 @@ public final class NotifierTopology {
                 .repartition(Repartitioned.<String, PassengerNotice>as(PASSENGER_NOTICES)
                         .withKeySerde(strings).withValueSerde(noticeSerde)
                         .withNumberOfPartitions(config.travellerPartitions()))
-                .process(() -> new PassengerNoticeProcessor(planner, requests, metrics, topics.name(Topics.FLIGHT_STATUS),
+                .process(() -> new PassengerNoticeProcessor(messaging, topics.name(Topics.FLIGHT_STATUS),
                         config.stateRetention(), config.budget()), Named.as("passenger-notify"), PREFERENCES_STORE,
                         PASSENGER_MEMORY_STORE, BUDGET_STORE, BUDGET_DUE_STORE),
                 "passenger-notify", WhatsAppRequest.class);
@@ -218,7 +218,7 @@ public final class NotifierTopology {
                 .repartition(Repartitioned.<String, BoardingPassIssued>as(BOARDING_PASSES_BY_TRAVELLER)
                         .withKeySerde(strings).withValueSerde(passSerde)
                         .withNumberOfPartitions(config.travellerPartitions()))
-                .process(() -> new BoardingPassProcessor(planner, requests, metrics, topics.name(Topics.BOARDING_PASS)),
+                .process(() -> new BoardingPassProcessor(messaging, topics.name(Topics.BOARDING_PASS)),
                         Named.as("boarding-pass-notify"), PREFERENCES_STORE, PASSENGER_MEMORY_STORE),
                 "boarding-pass-notify", WhatsAppRequest.class);
 

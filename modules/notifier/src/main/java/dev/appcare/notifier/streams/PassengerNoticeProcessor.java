@@ -2,13 +2,10 @@ package dev.appcare.notifier.streams;
 
 import dev.appcare.avro.DecisionOutcome;
 import dev.appcare.avro.MessageKind;
-import dev.appcare.avro.OptInStatus;
-import dev.appcare.model.BookingLife;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.notifier.avro.PassengerMemory;
 import dev.appcare.notifier.avro.PassengerNotice;
-import dev.appcare.model.consent.Consent;
 import dev.appcare.notifier.avro.BudgetState;
 import dev.appcare.notifier.avro.FlightView;
 import dev.appcare.notifier.avro.PendingUpdate;
@@ -23,7 +20,6 @@ import dev.appcare.notifier.rules.NotificationPlanner;
 import dev.appcare.notifier.rules.NotificationPlanner.Plan;
 import dev.appcare.notifier.rules.NotificationPlanner.PlannedMessage;
 import dev.appcare.notifier.rules.NotificationPlanner.Withheld;
-import dev.appcare.notifier.rules.RequestFactory;
 import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,9 +55,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * has a boarding pass (checked in).
  */
 final class PassengerNoticeProcessor implements Processor<String, PassengerNotice, String, SpecificRecord> {
-    private final NotificationPlanner planner;
-    private final RequestFactory requests;
-    private final NotifierMetrics metrics;
+    private final PassengerMessaging messaging;
     private final String sourceTopic;
     private final Duration retention;
     private ProcessorContext<String, SpecificRecord> context;
@@ -71,12 +65,9 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
     private KeyValueStore<String, String> due;
     private final MessageBudget budget;
 
-    PassengerNoticeProcessor(NotificationPlanner planner, RequestFactory requests, NotifierMetrics metrics,
-                             String sourceTopic, Duration retention, MessageBudget budget) {
+    PassengerNoticeProcessor(PassengerMessaging messaging, String sourceTopic, Duration retention, MessageBudget budget) {
         this.budget = budget;
-        this.planner = planner;
-        this.requests = requests;
-        this.metrics = metrics;
+        this.messaging = messaging;
         this.sourceTopic = sourceTopic;
         this.retention = retention;
     }
@@ -104,33 +95,28 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
             return;
         }
         PassengerNotice notice = record.value();
-        TravellerPreference stored = preferences.get(notice.getTravellerKey());
-        // A recycled booking reference: the preference belongs to an earlier booking whose life ended.
-        TravellerPreference preference = stored == null || BookingLife.covers(stored, notice.getFlight().getScheduledDeparture())
-                ? stored : null;
-        if (stored != null && preference == null) {
-            skip(record, "booking-life-over", DecisionReason.BOOKING_LIFE_OVER, "the preference belongs to an earlier booking");
-            return;
-        }
-        if (preference == null || preference.getStatus() != OptInStatus.OPTED_IN) {
-            if (preference == null) {
-                skip(record, "no-preference", DecisionReason.NO_PREFERENCE, "no WhatsApp opt-in");
-            } else {
-                skip(record, "opted-out", DecisionReason.OPTED_OUT, "opted out");
+        TravellerPreference preference = preferences.get(notice.getTravellerKey());
+        DecisionReason refused = PassengerMessaging.refusal(preference, notice.getFlight().getScheduledDeparture());
+        if (refused != null) {
+            switch (refused) {
+                // A recycled booking reference: the preference belongs to an earlier booking whose life ended.
+                case BOOKING_LIFE_OVER -> skip(record, "booking-life-over", refused, "the preference belongs to an earlier booking");
+                case NO_PREFERENCE -> skip(record, "no-preference", refused, "no WhatsApp opt-in");
+                default -> skip(record, "opted-out", refused, "opted out");
             }
             return;
         }
         String memoryKey = notice.getTravellerKey() + "|" + notice.getFlight().getFlightKey();
-        Plan plan = planner.plan(notice.getFlight(), notice.getTravellerKey(), memories.get(memoryKey),
-                kind -> Consent.allows(preference, kind) && requests.supports(kind));
+        Plan plan = messaging.planner().plan(notice.getFlight(), notice.getTravellerKey(), memories.get(memoryKey),
+                kind -> messaging.allowed(preference, kind));
         if (plan.isEmpty()) {
-            metrics.skipped("nothing-to-tell");
+            messaging.metrics().skipped("nothing-to-tell");
         }
         // Every request is built before anything is remembered or sent: if building one fails, the passenger
         // has not been told anything, and the record is dead-lettered as a whole.
         List<WhatsAppRequest> built = new ArrayList<>(plan.messages().size());
         for (PlannedMessage message : plan.messages()) {
-            built.add(requests.flightRequest(message, notice.getFlight(), notice.getGivenName(),
+            built.add(messaging.requests().flightRequest(message, notice.getFlight(), notice.getGivenName(),
                     notice.getFamilyName(), preference, sourceTopic));
         }
         if (!plan.isEmpty()) {
@@ -155,12 +141,12 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
                 due.delete(dueKey(pending.getDueAt(), memoryKey));
                 decide(record, DecisionOutcome.SUPPRESSED, DecisionReason.MERGED, pending.getUpdates()
                         + " held-back update(s) overtaken by urgent news", MessageKind.valueOf(pending.getKind()), null);
-                metrics.budget("overtaken");
+                messaging.metrics().budget("overtaken");
                 pending = null;
             }
             for (WhatsAppRequest request : built) {
                 context.forward(record.withKey(request.getRecipient()).withValue(request));
-                metrics.request(request.getKind());
+                messaging.metrics().request(request.getKind());
                 decide(record, DecisionOutcome.REQUESTED, verdict.reason(), null, request.getKind(), request.getMessageId());
             }
             sent.add(now);
@@ -175,7 +161,7 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
                 decide(record, DecisionOutcome.HELD_BACK, verdict.reason(), "until " + held.getDueAt() + ", merged as "
                         + held.getKind() + " (" + held.getUpdates() + " update(s))", message.kind(), message.messageId());
             }
-            metrics.budget("held-" + verdict.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            messaging.metrics().budget("held-" + verdict.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         }
         budgets.put(memoryKey, new BudgetState(sent, pending));
     }
@@ -185,24 +171,23 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
         PassengerNotice notice = record.value();
         FlightView flight = notice.getFlight();
         TravellerPreference preference = preferences.get(notice.getTravellerKey());
-        DecisionReason refused = preference == null ? DecisionReason.NO_PREFERENCE
-                : !BookingLife.covers(preference, flight.getScheduledDeparture()) ? DecisionReason.BOOKING_LIFE_OVER
-                : preference.getStatus() != OptInStatus.OPTED_IN ? DecisionReason.OPTED_OUT
-                : CheckInReminder.forPassenger(Consent.allows(preference, MessageKind.CHECKIN_OPEN)
-                        && requests.supports(MessageKind.CHECKIN_OPEN),
-                        memories.get(notice.getTravellerKey() + "|" + flight.getFlightKey()));
+        DecisionReason refused = PassengerMessaging.refusal(preference, flight.getScheduledDeparture());
+        if (refused == null) {
+            refused = CheckInReminder.forPassenger(messaging.allowed(preference, MessageKind.CHECKIN_OPEN),
+                    memories.get(notice.getTravellerKey() + "|" + flight.getFlightKey()));
+        }
         if (refused != null) {
-            metrics.skipped("checkin-" + refused.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            messaging.metrics().skipped("checkin-" + refused.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             decide(record, DecisionOutcome.SUPPRESSED, refused, "no check-in reminder", MessageKind.CHECKIN_OPEN, null);
             return;
         }
         Instant departure = ExpiryPolicy.currentDeparture(flight);
         String id = CheckInReminder.messageId(flight.getFlightKey(), notice.getTravellerKey());
-        WhatsAppRequest request = requests.flightRequest(new PlannedMessage(MessageKind.CHECKIN_OPEN, id, null, departure,
+        WhatsAppRequest request = messaging.requests().flightRequest(new PlannedMessage(MessageKind.CHECKIN_OPEN, id, null, departure,
                 ExpiryPolicy.expiresAt(MessageKind.CHECKIN_OPEN, flight, departure)), flight, notice.getGivenName(),
                 notice.getFamilyName(), preference, sourceTopic);
         context.forward(record.withKey(request.getRecipient()).withValue(request));
-        metrics.request(MessageKind.CHECKIN_OPEN);
+        messaging.metrics().request(MessageKind.CHECKIN_OPEN);
         decide(record, DecisionOutcome.REQUESTED, DecisionReason.CHECKIN_OPEN, null, MessageKind.CHECKIN_OPEN, id);
     }
 
@@ -259,24 +244,24 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
         TravellerPreference preference = preferences.get(traveller);
         Instant departure = kind == MessageKind.GATE_CHANGE ? ExpiryPolicy.currentDeparture(flight) : pending.getDeparture();
         Instant expiresAt = ExpiryPolicy.expiresAt(kind, flight, departure);
-        DecisionReason refused = preference == null ? DecisionReason.NO_PREFERENCE
-                : !BookingLife.covers(preference, flight.getScheduledDeparture()) ? DecisionReason.BOOKING_LIFE_OVER
-                : preference.getStatus() != OptInStatus.OPTED_IN ? DecisionReason.OPTED_OUT
-                : !Consent.allows(preference, kind) || !requests.supports(kind) ? DecisionReason.NO_CONSENT
-                : !expiresAt.isAfter(now) ? DecisionReason.BORN_EXPIRED : null;
+        DecisionReason refused = PassengerMessaging.refusal(preference, flight.getScheduledDeparture());
+        if (refused == null) {
+            refused = !messaging.allowed(preference, kind) ? DecisionReason.NO_CONSENT
+                    : !expiresAt.isAfter(now) ? DecisionReason.BORN_EXPIRED : null;
+        }
         if (refused != null) {
             timerDecision(now, traveller, flight, DecisionOutcome.SUPPRESSED, refused, "held-back " + kind
                     + " not sent when due", kind, null);
-            metrics.budget("dropped");
+            messaging.metrics().budget("dropped");
             return false;
         }
         String id = MessageIds.derive(kind, flight.getEventId(), traveller);
         String supersedes = MessageFamily.of(kind) == MessageFamily.GATE ? pending.getGateSupersedes() : pending.getTimingSupersedes();
-        WhatsAppRequest request = requests.flightRequest(new PlannedMessage(kind, id, supersedes, departure, expiresAt),
+        WhatsAppRequest request = messaging.requests().flightRequest(new PlannedMessage(kind, id, supersedes, departure, expiresAt),
                 flight, pending.getGivenName(), pending.getFamilyName(), preference, sourceTopic);
         context.forward(new Record<String, SpecificRecord>(request.getRecipient(), request, now.toEpochMilli()));
-        metrics.request(kind);
-        metrics.budget("sent-merged");
+        messaging.metrics().request(kind);
+        messaging.metrics().budget("sent-merged");
         timerDecision(now, traveller, flight, DecisionOutcome.REQUESTED, DecisionReason.MERGED, pending.getUpdates()
                 + " update(s) merged, held back since " + pending.getHeldSince(), kind, id);
         return true;
@@ -310,7 +295,7 @@ final class PassengerNoticeProcessor implements Processor<String, PassengerNotic
     }
 
     private void skip(Record<String, PassengerNotice> record, String metric, DecisionReason reason, String detail) {
-        metrics.skipped(metric);
+        messaging.metrics().skipped(metric);
         decide(record, DecisionOutcome.SUPPRESSED, reason, detail, null, null);
     }
 

@@ -289,6 +289,16 @@ public final class SendPipeline implements AutoCloseable {
         }
     }
 
+    /** Jobs taken from the queue whose attempt (the checks before the call, the call) is not over yet. */
+    int inFlight() {
+        lock.lock();
+        try {
+            return scheduler.inFlight();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void close() {
         stopDispatching();

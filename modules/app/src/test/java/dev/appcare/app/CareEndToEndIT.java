@@ -116,9 +116,7 @@ class CareEndToEndIT {
         clock.set(day.atTime(9, 50).atZone(AMSTERDAM).toInstant());
         Map<String, String> common = Map.of("kafka.bootstrap.servers", bootstrap, "schema.registry.url", infra.registry().url());
         int webhookPort = freePort();
-        try (WhatsAppSimulator whatsapp = WhatsAppSimulator.builder().accessToken("t0ken").appSecret("s3cret")
-                .phoneNumberIds("1001").pairRate(45, Duration.ofSeconds(6))
-                .webhookUrl(URI.create("http://127.0.0.1:" + webhookPort + "/webhook")).start();
+        try (WhatsAppSimulator whatsapp = SimulatedWhatsApp.builder().webhookUrl(SimulatedWhatsApp.webhookUrl(webhookPort)).start();
              KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
                      "acks", "all"), new StringSerializer(), serializer(infra));
              KafkaConsumer<String, CareHandoff> handoffs = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
@@ -127,12 +125,7 @@ class CareEndToEndIT {
             whatsapp.clock(clock);
             handoffs.subscribe(List.of(Topics.CARE_HANDOFF.name()));
             try (LocalAppCare local = LocalAppCare.with(common).clock(clock)
-                    .sender(Map.ofEntries(
-                            Map.entry("whatsapp.base-url", whatsapp.baseUrl()), Map.entry("whatsapp.token", "t0ken"),
-                            Map.entry("whatsapp.app-secret", "s3cret"), Map.entry("whatsapp.verify-token", "v"),
-                            Map.entry("whatsapp.phone-number-id", "1001"), Map.entry("sender.group-id", "care-e2e-sender"),
-                            Map.entry("sender.webhook.port", String.valueOf(webhookPort)), Map.entry("sender.webhook.path", "/webhook"),
-                            Map.entry("sender.health.port", String.valueOf(freePort()))))
+                    .sender(SimulatedWhatsApp.sender(whatsapp, "care-e2e-sender", webhookPort))
                     .care(Map.of("care.application.id", "care-e2e",
                             "care.health.port", String.valueOf(freePort()),
                             "care.state.dir", Files.createTempDirectory("care-e2e").toString()))

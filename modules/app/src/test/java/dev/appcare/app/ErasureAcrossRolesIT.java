@@ -103,26 +103,20 @@ class ErasureAcrossRolesIT {
                 "erasure.bound", erasure.bound().toString());
         String appId = "erasure-it-notifier";
         String careId = "erasure-it-care";
-        try (WhatsAppSimulator whatsapp = WhatsAppSimulator.builder().accessToken("t0ken").appSecret("s3cret")
-                .phoneNumberIds("1001").pairRate(45, Duration.ofSeconds(6)).start()) {
+        try (WhatsAppSimulator whatsapp = SimulatedWhatsApp.builder().start()) {
             try (LocalAppCare appcare = LocalAppCare.with(common)
                     .optin(Map.of("optin.http.port", "0", "optin.auth.key.it.secret", KEY,
                             "optin.auth.key.it.permissions", "read,write,erase"))
                     .notifier(Map.of("notifier.application.id", appId,
                             "notifier.health.port", "0",
                             "notifier.state.dir", Files.createTempDirectory("erasure-it").toString()))
-                    .sender(Map.ofEntries(
-                            Map.entry("whatsapp.base-url", whatsapp.baseUrl()), Map.entry("whatsapp.token", "t0ken"),
-                            Map.entry("whatsapp.app-secret", "s3cret"), Map.entry("whatsapp.verify-token", "v"),
-                            Map.entry("whatsapp.phone-number-id", "1001"), Map.entry("sender.group-id", "erasure-it-sender"),
-                            Map.entry("sender.webhook.port", "0"), Map.entry("sender.webhook.path", "/webhook"),
-                            Map.entry("sender.health.port", "0")))
+                    .sender(SimulatedWhatsApp.sender(whatsapp, "erasure-it-sender", 0))
                     .care(Map.of("care.application.id", careId,
                             "care.health.port", "0",
                             "care.state.dir", Files.createTempDirectory("erasure-it-care").toString()))
                     .start()) {
                 // Every port is the system's choice (0): the simulator learns the webhook's once it is bound.
-                whatsapp.webhookUrl(URI.create("http://127.0.0.1:" + appcare.sender().webhookPort() + "/webhook"));
+                whatsapp.webhookUrl(SimulatedWhatsApp.webhookUrl(appcare.sender().webhookPort()));
                 CareApp care = appcare.care();
                 int optinPort = appcare.optinPort();
                 String flight = Keys.flightKey("KL", "1234", LocalDate.now(ZoneId.of("Europe/Amsterdam")), "AMS");
@@ -134,7 +128,7 @@ class ErasureAcrossRolesIT {
                 // The traveller writes to the business number, with their name: care learns who the number is from
                 // the confirmation, answers, and keeps the conversation and the number's history under the number.
                 await("care saw the confirmation", () -> care.metrics().count("sent-remembered") >= 1);
-                whatsapp.simulateInboundText(PHONE, "Hallo, met " + NAME + ". Kan ik mijn stoel nog wijzigen?", NAME, "1001");
+                whatsapp.simulateInboundText(PHONE, "Hallo, met " + NAME + ". Kan ik mijn stoel nog wijzigen?", NAME, SimulatedWhatsApp.PHONE_NUMBER_ID);
                 await("care's answer delivered", () -> whatsapp.acceptedFor(PHONE).stream().anyMatch(m -> "text".equals(m.type())));
                 // Proof that the scan sees it on care.inbound.v1 (kept B/2 = 30 s here, so checked now, not below).
                 assertThat(holding(bootstrap, Set.of(Topics.CARE_INBOUND.name()), PHONE)).containsExactly(Topics.CARE_INBOUND.name());

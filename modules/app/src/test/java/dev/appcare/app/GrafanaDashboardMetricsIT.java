@@ -10,10 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.appcare.app.demo.RoleGauges;
 import dev.appcare.avro.FlightStatus;
 import dev.appcare.avro.Priority;
-import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.topics.TopicProvisioner;
 import dev.appcare.model.topics.Topics;
-import dev.appcare.optin.OptinApp;
 import dev.appcare.testkit.IntegrationTest;
 import dev.appcare.testkit.RealInfrastructure;
 import dev.appcare.whatsappsim.Fault;
@@ -64,13 +62,15 @@ class GrafanaDashboardMetricsIT {
             new TopicProvisioner(admin, Topics.ALL, 2, (short) 1).apply();
         }
         String apiKey = "dashboard-it-key-0123456789abcdef0123456789";
-        OptinApp optin = new OptinApp(AppConfig.of(Map.of("kafka.bootstrap.servers", infra.bootstrapServers(),
-                "schema.registry.url", infra.schemaRegistryUrl(), "optin.http.port", "0",
-                "optin.auth.key.it.secret", apiKey, "optin.auth.key.it.permissions", "read,write,erase",
-                "optin.transactional.id", "dashboard-it-optin"))).start();
-        try (IncidentHarness h = new IncidentHarness(infra, 2, b -> { }, Map.of())) {
-            h.startNotifier();
-            h.startSender();
+        try (IncidentHarness h = new IncidentHarness(infra, 2, b -> { }, Map.of());
+             // The opt-in API on the contract's own topics (provisioned above), the notifier and the sender on the harness's.
+             LocalAppCare appcare = LocalAppCare.with(h.common())
+                     .optin(Map.of("optin.http.port", "0", "optin.auth.key.it.secret", apiKey,
+                             "optin.auth.key.it.permissions", "read,write,erase", "optin.transactional.id", "dashboard-it-optin"))
+                     .notifier(h.notifierSettings(IncidentHarness.NO_SPACING))
+                     .sender(h.senderSettings())
+                     .start()) {
+            h.awaitNotifierJoined();
             String flight = flightKey("3301");
             h.book("DASH01/1", flight);
             h.book("DASH01/2", flight); // not opted in: the notifier has nothing to send to them
@@ -90,7 +90,7 @@ class GrafanaDashboardMetricsIT {
                 raw.send(new ProducerRecord<>(h.topic(Topics.FLIGHT_STATUS), flight, new byte[]{1, 2, 3})).get(); // not Avro
             }
             HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                            "http://127.0.0.1:" + optin.port() + "/v1/travellers/DASH02/1/whatsapp"))
+                            "http://127.0.0.1:" + appcare.optinPort() + "/v1/travellers/DASH02/1/whatsapp"))
                     .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"phone\":\"+31610000302\",\"locale\":\"nl\",\"kinds\":[\"DELAY\"],"
                             + "\"consent\":{\"givenAt\":\"" + Instant.now().minusSeconds(60) + "\",\"channel\":\"booking-web\",\"textVersion\":\"v1\"}}"))
@@ -98,7 +98,7 @@ class GrafanaDashboardMetricsIT {
             assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
 
             RoleGauges gauges = new RoleGauges(infra.bootstrapServers(), Map.of());
-            int[] ports = {h.notifier.healthPort(), h.sender.healthPort(), optin.managementPort()};
+            int[] ports = {appcare.notifier().healthPort(), appcare.sender().healthPort(), appcare.optin().managementPort()};
             Set<String>[] exposed = new Set[1];
             try {
                 h.awaitOr("every metric of the dashboard on a role's /metrics", Duration.ofSeconds(60), () -> {
@@ -116,8 +116,6 @@ class GrafanaDashboardMetricsIT {
                 gauges.close();
             }
             assertThat(exposed[0]).containsAll(wanted);
-        } finally {
-            optin.stop();
         }
     }
 

@@ -16,13 +16,10 @@ import dev.appcare.avro.TemplateParameter;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.Keys;
-import dev.appcare.runtime.AppConfig;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.model.topics.Topics;
-import dev.appcare.notifier.NotifierApp;
 import dev.appcare.notifier.streams.NotifierTopology;
-import dev.appcare.sender.SenderApp;
 import dev.appcare.testkit.TopicReader;
 import dev.appcare.testkit.RealInfrastructure;
 import dev.appcare.testkit.TestNames;
@@ -32,7 +29,6 @@ import dev.appcare.whatsappsim.WhatsAppSimulator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +38,6 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -67,14 +62,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One incident scenario on the real broker and registry: every contract topic with a suffix of its own,
- * the WhatsApp simulator, the notifier and the sender as in production (started and stopped by the
- * test), and {@code appcare ops ...} run through the real command line.
+ * the WhatsApp simulator, the notifier and the sender as in production, each started through
+ * {@link LocalAppCare} and stopped by the test on its own, and {@code appcare ops ...} run through the
+ * real command line.
  */
 final class IncidentHarness implements AutoCloseable {
-    static final String TOKEN = "incident-token";
-    static final String APP_SECRET = "incident-secret";
-    static final String PHONE_NUMBER_ID = "106540352242922";
     static final ZoneId AMS = ZoneId.of("Europe/Amsterdam");
+    /** An incident's day is played in seconds: no spacing between a traveller's messages (N12 has its own tests). */
+    static final Map<String, String> NO_SPACING = Map.of("notifier.budget.spacing", "PT0S");
 
     final RealInfrastructure infra;
     final String suffix;
@@ -86,8 +81,9 @@ final class IncidentHarness implements AutoCloseable {
     private final Map<String, String> senderOverrides;
     private final KafkaProducer<String, SpecificRecord> producer;
     private final Admin admin;
-    NotifierApp notifier;
-    SenderApp sender;
+    /** The notifier and the sender while they run, each on its own so the test stops and starts them apart. */
+    private LocalAppCare notifier;
+    private LocalAppCare sender;
 
     IncidentHarness(RealInfrastructure infra, int partitions, Consumer<SimulatorBuilder> simulator,
                     Map<String, String> senderOverrides) throws Exception {
@@ -104,9 +100,7 @@ final class IncidentHarness implements AutoCloseable {
         }
         infra.broker().createTopics(topics.toArray(NewTopic[]::new));
         this.admin = Admin.create(infra.broker().adminProperties());
-        SimulatorBuilder builder = WhatsAppSimulator.builder().accessToken(TOKEN).appSecret(APP_SECRET)
-                .phoneNumberIds(PHONE_NUMBER_ID).pairRate(45, Duration.ofSeconds(6))
-                .webhookUrl(URI.create("http://127.0.0.1:" + webhookPort + "/webhook"));
+        SimulatorBuilder builder = SimulatedWhatsApp.builder().webhookUrl(SimulatedWhatsApp.webhookUrl(webhookPort));
         simulator.accept(builder);
         this.sim = builder.start();
         Map<String, Object> p = infra.broker().producerProperties();
@@ -125,23 +119,35 @@ final class IncidentHarness implements AutoCloseable {
 
     /** Starts the notifier and waits until its group is stable (its internal topics exist and are led). */
     void startNotifier() throws Exception {
-        // An incident's day is played in seconds: no spacing between a traveller's messages (N12 has its own tests).
-        startNotifier(Map.of("notifier.budget.spacing", "PT0S"));
+        startNotifier(NO_SPACING);
     }
 
-    /** Starts the notifier with {@code overrides} on top of the harness's settings. */
+    /** Starts the notifier with {@code overrides} on top of {@link #notifierSettings}. */
     void startNotifier(Map<String, String> overrides) throws Exception {
-        Map<String, String> settings = new java.util.HashMap<>(Map.of(
-                "kafka.bootstrap.servers", infra.bootstrapServers(), "schema.registry.url", infra.schemaRegistryUrl(),
+        notifier = LocalAppCare.with(common()).notifier(notifierSettings(overrides)).start();
+        awaitNotifierJoined();
+    }
+
+    /** What every role of the scenario gets: the broker, the registry, and a group that notices a stopped member in seconds. */
+    Map<String, String> common() {
+        return Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "schema.registry.url", infra.schemaRegistryUrl(),
+                "kafka.session.timeout.ms", "6000", "kafka.heartbeat.interval.ms", "1000");
+    }
+
+    /** The notifier's own settings for the scenario's topics and group, {@code overrides} on top. */
+    Map<String, String> notifierSettings(Map<String, String> overrides) throws Exception {
+        Map<String, String> settings = new HashMap<>(Map.of(
                 // Right after the internal topics are created, the single test broker was seen (4.3.1) to answer a
                 // transactional producer with five batches in flight OUT_OF_ORDER_SEQUENCE forever; one in flight avoids it.
                 "kafka.producer.max.in.flight.requests.per.connection", "1",
-                "kafka.session.timeout.ms", "6000", "kafka.heartbeat.interval.ms", "1000",
                 "notifier.application.id", notifierGroup, "notifier.topics.suffix", suffix,
                 "notifier.health.port", String.valueOf(freePort()), "notifier.state.dir", stateDir.toString()));
         settings.putAll(overrides);
-        notifier = new NotifierApp(AppConfig.of(settings));
-        notifier.start();
+        return settings;
+    }
+
+    /** Waits until the notifier's group is stable (its internal topics exist and are led). */
+    void awaitNotifierJoined() {
         await("the notifier's group is stable", Duration.ofSeconds(60), () -> groupState(notifierGroup).equalsIgnoreCase("STABLE"));
     }
 
@@ -172,33 +178,28 @@ final class IncidentHarness implements AutoCloseable {
     }
 
     void stopNotifier() {
-        notifier.stop();
+        notifier.close();
         notifier = null;
     }
 
-    void startSender() throws Exception {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("kafka.bootstrap.servers", infra.bootstrapServers());
-        settings.put("schema.registry.url", infra.schemaRegistryUrl());
+    void startSender() {
+        sender = LocalAppCare.with(common()).sender(senderSettings()).start();
+    }
+
+    /**
+     * The sender's own settings for the scenario's topics and group, through the simulator, with the
+     * harness's sender overrides on top. The webhook port is fixed: the simulator was told it at the start.
+     */
+    Map<String, String> senderSettings() {
+        Map<String, String> settings = new HashMap<>(SimulatedWhatsApp.sender(sim, senderGroup, webhookPort));
         settings.put("sender.topic-suffix", suffix);
-        settings.put("sender.group-id", senderGroup);
-        settings.put("whatsapp.base-url", sim.baseUrl());
-        settings.put("whatsapp.phone-number-id", PHONE_NUMBER_ID);
-        settings.put("whatsapp.token", TOKEN);
-        settings.put("whatsapp.app-secret", APP_SECRET);
-        settings.put("whatsapp.verify-token", "incident-verify");
-        settings.put("sender.webhook.port", String.valueOf(webhookPort));
-        settings.put("sender.webhook.path", "/webhook");
-        settings.put("sender.health.port", "0");
         settings.put("sender.pair-interval", "PT0.2S");
-        settings.put("kafka.session.timeout.ms", "6000");
-        settings.put("kafka.heartbeat.interval.ms", "1000");
         settings.putAll(senderOverrides);
-        sender = SenderApp.fromConfig(AppConfig.of(settings)).start();
+        return settings;
     }
 
     void stopSender() {
-        sender.stop();
+        sender.close();
         sender = null;
     }
 
@@ -421,10 +422,10 @@ final class IncidentHarness implements AutoCloseable {
     @Override
     public void close() {
         if (sender != null) {
-            sender.stop();
+            sender.close();
         }
         if (notifier != null) {
-            notifier.stop();
+            notifier.close();
         }
         producer.close(Duration.ofSeconds(5));
         admin.close();

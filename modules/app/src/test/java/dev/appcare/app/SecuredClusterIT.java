@@ -14,7 +14,6 @@ import dev.appcare.runtime.AppConfig;
 import dev.appcare.runtime.ClientSettings;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.model.topics.Topics;
-import dev.appcare.optin.OptinApp;
 import dev.appcare.testkit.Await;
 import dev.appcare.testkit.AuthenticatingRegistryProxy;
 import dev.appcare.testkit.IntegrationTest;
@@ -207,12 +206,10 @@ class SecuredClusterIT {
 
     /** Starts an opt-in API with the client settings of {@code file}, makes one opt-in, stops it; the HTTP status. */
     private static int optInThrough(Path file, String transactionalId, String traveller, String body) throws Exception {
-        OptinApp optin = new OptinApp(config(file, Map.of("optin.http.port", "0", "optin.auth.key.it.secret", KEY,
-                "optin.auth.key.it.permissions", "read,write", "optin.transactional.id", transactionalId))).start();
-        try {
-            return http(optin.port(), "PUT", "/v1/travellers/" + traveller + "/whatsapp", body);
-        } finally {
-            optin.stop();
+        try (LocalAppCare local = LocalAppCare.with(AppConfig.load(file, Map.of(), Map.of()).asMap())
+                .optin(Map.of("optin.http.port", "0", "optin.auth.key.it.secret", KEY,
+                        "optin.auth.key.it.permissions", "read,write", "optin.transactional.id", transactionalId)).start()) {
+            return http(local.optinPort(), "PUT", "/v1/travellers/" + traveller + "/whatsapp", body);
         }
     }
 
@@ -231,8 +228,7 @@ class SecuredClusterIT {
     }
 
     private void pipeline(Path clientFile) throws Exception {
-        try (WhatsAppSimulator whatsapp = WhatsAppSimulator.builder().accessToken("t0ken").appSecret("s3cret")
-                .phoneNumberIds("1001").pairRate(45, Duration.ofSeconds(6)).start()) {
+        try (WhatsAppSimulator whatsapp = SimulatedWhatsApp.builder().start()) {
             AppConfig clients = AppConfig.load(clientFile, Map.of(), Map.of());
             try (LocalAppCare local = LocalAppCare.with(clients.asMap())
                     .optin(Map.of("optin.http.port", "0", "optin.auth.key.it.secret", KEY,
@@ -240,18 +236,13 @@ class SecuredClusterIT {
                     .notifier(Map.of("notifier.application.id", "secured-it-notifier",
                             "notifier.health.port", "0",
                             "notifier.state.dir", Files.createTempDirectory("secured-it").toString()))
-                    .sender(Map.ofEntries(
-                            Map.entry("whatsapp.base-url", whatsapp.baseUrl()), Map.entry("whatsapp.token", "t0ken"),
-                            Map.entry("whatsapp.app-secret", "s3cret"), Map.entry("whatsapp.verify-token", "v"),
-                            Map.entry("whatsapp.phone-number-id", "1001"), Map.entry("sender.group-id", "secured-it-sender"),
-                            Map.entry("sender.webhook.port", "0"), Map.entry("sender.webhook.path", "/webhook"),
-                            Map.entry("sender.health.port", "0")))
+                    .sender(SimulatedWhatsApp.sender(whatsapp, "secured-it-sender", 0))
                     .care(Map.of("care.application.id", "secured-it-care",
                             "care.health.port", "0",
                             "care.state.dir", Files.createTempDirectory("secured-it-care").toString()))
                     .start()) {
                 // Every port is the system's choice (0): the simulator learns the webhook's once it is bound.
-                whatsapp.webhookUrl(URI.create("http://127.0.0.1:" + local.sender().webhookPort() + "/webhook"));
+                whatsapp.webhookUrl(SimulatedWhatsApp.webhookUrl(local.sender().webhookPort()));
                 CareApp care = local.care();
                 String flight = Keys.flightKey("KL", "1234", LocalDate.now(ZoneId.of("Europe/Amsterdam")), "AMS");
                 assertThat(http(local.optinPort(), "PUT", "{\"phone\":\"" + PHONE + "\",\"locale\":\"nl\",\"kinds\":[\"DELAY\"],"
@@ -323,10 +314,6 @@ class SecuredClusterIT {
             System.setErr(beforeErr);
         }
         return new Run(exit, bytes.toString(StandardCharsets.UTF_8), errors.toString(StandardCharsets.UTF_8));
-    }
-
-    private static AppConfig config(Path file, Map<String, String> role) {
-        return AppConfig.load(file, Map.of(), role);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -66,10 +66,12 @@ public final class CareApp implements dev.appcare.runtime.Role {
         PrometheusMeterRegistry meters = HealthServer.newMeterRegistry();
         metrics = new CareMetrics(meters);
         CareConfig care = CareConfig.from(config, metrics, clock);
+        // Checked before anything opens (the health port, Kafka Streams), so a refused start leaves nothing
+        // running. The admin share of the settings does not depend on the health port (it only names the state dir).
+        checkCoPartitioned(care.topics(), streamsProperties(config, care, 0));
         HealthServer health = runtime.health(config.get(HEALTH_HOST, "127.0.0.1"),
                 config.getInt(HEALTH_PORT, DEFAULT_HEALTH_PORT), meters);
         Properties properties = streamsProperties(config, care, health.port());
-        checkCoPartitioned(care.topics(), properties);
         Topology topology = CareTopology.build(care);
         log.info("Care topology:\n{}", topology.describe());
         runtime.start(topology, properties, meters, StreamsRuntime.replaceThread(), ErasureBound.from(config.asMap()));

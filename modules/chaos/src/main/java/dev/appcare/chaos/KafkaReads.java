@@ -24,7 +24,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads the contract's topics whole (committed records only) and the notifier's progress. */
+/**
+ * Reads the contract's topics whole (committed records only) and the notifier's progress. Kafka's clients
+ * have no "read to the end" call (a consumer only polls; the admin client reads offsets, not records), and
+ * main code does not use the test kit's {@code TopicReader}, so the short loop in {@link #read} is written here.
+ */
 final class KafkaReads {
     private final Chaos.Settings s;
     private final Map<String, Object> serde;

@@ -55,11 +55,6 @@ final class CallRunner {
         permits.release();
     }
 
-    /** Calls in flight now. */
-    int inFlight() {
-        return pipeline.config.maxInFlight() - permits.availablePermits();
-    }
-
     /** Claims a job may lose in a row before it is dead-lettered as a ledger conflict instead of claiming for ever. */
     static final int MAX_CLAIMS_LOST = 5;
 

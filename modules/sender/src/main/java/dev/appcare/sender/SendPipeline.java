@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -281,9 +282,18 @@ public final class SendPipeline implements AutoCloseable {
     }
 
     int queued() {
+        return locked(scheduler::queued);
+    }
+
+    /** Jobs taken from the queue whose attempt (the checks before the call, the call) is not over yet. */
+    int inFlight() {
+        return locked(scheduler::inFlight);
+    }
+
+    private int locked(IntSupplier read) {
         lock.lock();
         try {
-            return scheduler.queued();
+            return read.getAsInt();
         } finally {
             lock.unlock();
         }

@@ -137,7 +137,8 @@ public final class SenderApp implements dev.appcare.runtime.Role {
         CallRunner calls = new CallRunner(pipeline, preferences, writer, metrics, instanceId);
         dispatcher = new Dispatcher(pipeline, preferences, numbers, calls, metrics,
                 () -> fatal("dispatcher", dispatcher.failure()));
-        metrics.gauges(calls::inFlight, pipeline::queued,
+        // Not the permits taken: the dispatcher holds one while it waits for the next job, even with no call out.
+        metrics.gauges(pipeline::inFlight, pipeline::queued,
                 numbers::suspendedCount, numbers::currentRate, ledger::size, ledger::misplacedMoved);
         metrics.numberGauges(numbers, clock);
 

@@ -68,7 +68,9 @@ class CarePartitioningIT {
             send(producer, topics.name(Topics.CARE_INBOUND), ANNA, inbound("wamid.copart-bad", clock));
         }
         String applicationId = TestNames.unique("care-copart-bad");
-        CareApp care = new CareApp(config(infra, suffix, applicationId), clock);
+        AppConfig settings = config(infra, suffix, applicationId);
+        int healthPort = settings.getInt("care.health.port", -1);
+        CareApp care = new CareApp(settings, clock);
         try {
             assertThatThrownBy(care::start)
                     .isInstanceOf(IllegalStateException.class)
@@ -77,6 +79,10 @@ class CarePartitioningIT {
                             + "a conversation is whole only if they agree on partitions); give them the same partition count"
                             + " — on the broker: " + topics.names(Partitioning.CARE_CONVERSATION.topics()));
             assertThat(care.state()).as("Kafka Streams never created").isEqualTo(KafkaStreams.State.CREATED);
+            // Refused before anything opened: the health port is free (before care.stop(), which would close it).
+            try (ServerSocket unbound = new ServerSocket(healthPort, 1, InetAddress.getLoopbackAddress())) {
+                assertThat(unbound.getLocalPort()).as("the health port not bound by the refused care").isEqualTo(healthPort);
+            }
         } finally {
             care.stop();
         }

@@ -309,7 +309,9 @@ class SenderWebhookIT {
             HttpResponse<String> down = health(sender);
             assertThat(down.statusCode()).isEqualTo(503);
             assertThat(down.body()).contains("190");
-            Thread.sleep(1_000); // calls already in flight when the first 190 came back
+            // Calls already in flight when the first 190 came back are refused too: count from when they are back.
+            SenderHarness.await("the calls in flight at the pause back", Duration.ofSeconds(10), () -> sender.meterRegistry()
+                    .get("appcare.sender.in.flight").gauge().value() == 0);
             long refusedBefore = h.sim.rejectionCount(GraphErrors.ACCESS_TOKEN);
             Thread.sleep(3_000);
             long refusedWhilePaused = h.sim.rejectionCount(GraphErrors.ACCESS_TOKEN) - refusedBefore;

@@ -96,7 +96,7 @@ final class IncidentHarness implements AutoCloseable {
         this.webhookPort = freePort();
         List<NewTopic> topics = new ArrayList<>();
         for (TopicSpec<?> spec : Topics.ALL) {
-            topics.add(new NewTopic(spec.name() + suffix, partitions, (short) 1).configs(spec.configs()));
+            topics.add(new NewTopic(topic(spec), partitions, (short) 1).configs(spec.configs()));
         }
         infra.broker().createTopics(topics.toArray(NewTopic[]::new));
         this.admin = Admin.create(infra.broker().adminProperties());
@@ -112,7 +112,7 @@ final class IncidentHarness implements AutoCloseable {
     }
 
     String topic(TopicSpec<?> spec) {
-        return spec.name() + suffix;
+        return Topics.withSuffix(suffix).name(spec);
     }
 
     // ─── roles ──────────────────────────────────────────────────────────────────────────────────

@@ -14,6 +14,7 @@ import dev.appcare.avro.SendLedgerEntry;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
 import dev.appcare.model.Replay;
+import dev.appcare.model.topics.TopicNames;
 import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.model.topics.Topics;
 import dev.appcare.ops.rules.RedriveRules;
@@ -55,8 +56,8 @@ class OpsShellIT {
 
     @Test
     void shouldRedriveOnlyWhatIsStillWantedAndWriteTheOriginalBytesMarked(RealInfrastructure infra) throws Exception {
-        String suffix = topics(infra, "redrive");
-        OpsContext ctx = context(infra, suffix);
+        TopicNames names = topics(infra, "redrive");
+        OpsContext ctx = context(infra, names);
         Map<String, Object> serde = Map.of("schema.registry.url", infra.schemaRegistryUrl());
         try (KafkaProducer<String, byte[]> p = producer(infra)) {
             // sent meanwhile, superseded, opted out, erased, still wanted (twice in the DLQ), expired.
@@ -64,22 +65,22 @@ class OpsShellIT {
             for (String id : ids) {
                 WhatsAppRequest r = request(id, "T" + id.toUpperCase().replace("-", "") + "/1",
                         id.equals("late") ? NOW.minusSeconds(1) : NOW.plusSeconds(3600));
-                deadLetter(p, suffix, serde, r, NOW.minusSeconds(300));
+                deadLetter(p, names, serde, r, NOW.minusSeconds(300));
             }
-            deadLetter(p, suffix, serde, request("wanted", "TWANTED/1", NOW.plusSeconds(3600)), NOW.minusSeconds(200));
-            send(p, Topics.SENDER_LEDGER, suffix, serde, "sent", SendLedgerEntry.newBuilder().setMessageId("sent")
+            deadLetter(p, names, serde, request("wanted", "TWANTED/1", NOW.plusSeconds(3600)), NOW.minusSeconds(200));
+            send(p, Topics.SENDER_LEDGER, names, serde, "sent", SendLedgerEntry.newBuilder().setMessageId("sent")
                     .setState(LedgerState.ACCEPTED).setAt(NOW).setWamid("wamid.1").setExpiresAt(NOW.plusSeconds(3600)).build());
-            send(p, Topics.SENDER_LEDGER, suffix, serde, "wanted", SendLedgerEntry.newBuilder().setMessageId("wanted")
+            send(p, Topics.SENDER_LEDGER, names, serde, "wanted", SendLedgerEntry.newBuilder().setMessageId("wanted")
                     .setState(LedgerState.DROPPED).setAt(NOW).setExpiresAt(NOW.plusSeconds(3600)).build());
             WhatsAppRequest newer = WhatsAppRequest.newBuilder(request("new-gate", "TOLDGATE/1", NOW.plusSeconds(3600)))
                     .setSupersedes("old-gate").build();
-            send(p, Topics.WHATSAPP_REQUEST, suffix, serde, newer.getRecipient(), newer);
+            send(p, Topics.WHATSAPP_REQUEST, names, serde, newer.getRecipient(), newer);
             for (String id : ids) {
                 String traveller = "T" + id.toUpperCase().replace("-", "") + "/1";
-                send(p, Topics.TRAVELLER_PREFERENCE, suffix, serde, traveller,
+                send(p, Topics.TRAVELLER_PREFERENCE, names, serde, traveller,
                         preference(traveller, id.equals("out") ? OptInStatus.OPTED_OUT : OptInStatus.OPTED_IN));
             }
-            p.send(new ProducerRecord<>(Topics.TRAVELLER_PREFERENCE.name() + suffix, "TGONE/1", null)).get();
+            p.send(new ProducerRecord<>(names.name(Topics.TRAVELLER_PREFERENCE), "TGONE/1", null)).get();
             p.flush();
         }
 
@@ -94,7 +95,7 @@ class OpsShellIT {
         assertThat(plan.read()).isEqualTo(7);
         assertThat(plan.render()).contains("to redrive: 1").contains("by kind: GATE_CHANGE → redrive 1");
 
-        String requests = Topics.WHATSAPP_REQUEST.name() + suffix;
+        String requests = names.name(Topics.WHATSAPP_REQUEST);
         assertThat(records(infra, requests)).as("a plan writes nothing").hasSize(1);
         assertThat(redriver.execute(plan)).isEqualTo(1);
         List<ConsumerRecord<byte[], byte[]>> written = records(infra, requests);
@@ -111,10 +112,10 @@ class OpsShellIT {
 
     @Test
     void shouldRefuseToResetAGroupWithMembersAndMoveAnEmptyOnesOffsets(RealInfrastructure infra) throws Exception {
-        String suffix = topics(infra, "reset");
-        OpsContext ctx = context(infra, suffix);
-        String topic = Topics.FLIGHT_STATUS.name() + suffix;
-        String group = "group" + suffix;
+        TopicNames names = topics(infra, "reset");
+        OpsContext ctx = context(infra, names);
+        String topic = names.name(Topics.FLIGHT_STATUS);
+        String group = "group" + names.suffix();
         try (KafkaProducer<String, byte[]> p = producer(infra)) {
             for (int i = 0; i < 6; i++) {
                 // Three "yesterday", three "today", by record timestamp.
@@ -149,18 +150,18 @@ class OpsShellIT {
 
     // ─── helpers ────────────────────────────────────────────────────────────────────────────────
 
-    private static String topics(RealInfrastructure infra, String name) {
-        String suffix = "." + TestNames.unique(name);
+    private static TopicNames topics(RealInfrastructure infra, String name) {
+        TopicNames names = Topics.withSuffix("." + TestNames.unique(name));
         List<NewTopic> topics = new ArrayList<>();
         for (TopicSpec<?> spec : Topics.ALL) {
-            topics.add(new NewTopic(spec.name() + suffix, spec == Topics.FLIGHT_STATUS ? 1 : 3, (short) 1).configs(spec.configs()));
+            topics.add(new NewTopic(names.name(spec), spec == Topics.FLIGHT_STATUS ? 1 : 3, (short) 1).configs(spec.configs()));
         }
         infra.broker().createTopics(topics.toArray(NewTopic[]::new));
-        return suffix;
+        return names;
     }
 
-    private static OpsContext context(RealInfrastructure infra, String suffix) {
-        return OpsContext.of(infra.bootstrapServers(), infra.schemaRegistryUrl(), null, suffix, Clock.systemUTC(),
+    private static OpsContext context(RealInfrastructure infra, TopicNames names) {
+        return OpsContext.of(infra.bootstrapServers(), infra.schemaRegistryUrl(), null, names.suffix(), Clock.systemUTC(),
                 new PrintWriter(new StringWriter()));
     }
 
@@ -170,17 +171,17 @@ class OpsShellIT {
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
-    private static <V extends SpecificRecord> void send(KafkaProducer<String, byte[]> p, TopicSpec<V> spec, String suffix,
+    private static <V extends SpecificRecord> void send(KafkaProducer<String, byte[]> p, TopicSpec<V> spec, TopicNames names,
                                                         Map<String, Object> serde, String key, V value) throws Exception {
-        p.send(new ProducerRecord<>(spec.name() + suffix, key, spec.valueSerde(serde).serializer().serialize(spec.name() + suffix, value))).get();
+        p.send(new ProducerRecord<>(names.name(spec), key, spec.valueSerde(serde).serializer().serialize(names.name(spec), value))).get();
     }
 
-    private static void deadLetter(KafkaProducer<String, byte[]> p, String suffix, Map<String, Object> serde, WhatsAppRequest r,
+    private static void deadLetter(KafkaProducer<String, byte[]> p, TopicNames names, Map<String, Object> serde, WhatsAppRequest r,
                                    Instant failedAt) throws Exception {
-        byte[] value = Topics.WHATSAPP_REQUEST.valueSerde(serde).serializer().serialize(Topics.WHATSAPP_REQUEST.name() + suffix, r);
-        send(p, Topics.WHATSAPP_REQUEST_DLQ, suffix, serde, r.getRecipient(), DeadLetter.newBuilder().setReason("paused")
+        byte[] value = Topics.WHATSAPP_REQUEST.valueSerde(serde).serializer().serialize(names.name(Topics.WHATSAPP_REQUEST), r);
+        send(p, Topics.WHATSAPP_REQUEST_DLQ, names, serde, r.getRecipient(), DeadLetter.newBuilder().setReason("paused")
                 .setErrorType("WHATSAPP_TERMINAL").setErrorCode(132015).setStage("sender")
-                .setSourceTopic(Topics.WHATSAPP_REQUEST.name() + suffix).setSourcePartition(0).setSourceOffset(0)
+                .setSourceTopic(names.name(Topics.WHATSAPP_REQUEST)).setSourcePartition(0).setSourceOffset(0)
                 .setFailedAt(failedAt).setMessageId(r.getMessageId()).setExpiresAt(r.getExpiresAt())
                 .setOriginalKey(ByteBuffer.wrap(r.getRecipient().getBytes(StandardCharsets.UTF_8))).setOriginalValue(ByteBuffer.wrap(value))
                 .build());
@@ -208,7 +209,7 @@ class OpsShellIT {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> records(RealInfrastructure infra, String topic) {
-        return TopicScan.read(context(infra, ""), topic, null);
+        return TopicScan.read(context(infra, Topics.contract()), topic, null);
     }
 
     private static long committed(RealInfrastructure infra, String group, String topic) throws Exception {

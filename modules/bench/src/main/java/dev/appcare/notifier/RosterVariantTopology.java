@@ -2,29 +2,23 @@ package dev.appcare.notifier;
 
 import dev.appcare.avro.FlightStatusEvent;
 import dev.appcare.avro.MessageKind;
-import dev.appcare.avro.OptInStatus;
 import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.SegmentStatus;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.avro.WhatsAppRequest;
-import dev.appcare.model.BookingLife;
 import dev.appcare.model.MessageIds;
-import dev.appcare.model.consent.Consent;
 import dev.appcare.model.serde.AvroSerde;
 import dev.appcare.model.topics.TopicNames;
 import dev.appcare.model.topics.Topics;
 import dev.appcare.notifier.avro.FlightView;
 import dev.appcare.notifier.avro.PassengerMemory;
 import dev.appcare.notifier.avro.RosterEntry;
-import dev.appcare.notifier.rules.DepartureTimeRule;
 import dev.appcare.notifier.rules.FlightChangeDetector;
 import dev.appcare.notifier.rules.FlightViews;
-import dev.appcare.notifier.rules.NotificationPlanner;
 import dev.appcare.notifier.rules.NotificationPlanner.Plan;
 import dev.appcare.notifier.rules.NotificationPlanner.PlannedMessage;
-import dev.appcare.notifier.rules.PriorityPolicy;
-import dev.appcare.notifier.rules.RequestFactory;
 import dev.appcare.notifier.streams.InternalSerde;
+import dev.appcare.notifier.streams.PassengerMessaging;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -115,14 +109,13 @@ public final class RosterVariantTopology {
                         .withNumberOfPartitions(config.flightPartitions()))
                 .process(RosterUpdate::new, Named.as("v-roster-update"), ROSTER);
 
-        NotificationPlanner planner = new NotificationPlanner(new DepartureTimeRule(config.delayThreshold()));
-        RequestFactory requests = new RequestFactory(config.catalogue(), new PriorityPolicy(config.urgentWindow()));
+        PassengerMessaging messaging = PassengerMessaging.from(config);
         builder.stream(topics.name(Topics.FLIGHT_STATUS),
                         Consumed.with(strings, AvroSerde.forValues(FlightStatusEvent.class, config.serdeConfig()))
                         .withName("v-flight-status-source"))
                 .repartition(Repartitioned.<String, FlightStatusEvent>as("v-flight-status-by-flight").withKeySerde(strings)
                         .withValueSerde(events).withNumberOfPartitions(config.flightPartitions()))
-                .process(() -> new FanOut(planner, requests, topics.name(Topics.FLIGHT_STATUS)), Named.as("v-flight-fan-out"),
+                .process(() -> new FanOut(messaging, topics.name(Topics.FLIGHT_STATUS)), Named.as("v-flight-fan-out"),
                         FLIGHT_STATE, ROSTER, GROUP_MEMORY)
                 .to(topics.name(Topics.WHATSAPP_REQUEST),
                         Produced.with(strings, AvroSerde.forValues(WhatsAppRequest.class, config.serdeConfig()))
@@ -209,21 +202,23 @@ public final class RosterVariantTopology {
         }
     }
 
-    /** Flight side (hot path): one scan of the roster, one plan per consent group, one request per passenger. */
+    /**
+     * Flight side (hot path): one scan of the roster, one plan per consent group, one request per passenger.
+     * Who may be told what is the production traveller side's rule ({@link PassengerMessaging}: refusal, then
+     * consent and template per kind, N5), read from the preference copied into the roster.
+     */
     static final class FanOut implements Processor<String, FlightStatusEvent, String, WhatsAppRequest> {
         private static final StringSerializer KEYS = new StringSerializer();
         private static final String GROUP_TRAVELLER = "GROUP/0";
-        private final NotificationPlanner planner;
-        private final RequestFactory requests;
+        private final PassengerMessaging messaging;
         private final String sourceTopic;
         private ProcessorContext<String, WhatsAppRequest> context;
         private KeyValueStore<String, FlightView> flightState;
         private KeyValueStore<String, Row> roster;
         private KeyValueStore<String, PassengerMemory> memories;
 
-        FanOut(NotificationPlanner planner, RequestFactory requests, String sourceTopic) {
-            this.planner = planner;
-            this.requests = requests;
+        FanOut(PassengerMessaging messaging, String sourceTopic) {
+            this.messaging = messaging;
             this.sourceTopic = sourceTopic;
         }
 
@@ -252,21 +247,20 @@ public final class RosterVariantTopology {
                 while (passengers.hasNext()) {
                     Row row = passengers.next().value;
                     TravellerPreference preference = row.preference();
-                    if (preference == null || preference.getStatus() != OptInStatus.OPTED_IN
-                            || !BookingLife.covers(preference, flight.getScheduledDeparture())) {
+                    if (PassengerMessaging.refusal(preference, flight.getScheduledDeparture()) != null) {
                         continue;
                     }
                     String group = record.key() + "|" + new TreeSet<>(preference.getKinds());
                     Plan plan = plans.computeIfAbsent(group, g -> {
                         PassengerMemory before = memories.get(g);
                         previous.put(g, before);
-                        return planner.plan(flight, GROUP_TRAVELLER, before, kind -> Consent.allows(preference, kind) && requests.supports(kind));
+                        return messaging.planner().plan(flight, GROUP_TRAVELLER, before, kind -> messaging.allowed(preference, kind));
                     });
                     for (PlannedMessage message : plan.messages()) {
                         PlannedMessage mine = new PlannedMessage(message.kind(),
                                 MessageIds.derive(message.kind(), flight.getEventId(), row.entry().getTravellerKey()),
                                 supersedes(message.supersedes(), row.entry().getTravellerKey()), message.departure(), message.expiresAt());
-                        WhatsAppRequest request = requests.flightRequest(mine, flight, row.entry().getGivenName(),
+                        WhatsAppRequest request = messaging.requests().flightRequest(mine, flight, row.entry().getGivenName(),
                                 row.entry().getFamilyName(), preference, sourceTopic);
                         context.forward(record.withKey(request.getRecipient()).withValue(request));
                     }

@@ -18,12 +18,8 @@ import dev.appcare.notifier.avro.FlightView;
 import dev.appcare.notifier.avro.PassengerMemory;
 import dev.appcare.notifier.avro.PassengerNotice;
 import dev.appcare.notifier.avro.RosterEntry;
-import dev.appcare.notifier.rules.DepartureTimeRule;
 import dev.appcare.model.rules.InputRules;
-import dev.appcare.notifier.rules.NotificationPlanner;
-import dev.appcare.notifier.rules.PriorityPolicy;
 import dev.appcare.model.rules.Rejection;
-import dev.appcare.notifier.rules.RequestFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -169,8 +165,7 @@ public final class NotifierTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHECKIN_DUE_STORE), strings, strings));
 
         NotifierMetrics metrics = config.metrics();
-        PassengerMessaging messaging = new PassengerMessaging(new NotificationPlanner(new DepartureTimeRule(config.delayThreshold())),
-                new RequestFactory(config.catalogue(), new PriorityPolicy(config.urgentWindow())), metrics);
+        PassengerMessaging messaging = PassengerMessaging.from(config);
 
         // Bookings -> the passengers-by-flight roster, in the flight's partition.
         read(builder, config, deadLetters, topics.name(Topics.PASSENGER_SEGMENT), "passenger-segment", PassengerSegment.class,

@@ -59,46 +59,35 @@ final class CareState {
      * milliseconds); true when it deleted any.
      */
     boolean expire(long before) {
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, Conversation> all = conversations.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, Conversation> entry = all.next();
-                if (entry.value.lastActivityAt() < before) {
-                    expired.add(entry.key);
-                }
-            }
-        }
+        List<String> expired = phonesWhere(conversations, conversation -> conversation.lastActivityAt() < before);
         expired.forEach(conversations::delete);
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, PhoneHistory> all = histories.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, PhoneHistory> entry = all.next();
-                if (entry.value.updatedAt() < before) {
-                    old.add(entry.key);
-                }
-            }
-        }
+        List<String> old = phonesWhere(histories, history -> history.updatedAt() < before);
         old.forEach(histories::delete);
         return !expired.isEmpty() || !old.isEmpty();
     }
 
     /** The numbers whose history names a traveller for whom {@code test} holds. */
     Set<String> phonesNaming(Predicate<String> test) {
-        Set<String> phones = new HashSet<>();
-        try (KeyValueIterator<String, PhoneHistory> all = histories.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, PhoneHistory> entry = all.next();
-                if (entry.value.travellerKeys().stream().anyMatch(test)) {
-                    phones.add(entry.key);
-                }
-            }
-        }
-        return phones;
+        return new HashSet<>(phonesWhere(histories, history -> history.travellerKeys().stream().anyMatch(test)));
     }
 
     /** Deletes everything care holds about the number: its history and its conversation. */
     void erase(String phone) {
         histories.delete(phone);
         conversations.delete(phone);
+    }
+
+    /** The keys whose value passes {@code test}, collected before any is deleted (a store is not changed while iterated). */
+    private static <V> List<String> phonesWhere(KeyValueStore<String, V> store, Predicate<V> test) {
+        List<String> phones = new ArrayList<>();
+        try (KeyValueIterator<String, V> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, V> entry = all.next();
+                if (test.test(entry.value)) {
+                    phones.add(entry.key);
+                }
+            }
+        }
+        return phones;
     }
 }

@@ -16,7 +16,6 @@ import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * An agent's answer (rule C3): free-form text while the traveller's last message is less than 24 hours
@@ -31,25 +30,21 @@ final class AgentReplyProcessor implements Processor<String, byte[], String, Obj
     private final CareInputs<CareAgentReply> inputs;
     private final CareRequests requests;
     private final LanguageChoice languages;
-    private final TravellerContext travellers;
+    private final CareState careState;
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, Conversation> conversations;
-    private KeyValueStore<String, PhoneHistory> histories;
 
     AgentReplyProcessor(CareConfig config) {
         this.config = config;
         this.inputs = new CareInputs<>(CareAgentReply.class, config.serdeConfig(), config.metrics(), config.clock(), "agent-reply");
         this.requests = CareTopology.requests(config);
         this.languages = config.settings().languageChoice();
-        this.travellers = new TravellerContext(config.serdeConfig(), config.metrics());
+        this.careState = new CareState(config);
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.conversations = context.getStateStore(CareTopology.CONVERSATIONS_STORE);
-        this.histories = context.getStateStore(CareTopology.PHONE_HISTORY_STORE);
-        travellers.init(context);
+        careState.init(context);
     }
 
     @Override
@@ -68,14 +63,13 @@ final class AgentReplyProcessor implements Processor<String, byte[], String, Obj
         }
         String phone = reply.getPhone();
         Instant now = config.clock().instant();
-        Conversation before = conversations.get(phone);
+        Conversation before = careState.conversation(phone);
         if (before != null && before.replyIds().contains(reply.getReplyId())) {
             config.metrics().event("agent-reply-duplicate");
             return;
         }
-        PhoneHistory history = histories.get(phone);
-        history = history == null ? PhoneHistory.empty() : history;
-        String travellerKey = history.travellerKeys().isEmpty() ? null : history.travellerKeys().get(history.travellerKeys().size() - 1);
+        PhoneHistory history = careState.history(phone);
+        String travellerKey = history.lastTravellerKey();
         LanguageChoice.Choice language = before != null ? new LanguageChoice.Choice(before.language(), before.languageSource())
                 : languages.choose(history.language(), null);
         Instant lastInbound = before == null || before.lastInboundAt() == 0 ? null : Instant.ofEpochMilli(before.lastInboundAt());
@@ -108,9 +102,9 @@ final class AgentReplyProcessor implements Processor<String, byte[], String, Obj
                 state, before != null ? before.openedAt() : now.toEpochMilli(), before == null ? 0 : before.lastInboundAt(),
                 now.toEpochMilli(), before == null ? 0 : before.lastAckAt(), language.language(), language.source(),
                 before == null ? List.of() : before.inbound(), replyIds, pendingReply, pendingReplyId);
-        conversations.put(phone, after);
+        careState.put(phone, after);
         context.forward(new Record<String, Object>(phone, TravellerContext.handoff(phone, after, history, "agent-replied",
                 config.settings().marketFor(phone).availability(now).open(),
-                travellers.flights(history.travellerKeys(), history)), record.timestamp()), CareTopology.HANDOFF_SINK);
+                careState.flights(history)), record.timestamp()), CareTopology.HANDOFF_SINK);
     }
 }

@@ -20,17 +20,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -49,10 +46,8 @@ final class InboundProcessor implements Processor<String, byte[], String, Object
     private final HandoffRules handoffs;
     private final ReplyComposer composer;
     private final CareRequests requests;
-    private final TravellerContext travellers;
+    private final CareState careState;
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, Conversation> conversations;
-    private KeyValueStore<String, PhoneHistory> histories;
     private KeyValueStore<String, byte[]> travellersPresent;
     /** Numbers whose history named an absent traveller at the last sweep: erased if still so at the next. */
     private Set<String> erasureSuspects = Set.of();
@@ -65,15 +60,13 @@ final class InboundProcessor implements Processor<String, byte[], String, Object
         this.handoffs = config.settings().handoffRules();
         this.composer = new ReplyComposer(config.flightHorizon());
         this.requests = CareTopology.requests(config);
-        this.travellers = new TravellerContext(config.serdeConfig(), config.metrics());
+        this.careState = new CareState(config);
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.conversations = context.getStateStore(CareTopology.CONVERSATIONS_STORE);
-        this.histories = context.getStateStore(CareTopology.PHONE_HISTORY_STORE);
-        travellers.init(context);
+        careState.init(context);
         this.travellersPresent = context.getStateStore(CareTopology.TRAVELLERS_STORE);
         context.schedule(config.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, wallClock -> sweep());
     }
@@ -94,13 +87,12 @@ final class InboundProcessor implements Processor<String, byte[], String, Object
         }
         String phone = message.getFrom();
         Instant now = config.clock().instant();
-        Conversation before = conversations.get(phone);
+        Conversation before = careState.conversation(phone);
         if (before != null && before.inbound().stream().anyMatch(n -> n.wamid().equals(message.getWamid()))) {
             config.metrics().event("inbound-duplicate");
             return;
         }
-        PhoneHistory history = histories.get(phone);
-        history = history == null ? PhoneHistory.empty() : history;
+        PhoneHistory history = careState.history(phone);
         boolean fresh = ConversationRules.startsNew(before == null ? null : before.state(),
                 before == null ? null : Instant.ofEpochMilli(before.lastActivityAt()), now, config.conversationIdle());
         LanguageChoice.Choice language = fresh
@@ -114,8 +106,8 @@ final class InboundProcessor implements Processor<String, byte[], String, Object
                 reason.isPresent() ? ConversationRules.Trigger.NEEDS_AGENT : ConversationRules.Trigger.SELF_SERVED);
         ServiceHours hours = config.settings().marketFor(phone);
         ServiceHours.Availability availability = hours.availability(now);
-        List<FlightFact> flights = travellers.flights(history.travellerKeys(), history);
-        String travellerKey = history.travellerKeys().isEmpty() ? null : history.travellerKeys().get(history.travellerKeys().size() - 1);
+        List<FlightFact> flights = careState.flights(history);
+        String travellerKey = history.lastTravellerKey();
         Instant receivedAt = message.getReceivedAt();
         boolean inWindow = ServiceWindow.isOpen(receivedAt, now);
 
@@ -166,7 +158,7 @@ final class InboundProcessor implements Processor<String, byte[], String, Object
                 Math.max(before == null ? 0 : before.lastInboundAt(), receivedAt.toEpochMilli()),
                 now.toEpochMilli(), lastAck, language.language(), language.source(), notes,
                 fresh || before == null ? List.of() : before.replyIds(), pendingReply, pendingReplyId);
-        conversations.put(phone, after);
+        careState.put(phone, after);
         config.metrics().event("inbound-" + message.getType().name().toLowerCase(java.util.Locale.ROOT));
         if (reason.isPresent()) {
             config.metrics().event("handoff-" + reason.get());
@@ -192,28 +184,7 @@ final class InboundProcessor implements Processor<String, byte[], String, Object
 
     /** Rule C6: nothing about a conversation or a number outlives the retention after its last activity. */
     private void sweep() {
-        long before = config.clock().instant().minus(config.stateRetention()).toEpochMilli();
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, Conversation> all = conversations.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, Conversation> entry = all.next();
-                if (entry.value.lastActivityAt() < before) {
-                    expired.add(entry.key);
-                }
-            }
-        }
-        expired.forEach(conversations::delete);
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, PhoneHistory> all = histories.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, PhoneHistory> entry = all.next();
-                if (entry.value.updatedAt() < before) {
-                    old.add(entry.key);
-                }
-            }
-        }
-        old.forEach(histories::delete);
-        if (!expired.isEmpty() || !old.isEmpty()) {
+        if (careState.expire(config.clock().instant().minus(config.stateRetention()).toEpochMilli())) {
             config.metrics().event("state-expired");
         }
         sweepErased();
@@ -226,19 +197,10 @@ final class InboundProcessor implements Processor<String, byte[], String, Object
      * for an erasure.
      */
     private void sweepErased() {
-        Set<String> suspects = new HashSet<>();
-        try (KeyValueIterator<String, PhoneHistory> all = histories.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, PhoneHistory> entry = all.next();
-                if (entry.value.travellerKeys().stream().anyMatch(t -> travellersPresent.get(t) == null)) {
-                    suspects.add(entry.key);
-                }
-            }
-        }
+        Set<String> suspects = careState.phonesNaming(traveller -> travellersPresent.get(traveller) == null);
         List<String> erased = suspects.stream().filter(erasureSuspects::contains).sorted().toList();
         for (String phone : erased) {
-            histories.delete(phone);
-            conversations.delete(phone);
+            careState.erase(phone);
             config.metrics().event("state-erased");
         }
         suspects.removeAll(erased);

@@ -21,6 +21,11 @@ public record PhoneHistory(List<String> travellerKeys, String language, List<Sen
         sent = sent == null ? List.of() : List.copyOf(sent);
     }
 
+    /** The traveller the number last received a request for (the keys are kept most recent last), or null. */
+    public String lastTravellerKey() {
+        return travellerKeys.isEmpty() ? null : travellerKeys.get(travellerKeys.size() - 1);
+    }
+
     public static PhoneHistory empty() {
         return new PhoneHistory(List.of(), null, List.of(), 0);
     }

@@ -21,8 +21,9 @@ import dev.appcare.model.topics.TopicSpec;
 import dev.appcare.model.topics.Topics;
 import dev.appcare.notifier.rules.CheckInReminder;
 import dev.appcare.notifier.rules.MessageBudget;
-import dev.appcare.notifier.streams.DeadLetterProcessingExceptionHandler;
 import dev.appcare.notifier.streams.NotifierTopology;
+import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.StreamsRuntime;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,13 +32,13 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
@@ -179,17 +180,11 @@ class RosterVariantEquivalenceTest {
         final TestOutputTopic<String, WhatsAppRequest> requests;
 
         Driver(Topology topology, Path stateDir) {
-            Properties properties = new Properties();
-            properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "roster-variant-test");
-            properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-            properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-            properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
-            properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
-            properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-            properties.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, config.topics().name(Topics.NOTIFIER_DLQ));
-            properties.put(DeadLetterProcessingExceptionHandler.METRICS_CONFIG, config.metrics());
-            config.serdeConfig().forEach(properties::put);
+            // The notifier's production Streams settings, pointed at no broker and at this driver's state directory.
+            Properties properties = NotifierApp.streamsProperties(AppConfig.of(Map.of(
+                    "kafka.bootstrap.servers", "unused:9092",
+                    StreamsRuntime.applicationIdKey(NotifierApp.ROLE), "roster-variant-test",
+                    StreamsRuntime.stateDirKey(NotifierApp.ROLE), stateDir.toString())), config, 0);
             driver = new TopologyTestDriver(topology, properties, NOW);
             flights = input(Topics.FLIGHT_STATUS);
             segments = input(Topics.PASSENGER_SEGMENT);

@@ -78,7 +78,6 @@ public final class NotifierApp implements dev.appcare.runtime.Role {
         HealthServer health = runtime.health(config.get(HEALTH_HOST, "127.0.0.1"),
                 config.getInt(HEALTH_PORT, DEFAULT_HEALTH_PORT), meters);
         Properties properties = streamsProperties(config, notifier, health.port());
-        properties.put(DeadLetterProcessingExceptionHandler.METRICS_CONFIG, metrics);
         notifier = resolvePartitions(notifier, properties);
         Topology topology = NotifierTopology.build(notifier);
         log.info("Notifier topology:\n{}", topology.describe());
@@ -106,9 +105,11 @@ public final class NotifierApp implements dev.appcare.runtime.Role {
 
     /**
      * Kafka Streams settings: those of every Streams role ({@link StreamsRuntime#properties}), then the
-     * notifier's own (rule N10's dead-letter handlers, explicit internal names, a short session timeout).
+     * notifier's own (rule N10's dead-letter handlers with the notifier's metrics, explicit internal names, a
+     * short session timeout). What {@link #start} runs with, and what the topology tests give
+     * {@code TopologyTestDriver}, so that they test the settings production runs.
      */
-    static Properties streamsProperties(AppConfig config, NotifierConfig notifier, int healthPort) {
+    public static Properties streamsProperties(AppConfig config, NotifierConfig notifier, int healthPort) {
         Properties properties = StreamsRuntime.properties(config, ROLE, healthPort, notifier.serdeConfig(), Map.of());
         properties.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
@@ -120,6 +121,7 @@ public final class NotifierApp implements dev.appcare.runtime.Role {
         properties.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
         properties.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG,
                 notifier.topics().name(Topics.NOTIFIER_DLQ));
+        properties.put(DeadLetterProcessingExceptionHandler.METRICS_CONFIG, notifier.metrics());
         return properties;
     }
 

@@ -13,9 +13,11 @@ import dev.appcare.model.serde.AvroDeserializer;
 import dev.appcare.model.serde.AvroSerializer;
 import dev.appcare.model.topics.TopicNames;
 import dev.appcare.model.topics.Topics;
+import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.StreamsRuntime;
+import dev.appcare.notifier.NotifierApp;
 import dev.appcare.notifier.NotifierConfig;
 import dev.appcare.notifier.rules.MessageBudget;
-import dev.appcare.notifier.streams.DeadLetterProcessingExceptionHandler;
 import dev.appcare.notifier.streams.NotifierMetrics;
 import dev.appcare.notifier.streams.NotifierTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,7 +36,6 @@ import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
@@ -101,20 +102,15 @@ public final class NotifierDriver implements AutoCloseable {
         return "mock://" + registryScope;
     }
 
+    /**
+     * The notifier's production Streams settings ({@link NotifierApp#streamsProperties}), pointed at no broker
+     * (the driver needs none) and at {@code stateDir}.
+     */
     public static Properties properties(NotifierConfig config, Path stateDir) {
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-test");
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        properties.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
-        properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
-        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        properties.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, config.topics().name(Topics.NOTIFIER_DLQ));
-        properties.put(DeadLetterProcessingExceptionHandler.METRICS_CONFIG, config.metrics());
-        config.serdeConfig().forEach(properties::put);
-        return properties;
+        AppConfig app = AppConfig.of(Map.of("kafka.bootstrap.servers", "unused:9092",
+                StreamsRuntime.applicationIdKey(NotifierApp.ROLE), "notifier-test",
+                StreamsRuntime.stateDirKey(NotifierApp.ROLE), stateDir.toString()));
+        return NotifierApp.streamsProperties(app, config, 0);
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> AvroSerializer<T> serializer(Map<String, ?> config) {

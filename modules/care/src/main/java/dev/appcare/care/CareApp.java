@@ -83,9 +83,10 @@ public final class CareApp implements dev.appcare.runtime.Role {
      * to the changelogs' erasure settings: tombstone retention. Care's changelogs are keyed by phone, so a
      * tombstone is itself the number and may stay only B/8. Safe because a store that missed a tombstone
      * (restored from an older checkpoint) is corrected by the next sweeps: retention and the erasure check
-     * run on what the store holds, whatever its changelog says.
+     * run on what the store holds, whatever its changelog says. What {@link #start} runs with, and what the
+     * topology tests give {@code TopologyTestDriver}.
      */
-    static Properties streamsProperties(AppConfig config, CareConfig care, int healthPort) {
+    public static Properties streamsProperties(AppConfig config, CareConfig care, int healthPort) {
         ErasureBound erasure = ErasureBound.from(config.asMap());
         return StreamsRuntime.properties(config, ROLE, healthPort, care.serdeConfig(),
                 Map.of(TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(erasure.segment().toMillis())));

@@ -21,7 +21,10 @@ import dev.appcare.care.CareConfig;
 import dev.appcare.care.MutableClock;
 import dev.appcare.model.Keys;
 import dev.appcare.model.serde.AvroSerde;
+import dev.appcare.care.CareApp;
 import dev.appcare.model.topics.Topics;
+import dev.appcare.runtime.AppConfig;
+import dev.appcare.runtime.StreamsRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +38,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -64,10 +66,11 @@ final class CareDriver implements AutoCloseable {
         clock = new MutableClock(start);
         serde = Map.of("schema.registry.url", "mock://care-driver-" + SCOPES.incrementAndGet());
         config = CareConfig.defaults((String) serde.get("schema.registry.url")).withClock(clock);
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "care-test");
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "care-driver-" + SCOPES.get()).toString());
+        // Care's production Streams settings, pointed at no broker and at a state directory of this driver's.
+        Properties properties = CareApp.streamsProperties(AppConfig.of(Map.of("kafka.bootstrap.servers", "unused:9092",
+                StreamsRuntime.applicationIdKey(CareApp.ROLE), "care-test",
+                StreamsRuntime.stateDirKey(CareApp.ROLE), Path.of("target", "care-driver-" + SCOPES.get()).toString())),
+                config, 0);
         driver = new TopologyTestDriver(CareTopology.build(config), properties, start);
         var topics = config.topics();
         StringSerializer keys = new StringSerializer();

@@ -2,6 +2,8 @@ package dev.appcare.optin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.appcare.runtime.AppConfig;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -10,7 +12,6 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -23,12 +24,15 @@ class PreferenceTopologyTest {
     // Any time works: the table keeps the latest record per key whatever its timestamp.
     private static final Instant AT = Instant.parse("2026-11-23T08:00:00Z");
 
+    /**
+     * The store's production Streams settings ({@link OptinSettings#streamsProperties}), pointed at no broker;
+     * the settings are only valid with an API key, which the store never reads.
+     */
     private static Properties config() {
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "optin-topology-test");
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        properties.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        return properties;
+        return OptinSettings.from(AppConfig.of(Map.of("kafka.bootstrap.servers", "unused:9092",
+                OptinSettings.APPLICATION_ID, "optin-topology-test",
+                OptinSettings.STATE_DIR, Path.of("target", "optin-topology-test").toString(),
+                "optin.auth.key.test.secret", "unused-by-the-store-0123456789abcdef", "optin.auth.key.test.permissions", "read"))).streamsProperties();
     }
 
     @Test

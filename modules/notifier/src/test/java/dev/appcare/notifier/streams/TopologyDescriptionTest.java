@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.appcare.notifier.NotifierConfig;
+import dev.appcare.notifier.testing.NotifierDriver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.TopologyException;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.Topology;
@@ -43,12 +42,9 @@ class TopologyDescriptionTest {
         assertThatThrownBy(unnamed::build).isInstanceOf(TopologyException.class)
                 .hasMessageContaining("has not been named");
         // ... and the notifier's own topology passes the same check.
-        Topology topology = NotifierTopology.build(NotifierConfig.defaults("mock://describe"));
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "naming");
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "naming-state").toString());
-        new TopologyTestDriver(topology, properties).close();
+        NotifierConfig config = NotifierConfig.defaults("mock://describe");
+        Topology topology = NotifierTopology.build(config);
+        new TopologyTestDriver(topology, NotifierDriver.properties(config, Path.of("target", "naming-state"))).close();
     }
 
     @Test

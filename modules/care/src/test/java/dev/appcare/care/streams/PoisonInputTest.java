@@ -88,6 +88,28 @@ class PoisonInputTest {
         }
     }
 
+    @Test
+    void shouldDeadLetterANumberThatIsNotE164AsTheOtherRolesWouldAndAnswerTheOthers() {
+        try (CareDriver care = new CareDriver(TUESDAY_10_00)) {
+            // Each starts with "+", which is all care checked before: the rule is model's (InputRules.isE164).
+            List<String> notE164 = List.of("+0612345678", "+31 6 1234 5678", "+316", "+31612345678x");
+            for (String phone : notE164) {
+                care.inbound(inbound("wamid." + phone).setFrom(phone).build());
+                care.agentReply(reply("reply." + phone).setPhone(phone).build());
+            }
+            care.text(GOOD, "I need to change the name on my ticket");
+
+            assertThat(care.deadLetters()).extracting(d -> d.getSourceTopic() + " " + d.getErrorType())
+                    .containsExactly(
+                            "care.inbound.v1 BAD_PHONE", "care.agent-reply.v1 BAD_REPLY",
+                            "care.inbound.v1 BAD_PHONE", "care.agent-reply.v1 BAD_REPLY",
+                            "care.inbound.v1 BAD_PHONE", "care.agent-reply.v1 BAD_REPLY",
+                            "care.inbound.v1 BAD_PHONE", "care.agent-reply.v1 BAD_REPLY");
+            assertThat(care.careRequests()).as("only the good traveller's acknowledgement").singleElement()
+                    .satisfies(ack -> assertThat(ack.getRecipient()).isEqualTo(GOOD));
+        }
+    }
+
     private static WhatsAppRequest.Builder request(String messageId) {
         Instant now = TUESDAY_10_00.minus(Duration.ofHours(2));
         return WhatsAppRequest.newBuilder().setMessageId(messageId).setKind(MessageKind.GATE_CHANGE).setRecipient(POISONED)

@@ -44,6 +44,17 @@ public final class InputRules {
     private static final Pattern LOCALE = Pattern.compile("[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,4})?");
     private static final Set<String> IANA_ZONES = ZoneId.getAvailableZoneIds();
 
+    /**
+     * Whether {@code phone} is a phone number in the form every topic carries it: E.164, a {@code +}, a country
+     * code that does not start with 0, 7 to 15 digits in all, nothing else ({@code +31612345678}). The opt-in
+     * API normalises what travellers type to this form; the notifier (a preference's number) and care (an
+     * inbound message's sender, an agent reply's number) refuse any other with this one check, so neither
+     * accepts a number the other would refuse.
+     */
+    public static boolean isE164(String phone) {
+        return phone != null && E164.matcher(phone).matches();
+    }
+
     /** The longest string any input field may hold. */
     public static final int MAX_STRING = 1024;
     static final Duration LEG_TIMES_BEFORE = Duration.ofDays(2);
@@ -234,7 +245,7 @@ public final class InputRules {
             return reject(Rejection.INVALID_KEY, "record key '" + key + "' and travellerKey '"
                     + preference.getTravellerKey() + "' differ");
         }
-        if (!E164.matcher(preference.getPhoneE164()).matches()) {
+        if (!isE164(preference.getPhoneE164())) {
             return reject(Rejection.INVALID_PREFERENCE, "phone number is not in E.164 form");
         }
         if (!LOCALE.matcher(preference.getLocale()).matches()) {

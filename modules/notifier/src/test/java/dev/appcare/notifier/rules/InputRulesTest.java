@@ -11,6 +11,7 @@ import dev.appcare.avro.MessageKind;
 import dev.appcare.avro.TravellerPreference;
 import dev.appcare.model.Keys;
 import dev.appcare.notifier.testing.Fixtures;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,17 @@ class InputRulesTest {
                 .map(Rejection::errorType).contains("INVALID_PREFERENCE");
         assertThat(InputRules.travellerPreference("ABC123/1", TravellerPreference.newBuilder(good).setLocale("nl-NL").build()))
                 .isEmpty();
+    }
+
+    @Test
+    void shouldTakeOnlyE164NumbersAsEveryRoleDoes() {
+        for (String phone : List.of("+31612345678", "+14155550123", "+5511987654321", "+1234567", "+123456789012345")) {
+            assertThat(InputRules.isE164(phone)).as(phone).isTrue();
+        }
+        for (String phone : Arrays.asList("0612345678", "31612345678", "+0612345678", "+31 6 1234 5678", "+31-612345678",
+                "+316", "+123456", "+1234567890123456", "+31612345678x", "", null)) {
+            assertThat(InputRules.isE164(phone)).as(String.valueOf(phone)).isFalse();
+        }
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.appcare.model;
 
-import dev.appcare.model.serde.BadRecordException;
-
 /**
  * Every class of failure a role writes as a dead letter's {@code errorType}: the one vocabulary of the
  * dead-letter topics ({@code notify.notifier.dlq.v1}, {@code care.dlq.v1}, {@code notify.whatsapp-request.dlq.v1}).
@@ -13,7 +11,7 @@ import dev.appcare.model.serde.BadRecordException;
  * <p>Names that look alike stay apart because they are different failures and each is already read by its
  * name: {@link #REQUEST_TOO_LARGE} (a request past WhatsApp's limits), {@link #RECORD_TOO_LARGE} (a record
  * the notifier could not write) and {@link #FIELD_TOO_LONG} (an input string past 1,024 characters);
- * {@link #UNREADABLE} (care: a value its deserializer throws on otherwise than with a {@link BadRecordException})
+ * {@link #UNREADABLE} (care: a value its deserializer throws on otherwise than with a {@code BadRecordException})
  * and {@link #UNREADABLE_INTERNAL_RECORD} (notifier: its own repartition topic); {@link #BAD_PHONE} (care:
  * an inbound sender) and {@link #INVALID_PREFERENCE} (notifier: a preference's phone or locale).
  */
@@ -75,7 +73,7 @@ public enum DeadLetterType {
 
     // ─── care ───────────────────────────────────────────────────────────────────────────────
 
-    /** A value care's deserializer failed on otherwise than with a {@link BadRecordException}; care. */
+    /** A value care's deserializer failed on otherwise than with a {@code BadRecordException}; care. */
     UNREADABLE,
     /** An inbound message whose sender is not an E.164 number; care. */
     BAD_PHONE,

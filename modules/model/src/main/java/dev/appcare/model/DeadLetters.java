@@ -25,11 +25,11 @@ public final class DeadLetters {
     private DeadLetters() {
     }
 
-    public static DeadLetter of(String stage, String errorType, String reason, String topic, int partition, long offset,
+    public static DeadLetter of(String stage, DeadLetterType errorType, String reason, String topic, int partition, long offset,
                                 long timestamp, byte[] key, byte[] value, Instant failedAt) {
         return DeadLetter.newBuilder()
                 .setReason(reason)
-                .setErrorType(errorType)
+                .setErrorType(errorType.name())
                 .setStage(stage)
                 .setSourceTopic(topic)
                 .setSourcePartition(partition)

@@ -12,8 +12,13 @@ class DeadLettersTest {
     private static final Instant AT = Instant.parse("2026-11-23T08:00:00Z");
 
     private static DeadLetter letter(String topic, int valueBytes) {
-        return DeadLetters.of("notifier", "FIELD_TOO_LONG", "departure.gate is too long", topic, 0, 7, AT.toEpochMilli(),
+        return DeadLetters.of("notifier", DeadLetterType.FIELD_TOO_LONG, "departure.gate is too long", topic, 0, 7, AT.toEpochMilli(),
                 "KL1001/2026-11-23/AMS".getBytes(), new byte[valueBytes], AT);
+    }
+
+    @Test
+    void shouldWriteTheTypesNameAsTheWireErrorType() {
+        assertThat(letter(Topics.FLIGHT_STATUS.name(), 0).getErrorType()).hasToString("FIELD_TOO_LONG");
     }
 
     @Test

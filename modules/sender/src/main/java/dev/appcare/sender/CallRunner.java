@@ -2,6 +2,7 @@ package dev.appcare.sender;
 
 import dev.appcare.avro.DeliveryState;
 import dev.appcare.avro.TravellerPreference;
+import dev.appcare.model.DeadLetterType;
 import dev.appcare.sender.cloudapi.ErrorClass;
 import dev.appcare.sender.cloudapi.SendOutcome;
 import dev.appcare.sender.state.PreferenceView;
@@ -173,7 +174,7 @@ final class CallRunner {
                     // again means the ledger contradicts itself. Never call on it, never loop: dead-letter it.
                     log.error("{}: lost {} ledger claims in a row; dead-lettered (LEDGER_CONFLICT), not sent",
                             job.messageId, job.claimsLostInARow);
-                    pipeline.finishThen(job, now, false, () -> pipeline.outcomes.deadLetter(job, "LEDGER_CONFLICT", null,
+                    pipeline.finishThen(job, now, false, () -> pipeline.outcomes.deadLetter(job, DeadLetterType.LEDGER_CONFLICT, null,
                             "lost " + job.claimsLostInARow + " ledger claims in a row; not sent (docs/sender.md)"));
                     return;
                 }

@@ -1,5 +1,6 @@
 package dev.appcare.sender;
 
+import dev.appcare.model.DeadLetterType;
 import dev.appcare.model.rules.RequestLimits;
 import dev.appcare.avro.Correlation;
 import dev.appcare.avro.DeadLetter;
@@ -79,14 +80,14 @@ final class Outcomes {
     static final int MAX_KEPT_VALUE_BYTES = 64 * 1024;
 
     void deadLetter(SendJob job, SendOutcome outcome) {
-        deadLetter(job, "WHATSAPP_TERMINAL", outcome.errorCode(), outcome.reason());
+        deadLetter(job, DeadLetterType.WHATSAPP_TERMINAL, outcome.errorCode(), outcome.reason());
     }
 
     /** Dead-lettered with {@code errorType} and {@code reason}: ledger DROPPED, the dead letter, status DEAD_LETTERED. */
-    void deadLetter(SendJob job, String errorType, Integer errorCode, String reason) {
+    void deadLetter(SendJob job, DeadLetterType errorType, Integer errorCode, String reason) {
         long now = clock.getAsLong();
         DeadLetter deadLetter = DeadLetter.newBuilder()
-                .setReason(reason).setErrorType(errorType).setErrorCode(errorCode)
+                .setReason(reason).setErrorType(errorType.name()).setErrorCode(errorCode)
                 .setStage("sender").setSourceTopic(job.source.topic()).setSourcePartition(job.source.partition())
                 .setSourceOffset(job.offset).setSourceTimestamp(Instant.ofEpochMilli(job.sourceTimestamp))
                 .setFailedAt(Instant.ofEpochMilli(now)).setAttempts(job.attempts).setMessageId(job.messageId)
@@ -107,7 +108,7 @@ final class Outcomes {
     void badRecord(ConsumerRecord<byte[], byte[]> record, BadRecordException error) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         DeadLetter deadLetter = DeadLetter.newBuilder()
-                .setReason(error.getMessage()).setErrorType(error.reason().name()).setStage("sender")
+                .setReason(error.getMessage()).setErrorType(error.reason().errorType().name()).setStage("sender")
                 .setSourceTopic(record.topic()).setSourcePartition(record.partition()).setSourceOffset(record.offset())
                 .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp()))
                 .setFailedAt(Instant.ofEpochMilli(clock.getAsLong())).setAttempts(1)

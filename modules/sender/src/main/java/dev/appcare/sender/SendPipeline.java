@@ -1,5 +1,6 @@
 package dev.appcare.sender;
 
+import dev.appcare.model.rules.Rejection;
 import dev.appcare.model.rules.RequestLimits;
 import dev.appcare.avro.DeliveryState;
 import dev.appcare.avro.SendLedgerEntry;
@@ -133,9 +134,9 @@ public final class SendPipeline implements AutoCloseable {
             SendJob job = new SendJob(request, ReplayPolicy.rank(request.getPriority(), replay), seq++, tp,
                     record.offset(), record.timestamp(), record.key(), record.value());
             job.number = router.apply(request);
-            Optional<String[]> refused = RequestLimits.refusal(request, now);
+            Optional<Rejection> refused = RequestLimits.refusal(request, now);
             if (refused.isPresent()) { // past WhatsApp's sizes or with an absurd time: dead-lettered once, never sent
-                outcomes.deadLetter(job, refused.get()[0], null, refused.get()[1]);
+                outcomes.deadLetter(job, refused.get().errorType(), null, refused.get().reason());
                 return;
             }
             boolean copy = scheduler.contains(job.messageId) || outcomes.finishing(job.messageId);

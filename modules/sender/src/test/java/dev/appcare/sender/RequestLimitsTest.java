@@ -15,8 +15,10 @@ class RequestLimitsTest {
         return Requests.gateChange("m-1", "+31612345678", "ABC123/1").setCreatedAt(NOW).setExpiresAt(NOW.plus(Duration.ofHours(2)));
     }
 
+    /** The refusal as it reaches the dead letter: {@code [errorType, reason]}. */
     private static String[] refusal(WhatsAppRequest request) {
-        return RequestLimits.refusal(request, NOW.toEpochMilli()).orElse(null);
+        return RequestLimits.refusal(request, NOW.toEpochMilli())
+                .map(r -> new String[] {r.errorType().name(), r.reason()}).orElse(null);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.appcare.care.rules;
 import dev.appcare.avro.CareAgentReply;
 import dev.appcare.avro.CareInboundMessage;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.DeadLetterType;
 import dev.appcare.model.rules.InputRules;
 import dev.appcare.model.rules.Rejection;
 import dev.appcare.model.rules.RequestLimits;
@@ -44,16 +45,16 @@ public final class CareInputLimits {
     }
 
     public static Optional<Rejection> sentRequest(WhatsAppRequest request, Instant now) {
-        Optional<String[]> refusal = RequestLimits.refusal(request, now.toEpochMilli());
+        Optional<Rejection> refusal = RequestLimits.refusal(request, now.toEpochMilli());
         if (refusal.isPresent()) {
-            return Optional.of(new Rejection(refusal.get()[0], refusal.get()[1]));
+            return refusal;
         }
         return InputRules.saneStrings("", WhatsAppRequest.newBuilder(request).setText(null).build());
     }
 
     private static Optional<Rejection> text(String field, String text) {
         if (text != null && text.length() > RequestLimits.MAX_TEXT_CHARS) {
-            return Optional.of(new Rejection(Rejection.FIELD_TOO_LONG, field + " is " + text.length()
+            return Optional.of(new Rejection(DeadLetterType.FIELD_TOO_LONG, field + " is " + text.length()
                     + " characters long (at most " + RequestLimits.MAX_TEXT_CHARS + ")"));
         }
         return Optional.empty();
@@ -61,7 +62,7 @@ public final class CareInputLimits {
 
     private static Optional<Rejection> notAhead(String field, Instant time, Instant now) {
         if (time.isAfter(now.plus(RequestLimits.MAX_CLOCK_SKEW))) {
-            return Optional.of(new Rejection(Rejection.IMPLAUSIBLE_TIME, field + " " + time + " is more than "
+            return Optional.of(new Rejection(DeadLetterType.IMPLAUSIBLE_TIME, field + " " + time + " is more than "
                     + RequestLimits.MAX_CLOCK_SKEW.toMinutes() + " minutes ahead of now"));
         }
         return Optional.empty();

@@ -9,6 +9,7 @@ import dev.appcare.care.rules.CareRequests;
 import dev.appcare.care.rules.ConversationRules;
 import dev.appcare.care.rules.LanguageChoice;
 import dev.appcare.care.rules.ServiceWindow;
+import dev.appcare.model.DeadLetterType;
 import dev.appcare.model.rules.InputRules;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ final class AgentReplyProcessor implements Processor<String, byte[], String, Obj
             return;
         }
         if (!InputRules.isE164(reply.getPhone()) || reply.getText().isBlank()) {
-            inputs.deadLetter(context, record, "BAD_REPLY", "an agent reply needs an E.164 phone and a text");
+            inputs.deadLetter(context, record, DeadLetterType.BAD_REPLY, "an agent reply needs an E.164 phone and a text");
             return;
         }
         String phone = reply.getPhone();

@@ -2,6 +2,7 @@ package dev.appcare.care.streams;
 
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.care.CareMetrics;
+import dev.appcare.model.DeadLetterType;
 import dev.appcare.model.serde.AvroSerde;
 import dev.appcare.model.serde.BadRecordException;
 import dev.appcare.model.DeadLetters;
@@ -39,15 +40,15 @@ final class CareInputs<T extends SpecificRecord> {
     Optional<T> decode(ProcessorContext<String, Object> context, Record<String, byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
         if (record.value() == null) {
-            deadLetter(context, record, "MISSING_VALUE", "a null value (tombstone) on " + topic + ", which has none");
+            deadLetter(context, record, DeadLetterType.MISSING_VALUE, "a null value (tombstone) on " + topic + ", which has none");
             return Optional.empty();
         }
         try {
             return Optional.of(deserializer.deserialize(topic, record.value()));
         } catch (BadRecordException e) {
-            deadLetter(context, record, e.reason().name(), e.getMessage());
+            deadLetter(context, record, e.reason().errorType(), e.getMessage());
         } catch (RuntimeException e) {
-            deadLetter(context, record, "UNREADABLE", e.toString());
+            deadLetter(context, record, DeadLetterType.UNREADABLE, e.toString());
         }
         return Optional.empty();
     }
@@ -63,7 +64,7 @@ final class CareInputs<T extends SpecificRecord> {
      * (never from a topic with personal data, as care's phone-keyed inputs are, nor past its size cap), so
      * that the dead letter itself can always be written.
      */
-    void deadLetter(ProcessorContext<String, Object> context, Record<String, byte[]> record, String errorType, String reason) {
+    void deadLetter(ProcessorContext<String, Object> context, Record<String, byte[]> record, DeadLetterType errorType, String reason) {
         metrics.event("dead-letter-" + input);
         RecordMetadata where = context.recordMetadata().orElse(null);
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);

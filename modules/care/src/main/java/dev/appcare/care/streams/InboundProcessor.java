@@ -14,6 +14,7 @@ import dev.appcare.care.rules.LanguageChoice;
 import dev.appcare.care.rules.ReplyComposer;
 import dev.appcare.care.rules.ServiceHours;
 import dev.appcare.care.rules.ServiceWindow;
+import dev.appcare.model.DeadLetterType;
 import dev.appcare.model.rules.InputRules;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -83,7 +84,7 @@ final class InboundProcessor implements Processor<String, byte[], String, Object
             return;
         }
         if (!InputRules.isE164(message.getFrom())) {
-            inputs.deadLetter(context, record, "BAD_PHONE", "the sender is not an E.164 number");
+            inputs.deadLetter(context, record, DeadLetterType.BAD_PHONE, "the sender is not an E.164 number");
             return;
         }
         String phone = message.getFrom();

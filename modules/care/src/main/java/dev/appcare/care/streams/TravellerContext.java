@@ -94,7 +94,7 @@ final class TravellerContext {
      * store's processor has no sink to dead-letter it to, and it is on the notifier's dead-letter topic.
      */
     private boolean refused(String what, Optional<Rejection> rejection) {
-        rejection.ifPresent(r -> metrics.event(what + "-skipped-" + r.errorType().toLowerCase(java.util.Locale.ROOT)));
+        rejection.ifPresent(r -> metrics.event(what + "-skipped-" + r.errorType().name().toLowerCase(java.util.Locale.ROOT)));
         return rejection.isPresent();
     }
 

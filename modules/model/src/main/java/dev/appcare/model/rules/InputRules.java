@@ -6,6 +6,7 @@ import dev.appcare.avro.FlightStatus;
 import dev.appcare.avro.FlightStatusEvent;
 import dev.appcare.avro.PassengerSegment;
 import dev.appcare.avro.TravellerPreference;
+import dev.appcare.model.DeadLetterType;
 import dev.appcare.model.Keys;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,21 +69,21 @@ public final class InputRules {
 
     public static Optional<Rejection> flightStatus(String key, FlightStatusEvent event) {
         if (event == null) {
-            return reject(Rejection.MISSING_VALUE, "flight-status records cannot be tombstones (key '" + key + "')");
+            return reject(DeadLetterType.MISSING_VALUE, "flight-status records cannot be tombstones (key '" + key + "')");
         }
         Optional<Rejection> strings = saneStrings("", event);
         if (strings.isPresent()) {
             return strings;
         }
         if (!Keys.isFlightKey(key)) {
-            return reject(Rejection.UNKNOWN_FLIGHT, "record key '" + key + "' is not a flight key like KL1234/2026-11-23/AMS");
+            return reject(DeadLetterType.UNKNOWN_FLIGHT, "record key '" + key + "' is not a flight key like KL1234/2026-11-23/AMS");
         }
         if (!key.equals(event.getFlightKey())) {
-            return reject(Rejection.UNKNOWN_FLIGHT, "record key '" + key + "' and flightKey '" + event.getFlightKey() + "' differ");
+            return reject(DeadLetterType.UNKNOWN_FLIGHT, "record key '" + key + "' and flightKey '" + event.getFlightKey() + "' differ");
         }
         String designator = key.substring(0, key.indexOf('/'));
         if (!designator.equals(event.getCarrier() + event.getFlightNumber())) {
-            return reject(Rejection.UNKNOWN_FLIGHT, "flight key '" + key + "' does not match carrier '" + event.getCarrier()
+            return reject(DeadLetterType.UNKNOWN_FLIGHT, "flight key '" + key + "' does not match carrier '" + event.getCarrier()
                     + "' and number '" + event.getFlightNumber() + "'");
         }
         Optional<Rejection> departure = legEnd("departure", event.getDeparture());
@@ -90,7 +91,7 @@ public final class InputRules {
             return departure;
         }
         if (!key.endsWith("/" + event.getDeparture().getAirport())) {
-            return reject(Rejection.UNKNOWN_AIRPORT, "departure airport '" + event.getDeparture().getAirport()
+            return reject(DeadLetterType.UNKNOWN_AIRPORT, "departure airport '" + event.getDeparture().getAirport()
                     + "' is not the one of flight key '" + key + "'");
         }
         Optional<Rejection> arrival = legEnd("arrival", event.getArrival());
@@ -98,18 +99,18 @@ public final class InputRules {
             return arrival;
         }
         if (event.getSequence() < 0) {
-            return reject(Rejection.INVALID_FIELD, "sequence " + event.getSequence() + " is negative");
+            return reject(DeadLetterType.INVALID_FIELD, "sequence " + event.getSequence() + " is negative");
         }
         if (event.getStatus() == FlightStatus.DIVERTED) {
             if (event.getDiversion() == null) {
-                return reject(Rejection.MISSING_FIELD, "status DIVERTED without diversion details");
+                return reject(DeadLetterType.MISSING_FIELD, "status DIVERTED without diversion details");
             }
             if (!AIRPORT.matcher(event.getDiversion().getAirport()).matches()) {
-                return reject(Rejection.UNKNOWN_AIRPORT, "diversion airport '" + event.getDiversion().getAirport()
+                return reject(DeadLetterType.UNKNOWN_AIRPORT, "diversion airport '" + event.getDiversion().getAirport()
                         + "' is not an IATA airport code");
             }
             if (!IANA_ZONES.contains(event.getDiversion().getTimeZone())) {
-                return reject(Rejection.UNKNOWN_TIME_ZONE, "diversion time zone '" + event.getDiversion().getTimeZone()
+                return reject(DeadLetterType.UNKNOWN_TIME_ZONE, "diversion time zone '" + event.getDiversion().getTimeZone()
                         + "' is not an IANA time-zone id");
             }
         }
@@ -134,14 +135,14 @@ public final class InputRules {
         }
         Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
         if (time.isBefore(start.minus(before)) || time.isAfter(start.plus(Duration.ofDays(1)).plus(after))) {
-            return reject(Rejection.IMPLAUSIBLE_TIME, field + " " + time + " is far outside the flight's day " + day);
+            return reject(DeadLetterType.IMPLAUSIBLE_TIME, field + " " + time + " is far outside the flight's day " + day);
         }
         return Optional.empty();
     }
 
     private static Optional<Rejection> notAbsurd(String field, Instant time) {
         return time != null && time.isAfter(LATEST_PLAUSIBLE)
-                ? reject(Rejection.IMPLAUSIBLE_TIME, field + " " + time + " is not a plausible time")
+                ? reject(DeadLetterType.IMPLAUSIBLE_TIME, field + " " + time + " is not a plausible time")
                 : Optional.empty();
     }
 
@@ -175,7 +176,7 @@ public final class InputRules {
 
     private static Optional<Rejection> saneValue(String path, Object value) {
         if (value instanceof CharSequence text && text.length() > MAX_STRING) {
-            return reject(Rejection.FIELD_TOO_LONG, path + " is " + text.length() + " characters long (at most "
+            return reject(DeadLetterType.FIELD_TOO_LONG, path + " is " + text.length() + " characters long (at most "
                     + MAX_STRING + ")");
         }
         if (value instanceof GenericRecord nested) {
@@ -205,10 +206,10 @@ public final class InputRules {
 
     private static Optional<Rejection> legEnd(String which, FlightLegEnd end) {
         if (!AIRPORT.matcher(end.getAirport()).matches()) {
-            return reject(Rejection.UNKNOWN_AIRPORT, which + " airport '" + end.getAirport() + "' is not an IATA airport code");
+            return reject(DeadLetterType.UNKNOWN_AIRPORT, which + " airport '" + end.getAirport() + "' is not an IATA airport code");
         }
         if (!IANA_ZONES.contains(end.getTimeZone())) {
-            return reject(Rejection.UNKNOWN_TIME_ZONE, which + " time zone '" + end.getTimeZone()
+            return reject(DeadLetterType.UNKNOWN_TIME_ZONE, which + " time zone '" + end.getTimeZone()
                     + "' of " + end.getAirport() + " is not an IANA time-zone id");
         }
         return Optional.empty();
@@ -218,10 +219,10 @@ public final class InputRules {
     public static Optional<Rejection> passengerSegment(String key, PassengerSegment segment) {
         int bar = key == null ? -1 : key.indexOf('|');
         if (bar < 0 || !Keys.isTravellerKey(key.substring(0, bar)) || !Keys.isFlightKey(key.substring(bar + 1))) {
-            return reject(Rejection.INVALID_KEY, "record key '" + key + "' is not travellerKey|flightKey");
+            return reject(DeadLetterType.INVALID_KEY, "record key '" + key + "' is not travellerKey|flightKey");
         }
         if (segment != null && !key.equals(Keys.segmentKey(segment.getTravellerKey(), segment.getFlightKey()))) {
-            return reject(Rejection.INVALID_KEY, "record key '" + key + "' does not match the segment's "
+            return reject(DeadLetterType.INVALID_KEY, "record key '" + key + "' does not match the segment's "
                     + segment.getTravellerKey() + "|" + segment.getFlightKey());
         }
         if (segment != null) {
@@ -236,20 +237,20 @@ public final class InputRules {
             return Optional.empty(); // erases nobody; rolls the preference store's changelog (ErasureBound)
         }
         if (!Keys.isTravellerKey(key)) {
-            return reject(Rejection.INVALID_KEY, "record key '" + key + "' is not a traveller key like ABC123/1");
+            return reject(DeadLetterType.INVALID_KEY, "record key '" + key + "' is not a traveller key like ABC123/1");
         }
         if (preference == null) {
             return Optional.empty();
         }
         if (!key.equals(preference.getTravellerKey())) {
-            return reject(Rejection.INVALID_KEY, "record key '" + key + "' and travellerKey '"
+            return reject(DeadLetterType.INVALID_KEY, "record key '" + key + "' and travellerKey '"
                     + preference.getTravellerKey() + "' differ");
         }
         if (!isE164(preference.getPhoneE164())) {
-            return reject(Rejection.INVALID_PREFERENCE, "phone number is not in E.164 form");
+            return reject(DeadLetterType.INVALID_PREFERENCE, "phone number is not in E.164 form");
         }
         if (!LOCALE.matcher(preference.getLocale()).matches()) {
-            return reject(Rejection.INVALID_PREFERENCE, "locale '" + preference.getLocale() + "' is not a language code like nl or pt_BR");
+            return reject(DeadLetterType.INVALID_PREFERENCE, "locale '" + preference.getLocale() + "' is not a language code like nl or pt_BR");
         }
         return firstOf(saneStrings("", preference), notAbsurd("updatedAt", preference.getUpdatedAt()),
                 notAbsurd("optedOutAt", preference.getOptedOutAt()));
@@ -257,29 +258,29 @@ public final class InputRules {
 
     public static Optional<Rejection> boardingPass(String key, BoardingPassIssued pass) {
         if (pass == null) {
-            return reject(Rejection.MISSING_VALUE, "boarding-pass records cannot be tombstones (key '" + key + "')");
+            return reject(DeadLetterType.MISSING_VALUE, "boarding-pass records cannot be tombstones (key '" + key + "')");
         }
         if (!Keys.isTravellerKey(key) || !key.equals(pass.getTravellerKey())) {
-            return reject(Rejection.INVALID_KEY, "record key '" + key + "' is not the pass's traveller key '"
+            return reject(DeadLetterType.INVALID_KEY, "record key '" + key + "' is not the pass's traveller key '"
                     + pass.getTravellerKey() + "'");
         }
         if (!Keys.isFlightKey(pass.getFlightKey())) {
-            return reject(Rejection.UNKNOWN_FLIGHT, "flightKey '" + pass.getFlightKey() + "' is not a flight key like KL1234/2026-11-23/AMS");
+            return reject(DeadLetterType.UNKNOWN_FLIGHT, "flightKey '" + pass.getFlightKey() + "' is not a flight key like KL1234/2026-11-23/AMS");
         }
         if (!AIRPORT.matcher(pass.getDepartureAirport()).matches()
                 || !pass.getFlightKey().endsWith("/" + pass.getDepartureAirport())) {
-            return reject(Rejection.UNKNOWN_AIRPORT, "departure airport '" + pass.getDepartureAirport()
+            return reject(DeadLetterType.UNKNOWN_AIRPORT, "departure airport '" + pass.getDepartureAirport()
                     + "' is not the one of flight key '" + pass.getFlightKey() + "'");
         }
         if (!IANA_ZONES.contains(pass.getDepartureTimeZone())) {
-            return reject(Rejection.UNKNOWN_TIME_ZONE, "departure time zone '" + pass.getDepartureTimeZone()
+            return reject(DeadLetterType.UNKNOWN_TIME_ZONE, "departure time zone '" + pass.getDepartureTimeZone()
                     + "' is not an IANA time-zone id");
         }
         if (pass.getIssueSequence() < 1) {
-            return reject(Rejection.INVALID_BOARDING_PASS, "issueSequence " + pass.getIssueSequence() + " is below 1");
+            return reject(DeadLetterType.INVALID_BOARDING_PASS, "issueSequence " + pass.getIssueSequence() + " is below 1");
         }
         if (!pass.getDocumentUrl().startsWith("https://")) {
-            return reject(Rejection.INVALID_BOARDING_PASS, "documentUrl is not an https link (WhatsApp fetches it)");
+            return reject(DeadLetterType.INVALID_BOARDING_PASS, "documentUrl is not an https link (WhatsApp fetches it)");
         }
         LocalDate day = flightDay(pass.getFlightKey());
         return firstOf(saneStrings("", pass),
@@ -288,7 +289,7 @@ public final class InputRules {
                 near("boardingTime", pass.getBoardingTime(), day, LEG_TIMES_BEFORE, LEG_TIMES_AFTER));
     }
 
-    private static Optional<Rejection> reject(String type, String reason) {
+    private static Optional<Rejection> reject(DeadLetterType type, String reason) {
         return Optional.of(new Rejection(type, reason));
     }
 }

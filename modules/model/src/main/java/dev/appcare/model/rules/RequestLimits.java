@@ -1,7 +1,11 @@
 package dev.appcare.model.rules;
 
+import static dev.appcare.model.DeadLetterType.IMPLAUSIBLE_TIME;
+import static dev.appcare.model.DeadLetterType.REQUEST_TOO_LARGE;
+
 import dev.appcare.avro.TemplateParameter;
 import dev.appcare.avro.WhatsAppRequest;
+import dev.appcare.model.DeadLetterType;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -26,35 +30,33 @@ public final class RequestLimits {
     public static final Duration MAX_LIFETIME = Duration.ofDays(30);
     public static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
 
-    /** The dead letter's error type of a request past a size limit. */
-    public static final String TOO_LARGE = "REQUEST_TOO_LARGE";
-    /** The dead letter's error type of a request with an absurd time. */
-    public static final String IMPLAUSIBLE_TIME = "IMPLAUSIBLE_TIME";
-
     private RequestLimits() {
     }
 
-    /** Why {@code request} must not be sent ({@code [errorType, reason]}), or empty when it is within the limits. */
-    public static Optional<String[]> refusal(WhatsAppRequest request, long nowMillis) {
+    /**
+     * Why {@code request} must not be sent ({@link DeadLetterType#REQUEST_TOO_LARGE} past a size,
+     * {@link DeadLetterType#IMPLAUSIBLE_TIME} for an absurd time), or empty when it is within the limits.
+     */
+    public static Optional<Rejection> refusal(WhatsAppRequest request, long nowMillis) {
         for (int i = 0; i < request.getParameters().size(); i++) {
             TemplateParameter parameter = request.getParameters().get(i);
             int length = parameter.getValue().length();
             if (length > MAX_PARAMETER_CHARS) {
-                return Optional.of(new String[] {TOO_LARGE, "template parameter " + (i + 1) + " has " + length
-                        + " characters; at most " + MAX_PARAMETER_CHARS});
+                return Optional.of(new Rejection(REQUEST_TOO_LARGE, "template parameter " + (i + 1) + " has " + length
+                        + " characters; at most " + MAX_PARAMETER_CHARS));
             }
         }
         if (request.getText() != null && request.getText().length() > MAX_TEXT_CHARS) {
-            return Optional.of(new String[] {TOO_LARGE, "text body has " + request.getText().length()
-                    + " characters; at most " + MAX_TEXT_CHARS});
+            return Optional.of(new Rejection(REQUEST_TOO_LARGE, "text body has " + request.getText().length()
+                    + " characters; at most " + MAX_TEXT_CHARS));
         }
         if (request.getExpiresAt().toEpochMilli() > nowMillis + MAX_LIFETIME.toMillis()) {
-            return Optional.of(new String[] {IMPLAUSIBLE_TIME, "expiresAt " + request.getExpiresAt()
-                    + " is more than " + MAX_LIFETIME.toDays() + " days ahead"});
+            return Optional.of(new Rejection(IMPLAUSIBLE_TIME, "expiresAt " + request.getExpiresAt()
+                    + " is more than " + MAX_LIFETIME.toDays() + " days ahead"));
         }
         if (request.getCreatedAt().toEpochMilli() > nowMillis + MAX_CLOCK_SKEW.toMillis()) {
-            return Optional.of(new String[] {IMPLAUSIBLE_TIME, "createdAt " + request.getCreatedAt()
-                    + " is in the future"});
+            return Optional.of(new Rejection(IMPLAUSIBLE_TIME, "createdAt " + request.getCreatedAt()
+                    + " is in the future"));
         }
         return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package dev.appcare.model.serde;
 
+import dev.appcare.model.DeadLetterType;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -9,20 +10,31 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public class BadRecordException extends SerializationException {
 
-    /** What is wrong with the bytes; also the {@code errorType} of the dead letter. */
+    /** What is wrong with the bytes; {@link #errorType()} is the dead letter's {@code errorType}. */
     public enum Reason {
         /** Zero-length value where a record was expected. */
-        EMPTY,
+        EMPTY(DeadLetterType.EMPTY),
         /** First byte is not the Confluent magic byte 0: not Confluent wire format. */
-        BAD_MAGIC_BYTE,
+        BAD_MAGIC_BYTE(DeadLetterType.BAD_MAGIC_BYTE),
         /** Fewer bytes than the header or the Avro record needs. */
-        TRUNCATED,
+        TRUNCATED(DeadLetterType.TRUNCATED),
         /** The registry does not know the 4-byte schema id. */
-        UNKNOWN_SCHEMA_ID,
+        UNKNOWN_SCHEMA_ID(DeadLetterType.UNKNOWN_SCHEMA_ID),
         /** The writer schema cannot be read as the expected type (missing fields without default, other record). */
-        INCOMPATIBLE_SCHEMA,
+        INCOMPATIBLE_SCHEMA(DeadLetterType.INCOMPATIBLE_SCHEMA),
         /** The Avro binary does not decode (corrupt bytes, trailing garbage). */
-        MALFORMED
+        MALFORMED(DeadLetterType.MALFORMED);
+
+        private final DeadLetterType errorType;
+
+        Reason(DeadLetterType errorType) {
+            this.errorType = errorType;
+        }
+
+        /** The dead letter's {@code errorType} for bytes with this fault. */
+        public DeadLetterType errorType() {
+            return errorType;
+        }
     }
 
     private final Reason reason;

@@ -1,9 +1,9 @@
 package dev.appcare.notifier.streams;
 
+import dev.appcare.model.DeadLetterType;
 import dev.appcare.model.DeadLetters;
 import dev.appcare.avro.DeadLetter;
 import dev.appcare.model.registry.SchemaRegistryException;
-import dev.appcare.model.rules.Rejection;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last line of rule N10: a record that makes a processor throw (a bug, data no rule foresaw) is
- * dead-lettered with errorType {@code PROCESSING_ERROR} and its source coordinates and raw bytes, and
+ * dead-lettered with errorType {@link DeadLetterType#PROCESSING_ERROR} and its source coordinates and raw bytes, and
  * processing resumes with the next record, so one poison record cannot stop the pipeline or loop a
  * replaced stream thread forever. Kafka Streams (KIP-1034) writes the dead letter with the task's
  * producer, inside the same transaction.
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It is also the deserialization exception handler. The input topics are read as bytes and decoded by
  * {@link DecodeProcessor}, so only the notifier's own internal topics (repartition, changelog restore is not
- * affected) reach it: an unreadable internal record is dead-lettered ({@code UNREADABLE_INTERNAL_RECORD})
+ * affected) reach it: an unreadable internal record is dead-lettered ({@link DeadLetterType#UNREADABLE_INTERNAL_RECORD})
  * rather than failing the thread over and over.
  *
  * <p>Configured by {@link dev.appcare.notifier.NotifierApp}: {@value #DEAD_LETTER_TOPIC_CONFIG} names the
@@ -37,8 +37,6 @@ public final class DeadLetterProcessingExceptionHandler extends DeadLetterWriter
     /** The stage the notifier\'s dead letters name. */
     public static final String STAGE = "notifier";
     public static final String DEAD_LETTER_TOPIC_CONFIG = "appcare.notifier.dead.letter.topic";
-    /** errorType of an internal record (repartition topic) that cannot be read. */
-    public static final String UNREADABLE_INTERNAL_RECORD = "UNREADABLE_INTERNAL_RECORD";
     /** Optional: a {@link NotifierMetrics} instance (Streams hands config objects through) to count dead letters. */
     public static final String METRICS_CONFIG = "appcare.notifier.metrics";
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProcessingExceptionHandler.class);
@@ -53,7 +51,7 @@ public final class DeadLetterProcessingExceptionHandler extends DeadLetterWriter
         }
         log.error("Dead-lettering {}-{}@{}: processor {} failed", context.topic(), context.partition(), context.offset(),
                 context.processorNodeId(), exception);
-        List<ProducerRecord<byte[], byte[]>> letter = deadLetter(context, Rejection.PROCESSING_ERROR,
+        List<ProducerRecord<byte[], byte[]>> letter = deadLetter(context, DeadLetterType.PROCESSING_ERROR,
                 "processor " + context.processorNodeId() + " failed: " + exception);
         return letter == null ? ProcessingExceptionHandler.Response.fail() : ProcessingExceptionHandler.Response.resume(letter);
     }
@@ -65,14 +63,14 @@ public final class DeadLetterProcessingExceptionHandler extends DeadLetterWriter
             return DeserializationExceptionHandler.Response.fail();
         }
         log.error("Dead-lettering {}-{}@{}: unreadable", context.topic(), context.partition(), context.offset(), exception);
-        List<ProducerRecord<byte[], byte[]>> letter = deadLetter(context, UNREADABLE_INTERNAL_RECORD,
+        List<ProducerRecord<byte[], byte[]>> letter = deadLetter(context, DeadLetterType.UNREADABLE_INTERNAL_RECORD,
                 "cannot read a record of " + context.topic() + ": " + exception);
         return letter == null ? DeserializationExceptionHandler.Response.fail()
                 : DeserializationExceptionHandler.Response.resume(letter);
     }
 
     /** The dead letter as the record Kafka Streams is to write, or null if it cannot be encoded. */
-    private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, String errorType, String reason) {
+    private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, DeadLetterType errorType, String reason) {
         DeadLetter letter = DeadLetters.of(STAGE, errorType, reason, context.topic(), context.partition(), context.offset(),
                 context.timestamp(), context.sourceRawKey(), context.sourceRawValue(), now());
         try {

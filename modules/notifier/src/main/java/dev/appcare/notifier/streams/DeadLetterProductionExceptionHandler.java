@@ -1,5 +1,6 @@
 package dev.appcare.notifier.streams;
 
+import dev.appcare.model.DeadLetterType;
 import dev.appcare.model.DeadLetters;
 import dev.appcare.avro.DeadLetter;
 import java.util.List;
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Rule N10 for what the notifier writes: a record the broker or the producer refuses because of the record
  * itself (too large for {@code max.request.size} or the topic's {@code max.message.bytes}, invalid, or not
- * serializable) is dead-lettered with errorType {@code RECORD_TOO_LARGE} / {@code INVALID_RECORD} /
- * {@code SERIALIZATION_ERROR}, the topic it was meant for and its size, and processing resumes: one valid
+ * serializable) is dead-lettered with errorType {@link DeadLetterType#RECORD_TOO_LARGE} / {@link DeadLetterType#INVALID_RECORD} /
+ * {@link DeadLetterType#SERIALIZATION_ERROR}, the topic it was meant for and its size, and processing resumes: one valid
  * input whose internal or output record cannot be written no longer stops the pipeline for good.
  *
  * <p>The dead letter names the input record that led to it (topic, partition, offset) but carries neither
@@ -29,16 +30,13 @@ import org.slf4j.LoggerFactory;
  * {@link DeadLetterProcessingExceptionHandler}.
  */
 public final class DeadLetterProductionExceptionHandler extends DeadLetterWriter implements ProductionExceptionHandler {
-    public static final String RECORD_TOO_LARGE = "RECORD_TOO_LARGE";
-    public static final String INVALID_RECORD = "INVALID_RECORD";
-    public static final String SERIALIZATION_ERROR = "SERIALIZATION_ERROR";
     /** A key longer than this is left out of the dead letter too (keys are short; this one is not sane). */
     static final int MAX_KEPT_KEY_BYTES = 1024;
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProductionExceptionHandler.class);
 
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
-        String errorType = errorType(exception);
+        DeadLetterType errorType = errorType(exception);
         if (errorType == null) {
             return Response.fail();
         }
@@ -52,24 +50,24 @@ public final class DeadLetterProductionExceptionHandler extends DeadLetterWriter
         if (DeadLetterProcessingExceptionHandler.notTheRecordsFault(exception)) {
             return Response.fail();
         }
-        return deadLetter(context, record, SERIALIZATION_ERROR, exception);
+        return deadLetter(context, record, DeadLetterType.SERIALIZATION_ERROR, exception);
     }
 
     /** The errorType for a failure that is the record's own fault, or null for any other failure. */
-    static String errorType(Exception exception) {
+    static DeadLetterType errorType(Exception exception) {
         if (exception instanceof RecordTooLargeException || exception instanceof RecordBatchTooLargeException) {
-            return RECORD_TOO_LARGE;
+            return DeadLetterType.RECORD_TOO_LARGE;
         }
         if (exception instanceof InvalidRecordException) {
-            return INVALID_RECORD;
+            return DeadLetterType.INVALID_RECORD;
         }
         if (exception instanceof SerializationException) {
-            return SERIALIZATION_ERROR;
+            return DeadLetterType.SERIALIZATION_ERROR;
         }
         return null;
     }
 
-    private Response deadLetter(ErrorHandlerContext context, ProducerRecord<?, ?> refused, String errorType, Exception exception) {
+    private Response deadLetter(ErrorHandlerContext context, ProducerRecord<?, ?> refused, DeadLetterType errorType, Exception exception) {
         String target = refused == null ? "?" : refused.topic();
         String reason = "could not write a record to " + target + sizeOf(refused) + ": " + exception;
         log.error("Dead-lettering {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), reason);

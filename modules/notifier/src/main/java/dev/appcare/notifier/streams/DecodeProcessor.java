@@ -90,7 +90,7 @@ public final class DecodeProcessor<T extends SpecificRecord> implements Processo
         try {
             value = deserialize(topic, record.value());
         } catch (BadRecordException e) {
-            reject(record, key, topic, new Rejection(e.reason().name(), e.getMessage()));
+            reject(record, key, topic, new Rejection(e.reason().errorType(), e.getMessage()));
             return;
         }
         Optional<Rejection> rejection = validator.apply(key, value);
@@ -135,7 +135,7 @@ public final class DecodeProcessor<T extends SpecificRecord> implements Processo
 
     private void reject(Record<byte[], byte[]> record, String key, String topic, Rejection rejection) {
         RecordMetadata metadata = context.recordMetadata().orElse(null);
-        metrics.deadLetter(topic, rejection.errorType());
+        metrics.deadLetter(topic, rejection.errorType().name());
         log.warn("Dead-lettering {}-{}@{}: {} {}", topic, metadata == null ? -1 : metadata.partition(),
                 metadata == null ? -1 : metadata.offset(), rejection.errorType(), rejection.reason());
         context.forward(record.withKey(key).withValue(Decoded.rejected(DeadLetters.of(DeadLetterProcessingExceptionHandler.STAGE,

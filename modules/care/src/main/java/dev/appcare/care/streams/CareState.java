@@ -51,7 +51,7 @@ final class CareState {
 
     /** Every active segment of the travellers the history names, with the flight's last known status. */
     List<FlightFact> flights(PhoneHistory history) {
-        return travellers.flights(history.travellerKeys(), history);
+        return travellers.flights(history.travellerKeys());
     }
 
     /**

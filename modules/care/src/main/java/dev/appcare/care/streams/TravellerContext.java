@@ -54,7 +54,7 @@ final class TravellerContext {
     }
 
     /** Every active segment of these travellers, with the flight's last known status. */
-    List<FlightFact> flights(List<String> travellerKeys, PhoneHistory history) {
+    List<FlightFact> flights(List<String> travellerKeys) {
         List<FlightFact> facts = new ArrayList<>();
         for (String travellerKey : travellerKeys) {
             Set<String> flightKeys = new LinkedHashSet<>();
